@@ -1,0 +1,88 @@
+"""Mentions -> PolicyRecord: runs each extractor once over the shared PolicyDoc and applies the few
+rules that join fields (a code table with no status heading takes the policy's single status; a
+review date missing from the letterhead is read from the latest "review" row of the history).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import metadata
+
+from extractors import citations, codes, coverage, dates, history, identity, indications, payer
+from extractors.document import parse
+from extractors.loading.document import PolicyText
+from extractors.models import (
+    Code, DateValue, Dates, Extractor, HistoryEntry, PolicyRecord, Repair, Source, Status,
+)
+
+REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")
+
+
+@lru_cache(maxsize=1)
+def extractor_info() -> Extractor:
+    try:
+        version = metadata.version("policy-pipeline")
+    except metadata.PackageNotFoundError:
+        version = "0+unknown"
+    return Extractor(version=version)
+
+
+def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int) -> PolicyRecord:
+    doc = parse(policy_text)
+    found_dates = dates.extract(doc)
+    found_coverage = coverage.extract(doc)
+    found_codes, code_repairs = codes.extract(doc)
+    found_history = history.extract(doc)
+    warnings = []
+    if not found_coverage.statements:
+        warnings.append("no coverage statement found")
+
+    found_codes = _policy_status_for_codes(found_codes, found_coverage.status)
+    if "last_reviewed" not in found_dates:
+        reviewed = _reviewed_from_history(found_history)
+        if reviewed is not None:
+            found_dates["last_reviewed"] = reviewed
+
+    repairs = [
+        Repair(kind=r.kind, printed=r.printed, repaired=policy_text.text[r.start : r.end], evidence=doc.evidence(r.start, r.end))
+        for r in policy_text.repairs
+    ] + code_repairs
+    return PolicyRecord(
+        record_id=f"rec_{sha256[:32]}",
+        extractor=extractor_info(),
+        source=Source(
+            uri=uri, sha256=sha256, media_type=policy_text.media_type, pages=policy_text.pages, bytes=size,
+            ocr_pages=list(policy_text.ocr_pages),
+        ),
+        payer=payer.extract(doc),
+        policy=identity.extract(doc),
+        dates=Dates(**found_dates),
+        coverage=found_coverage,
+        codes=found_codes,
+        indications=indications.extract(doc),
+        references=citations.extract(doc),
+        history=found_history,
+        repairs=repairs,
+        warnings=warnings,
+    )
+
+
+def _policy_status_for_codes(found: list[Code], status: Status | None) -> list[Code]:
+    """Codes under no status heading take the policy's overall status when it is one status, not mixed."""
+    if status is None or status is Status.mixed:
+        return found
+    return [c if c.status is not None else c.model_copy(update={"status": status, "status_source": "policy"}) for c in found]
+
+
+def _reviewed_from_history(rows: list[HistoryEntry]) -> DateValue | None:
+    reviewed = [r for r in rows if r.date and REVIEW.search(r.text)]
+    if not reviewed:
+        return None
+    latest = max(reviewed, key=lambda r: r.date)
+    evidence = latest.evidence
+    printed = latest.printed_date or ""
+    offset = evidence.text.find(printed) if printed else -1
+    if offset >= 0:
+        evidence = evidence.model_copy(update={"start": evidence.start + offset, "end": evidence.start + offset + len(printed), "text": printed})
+    return DateValue(value=latest.date, precision=latest.precision, label="history", evidence=evidence)

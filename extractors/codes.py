@@ -1,0 +1,273 @@
+"""Procedure and diagnosis codes: CPT, HCPCS Level II, ICD-10-CM, ICD-10-PCS, and printed ranges.
+
+Codes are read from code-table rows (a line that starts with a code or a run of codes, then its
+description) in code sections, from such rows elsewhere when a code-system heading or a second row
+confirms the table, and from prose that names the system ("CPT code 0232T"). Narrative sections,
+references and history never give codes. A status heading in the table ("When services are
+Investigational and Not Medically Necessary:") gives the codes under it their status.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors import icd10
+from extractors.document import Line, PolicyDoc
+from extractors.models import Code, Evidence, Repair, Status
+from extractors.statuses import DISCLAIMER, StatusIndex, strongest
+
+_SINGLE = (
+    r"\d{4}[0-9FTU]"  # CPT, e.g. 20550, 0232T, 3044F
+    r"|[A-CEGHJ-MP-V]\d{4}"  # HCPCS Level II, e.g. M0076, G0428
+    r"|[A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}"  # ICD-10-CM, e.g. Z00.00, M54.50
+    r"|[0-9B-DF-HX][0-9A-HJ-NP-Z]{6}"  # ICD-10-PCS, e.g. 0R533ZZ, 8E023DZ
+)
+# e.g. "20550", "+64484", "20550-20553", "I83.001 – I83.899"
+CODE = re.compile(
+    rf"(?<![\w.\-/+])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ \t]*(?P<last>{_SINGLE}))?(?![\w/]|\.\d|-\d)"
+)
+# e.g. "MO076", "2O550": a code-shaped token with OCR letters for digits (rows only)
+OCR_CODE = re.compile(r"(?<![\w.\-/])(?P<first>[A-CEGHJ-MP-V][0-9OIl]{4}|[0-9OIl]{5})(?![\w/])")
+# e.g. "CPT", "HCPCS Code Description", "ICD-10 Procedure", "CPT® or HCPC Codes<TAB>Description"
+SYSTEM_HINT = re.compile(
+    r"^(?:CPT|HCPCS?|ICD(?:-?10)?(?:-?(?:CM|PCS))?|Codes?)(?:®|\[®\])?"
+    r"(?:[ \t/,]*(?:or|and|CPT|HCPCS?|ICD(?:-?10)?(?:-?(?:CM|PCS))?|Codes?|Description|Definition|Diagnos[ie]s|Procedures?|"
+    r"Level[ \t]+II|Category[ \t]+I{1,3}|®|\(|\)|:))*[ \t:]*$",
+    re.I,
+)
+# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50"
+PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
+CONTINUES = re.compile(r"(?:\b(?:codes?|and|or|of|with|the|for|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... includes codes"
+NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
+BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
+
+
+@dataclass
+class _Row:
+    codes: list[tuple[re.Match, bool]]  # (match, ocr_repaired)
+    line: Line
+    description_start: int
+    description_end: int
+    status: Status | None
+    status_evidence: Evidence | None
+    system_hint: str | None
+    continuation: list[Line] = field(default_factory=list)
+
+
+def system_of(code: str, hint: str | None = None) -> str | None:
+    """Code system from the code's grammar, with a table heading's hint for the ambiguous shapes."""
+    if re.fullmatch(r"\d{4}[0-9FTU]", code):
+        return "CPT"
+    if re.fullmatch(r"[A-Z]\d{4}", code):
+        return "ICD-10-CM" if hint == "ICD-10-CM" and icd10.is_valid(code) else "HCPCS"
+    if re.fullmatch(r"[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}", code):
+        return "ICD-10-CM"
+    if re.fullmatch(r"[0-9B-DF-HX][0-9A-HJ-NP-Z]{6}", code) and re.search(r"[A-Z]", code) and re.search(r"\d", code):
+        return "ICD-10-PCS"
+    return None
+
+
+def _hint(line_text: str) -> str | None:
+    upper = line_text.upper()
+    if re.search(r"\bICD-?10-?PCS\b|\bICD\b.*\bPROCEDURE", upper):
+        return "ICD-10-PCS"
+    if "ICD" in upper:
+        return "ICD-10-CM"
+    if "HCPC" in upper:
+        return "HCPCS"
+    if "CPT" in upper:
+        return "CPT"
+    return None
+
+
+def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
+    statuses = StatusIndex(doc)
+    rows = _rows(doc, statuses)
+    codes: dict[tuple, Code] = {}
+    repairs: list[Repair] = []
+    for row in rows:
+        description, description_evidence = _description(doc, row)
+        for match, repaired in row.codes:
+            code = _make_code(doc, match, repaired, row, description, description_evidence)
+            if code is None:
+                continue
+            codes.setdefault((code.code, code.system, code.status), code)
+            if repaired:
+                repairs.append(Repair(kind="ocr_code", printed=code.printed, repaired=code.code, evidence=code.evidence))
+    for code in _prose_codes(doc, statuses, {id(m) for row in rows for m, _ in row.codes}, rows):
+        codes.setdefault((code.code, code.system, code.status), code)
+    return list(codes.values()), repairs
+
+
+def _make_code(doc, match, repaired, row, description, description_evidence) -> Code | None:
+    first = match.group("first")
+    last = match.groupdict().get("last")
+    if repaired:
+        first = first.replace("O", "0").replace("I", "1").replace("l", "1")
+    system = system_of(first, row.system_hint if row else None)
+    if system is None or (last and system_of(last, row.system_hint if row else None) != system):
+        return None
+    flags = []
+    normalized = f"{first}-{last}" if last else first
+    if last:
+        flags.append("range")
+        if system == "CPT" and first.isdigit() and last.isdigit() and int(last) < int(first):
+            return None
+    if repaired:
+        flags.append("ocr_repaired")
+    if system == "ICD-10-CM" and not all(icd10.is_valid(c) for c in normalized.split("-")):
+        flags.append("unknown_code")
+    start = match.start("first")
+    return Code(
+        code=normalized,
+        system=system,
+        status=row.status if row else None,
+        status_source="heading" if row and row.status else None,
+        description=description,
+        printed=doc.text[start : match.end()],
+        flags=flags,
+        evidence=doc.evidence(start, match.end()),
+        description_evidence=description_evidence,
+        status_evidence=row.status_evidence if row else None,
+    )
+
+
+def _leading_codes(text: str, line: Line, in_code_section: bool) -> tuple[list[tuple[re.Match, bool]], int]:
+    """The run of codes a row line starts with, and where its description begins (-1: not a row)."""
+    pos = line.content_start
+    found: list[tuple[re.Match, bool]] = []
+    while True:
+        match = CODE.match(text, pos)
+        repaired = False
+        if match is None and in_code_section:
+            ocr = OCR_CODE.match(text, pos)
+            if ocr and re.search(r"[OIl]", ocr.group("first")) and sum(ch.isdigit() for ch in ocr.group("first")) >= 2:
+                match, repaired = ocr, True
+        if match is None:
+            break
+        found.append((match, repaired))
+        sep = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*").match(text, match.end())
+        if sep and CODE.match(text, sep.end()):
+            pos = sep.end()
+            continue
+        pos = match.end()
+        break
+    if not found:
+        return [], -1
+    rest = text[pos : line.end]
+    if rest and not rest[0] in " \t:|":
+        return [], -1
+    return found, pos
+
+
+def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
+    """Walk the lines once: status headings and system headings set the state the rows below inherit."""
+    text = doc.text
+    rows: list[_Row] = []
+    status: Status | None = None
+    status_evidence: Evidence | None = None
+    hint: str | None = None
+    hint_line = -10
+    section: str | None = None
+    open_brackets = 0
+    for index, line in enumerate(doc.lines):
+        label = doc.section_label_at(line.start)
+        if label != section:
+            section, status, status_evidence, hint, open_brackets = label, None, None, None, 0
+        if label in NARRATIVE or line.is_blank:
+            continue
+        in_codes = label == "codes"
+        content = line.text.strip()
+        previous = rows[-1] if rows and _adjacent(doc, rows[-1], index) else None
+        if previous is not None and (open_brackets > 0 or CONTINUES.search(_last_text(previous, text))):
+            previous.continuation.append(line)  # e.g. "... includes codes" / "0S523ZZ, 0S543ZZ]"
+            open_brackets = max(0, open_brackets + _bracket_balance(content))
+            continue
+        found, description_start = _leading_codes(text, line, in_codes)
+        if found:
+            if in_codes or index - hint_line <= 3 or previous is not None or _next_is_row(doc, index, text):
+                rows.append(_Row(found, line, description_start, line.end, status, status_evidence, hint))
+                open_brackets = _bracket_balance(text[description_start : line.end])
+            continue
+        if SYSTEM_HINT.match(content):
+            hint, hint_line = _hint(content) or hint, index
+            continue
+        if not in_codes:
+            continue
+        line_status = statuses.status_of(line.start, line.end)
+        if line_status and len(content) < 250 and not DISCLAIMER.search(content):
+            status, status_evidence = line_status, doc.evidence(line.start, line.end)
+            continue
+        if previous is not None and not BOILERPLATE.search(content):
+            previous.continuation.append(line)  # a wrapped description
+            open_brackets = max(0, open_brackets + _bracket_balance(content))
+    return rows
+
+
+def _adjacent(doc: PolicyDoc, row: _Row, index: int) -> bool:
+    """True when line `index` directly follows the row or its last continuation line."""
+    last = row.continuation[-1] if row.continuation else row.line
+    return doc.line_index(last.start) == index - 1
+
+
+def _last_text(row: _Row, text: str) -> str:
+    last = row.continuation[-1] if row.continuation else row.line
+    return text[last.start : last.end]
+
+
+def _next_is_row(doc: PolicyDoc, index: int, text: str) -> bool:
+    for line in doc.lines[index + 1 : index + 4]:
+        if line.is_blank:
+            continue
+        return bool(_leading_codes(text, line, False)[0])
+    return False
+
+
+def _bracket_balance(text: str) -> int:
+    return max(0, text.count("[") + text.count("(") - text.count("]") - text.count(")"))
+
+
+def _description(doc: PolicyDoc, row: _Row) -> tuple[str | None, Evidence | None]:
+    start = row.description_start
+    end = row.continuation[-1].end if row.continuation else row.line.end
+    chunk = doc.text[start:end]
+    lead = len(chunk) - len(chunk.lstrip(" \t:|-–"))
+    start += lead
+    if start >= end:
+        return None, None
+    evidence = doc.evidence(start, end)
+    description = " ".join(evidence.text.split())
+    return (description or None), (evidence if description else None)
+
+
+def _prose_codes(doc: PolicyDoc, statuses: StatusIndex, seen: set[int], rows: list[_Row]) -> list[Code]:
+    """Codes named with their system in a sentence: "CPT code 0232T is considered investigational"."""
+    row_spans = [(r.line.start, (r.continuation[-1] if r.continuation else r.line).end) for r in rows]
+    out = []
+    text = doc.text
+    for cue in PROSE_CUE.finditer(text):
+        label = doc.section_label_at(cue.start())
+        if label in NARRATIVE or any(a <= cue.start() < b for a, b in row_spans):
+            continue
+        pos = cue.end()
+        sentence_status = None
+        while True:
+            match = CODE.match(text, pos)
+            if match is None:
+                break
+            if sentence_status is None:
+                sent = doc.spacy.char_span(match.start("first"), match.end(), alignment_mode="expand")
+                if sent is not None:
+                    s = sent.sent
+                    sentence_status = statuses.status_of(s.start_char, s.end_char) or False
+            code = _make_code(doc, match, False, None, None, None)
+            if code is not None:
+                if sentence_status:
+                    code = code.model_copy(update={"status": sentence_status, "status_source": "heading"})
+                out.append(code)
+            sep = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b)[ \t]*").match(text, match.end())
+            if not sep:
+                break
+            pos = sep.end()
+    return out

@@ -1,0 +1,191 @@
+"""Policy dates: effective, original effective, last reviewed, last revised, next review (+ created).
+
+A date is read only under a label ("Effective Date:", "Publish Date", "Reviewed:", a "Date Reviewed"
+table column...), outside narrative sections, references and history. The date grammar keeps the
+printed precision: "November 1996" -> 1996-11 (month), "04/05/2011" -> 2011-04-05 (day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extractors.document import PolicyDoc
+from extractors.models import DateValue
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+
+# One alternation, most specific first; each branch has its own group names.
+DATE = re.compile(
+    r"(?<![\w/.-])(?:"
+    rf"(?P<mon1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"  # e.g. July 1, 2025
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # e.g. 1 July 2025
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # e.g. 2025-07-01
+    r"|(?P<m4>\d{1,2})/(?P<d4>\d{1,2})/(?P<y4>\d{4}|\d{2})(?![\d/])"  # e.g. 04/05/2011, 8/12/26
+    rf"|(?P<mon5>{_MON})\.?,?\s+(?P<y5>\d{{4}})"  # e.g. November 1996
+    r"|(?P<m6>\d{1,2})/(?P<y6>\d{4})"  # e.g. 1/2025
+    r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
+    r")(?![\w/])",
+    re.I,
+)
+YEAR = re.compile(r"(?<![\w/.-])(?P<y>(?:19|20)\d{2})(?![\w/.-])")  # e.g. 2025, under a label only
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    value: str
+    precision: str
+    start: int
+    end: int
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + (2000 if year < 70 else 1900) if len(text) == 2 else year
+
+
+def parse_match(match: re.Match) -> ParsedDate | None:
+    """A DATE match -> normalized value and precision, or None when the calendar says no (13/45/2020)."""
+    g = match.groupdict()
+    try:
+        for n in ("1", "2"):
+            if g[f"y{n}"]:
+                d = date(int(g[f"y{n}"]), MONTHS[g[f"mon{n}"].lower().rstrip(".")], int(g[f"d{n}"]))
+                return ParsedDate(d.isoformat(), "day", match.start(), match.end())
+        for n in ("3", "4"):
+            if g[f"y{n}"]:
+                d = date(_year(g[f"y{n}"]), int(g[f"m{n}"]), int(g[f"d{n}"]))
+                return ParsedDate(d.isoformat(), "day", match.start(), match.end())
+        if g["y5"]:
+            return _month(int(g["y5"]), MONTHS[g["mon5"].lower().rstrip(".")], match)
+        for n in ("6", "7"):
+            if g[f"y{n}"]:
+                return _month(int(g[f"y{n}"]), int(g[f"m{n}"]), match)
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _month(year: int, month: int, match: re.Match) -> ParsedDate | None:
+    if not (1 <= month <= 12 and 1900 <= year <= 2100):
+        return None
+    return ParsedDate(f"{year:04d}-{month:02d}", "month", match.start(), match.end())
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[ParsedDate]:
+    """Every calendar-valid date in text[start:end], offsets into `text`."""
+    out = []
+    for match in DATE.finditer(text, start, len(text) if end is None else end):
+        parsed = parse_match(match)
+        if parsed and 1900 <= int(parsed.value[:4]) <= 2100:
+            out.append(parsed)
+    return out
+
+
+# --- labels -------------------------------------------------------------------------------------
+# (field, priority, label regex). Lower priority wins; one-word labels must be capitalized and
+# followed by ":" or a date on the same line, so prose like "became effective in 2019" is not a label.
+LABELS: list[tuple[str, int, str]] = [
+    ("original_effective", 0, r"(?i:original\s+effective\s+date|original\s+effective|date\s+of\s+origin|origination\s+date|original\s+policy\s+date|effective\s+date\s+of\s+origin|first\s+effective\s+date|original\s+date)"),
+    ("next_review", 0, r"(?i:next\s+(?:scheduled\s+)?review\s+date|next\s+(?:annual\s+)?review|scheduled\s+review\s+date|review\s+due)"),
+    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date)"),
+    ("last_reviewed", 1, r"Reviewed(?=\s*:)"),
+    ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
+    ("last_revised", 1, r"Revised(?=\s*:)"),
+    ("created", 0, r"(?i:date\s+created|creation\s+date)"),
+    ("effective", 0, r"(?i:(?:current\s+|policy\s+)?effective\s+date|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after)"),
+    ("effective", 1, r"Effective(?=\s*:|\s+(?:\d|" + _MON + r"))"),
+    ("effective", 2, r"(?i:publish(?:ed)?\s+date|date\s+(?:of\s+)?publication|date\s+published)"),
+]
+LABEL = re.compile("|".join(f"(?P<L{i}>(?<![\\w-]){pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
+SEPARATOR = re.compile(r"[ \t]*(?:[:\-–—|][ \t]*)?(?:\n[ \t]*)?")  # e.g. ": ", ":\n", " - "
+EXCLUDED = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index"})
+
+
+@dataclass(frozen=True)
+class DateMention:
+    field: str
+    priority: int
+    label: str
+    date: ParsedDate
+
+
+def extract(doc: PolicyDoc) -> dict[str, DateValue]:
+    """The policy's dates by field, each the best-ranked labeled mention (table columns included)."""
+    mentions = _labeled(doc) + _table_columns(doc)
+    best: dict[str, DateMention] = {}
+    for mention in mentions:
+        current = best.get(mention.field)
+        if current is None or mention.priority < current.priority:
+            best[mention.field] = mention
+    return {
+        field: DateValue(value=m.date.value, precision=m.date.precision, label=m.label, evidence=doc.evidence(m.date.start, m.date.end))
+        for field, m in best.items()
+    }
+
+
+def _labeled(doc: PolicyDoc) -> list[DateMention]:
+    text = doc.text
+    out = []
+    for match in LABEL.finditer(text):
+        if doc.section_label_at(match.start()) in EXCLUDED:
+            continue
+        index = int(match.lastgroup[1:])
+        field, priority, _ = LABELS[index]
+        after = SEPARATOR.match(text, match.end()).end()
+        date_match = DATE.match(text, after)
+        parsed = parse_match(date_match) if date_match else None
+        if parsed is None and field != "effective":
+            year = YEAR.match(text, after)
+            if year:
+                parsed = ParsedDate(year.group("y"), "year", year.start(), year.end())
+        if parsed:
+            out.append(DateMention(field, priority, match.group(0), parsed))
+    return out
+
+
+TABLE_LABELS = [(field, re.compile(rf"^\s*(?:{pattern})\s*:?\s*$")) for field, _, pattern in LABELS]
+
+
+def _table_columns(doc: PolicyDoc) -> list[DateMention]:
+    """A header row of date labels in tab-separated cells over a row of dates: 'Date Created<TAB>Date Reviewed'."""
+    out = []
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if "\t" not in line.text or not any(p.match(c) for c in line.text.split("\t") for _, p in TABLE_LABELS):
+            continue
+        if doc.section_label_at(line.start) in {"references", "websites"}:
+            continue
+        row = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
+        if row is None:
+            continue
+        headers, cells = line.text.split("\t"), _cells(row)
+        for column, header in enumerate(headers):
+            field = next((f for f, p in TABLE_LABELS if p.match(header)), None)
+            if field is None or column >= len(cells):
+                continue
+            start, end = cells[column]
+            dates = find_dates(doc.text, start, end)
+            if dates:
+                chosen = min(dates, key=lambda d: d.value) if field in {"created", "original_effective"} else max(dates, key=lambda d: d.value)
+                out.append(DateMention(field, -1, header.strip(), chosen))
+    return out
+
+
+def _cells(line) -> list[tuple[int, int]]:
+    cells, start = [], line.start
+    for cell in line.text.split("\t"):
+        cells.append((start, start + len(cell)))
+        start += len(cell) + 1
+    return cells

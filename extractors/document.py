@@ -1,0 +1,137 @@
+"""`PolicyDoc`: the one shared document object every extractor reads.
+
+It holds the normalized text and page map (from a loader), the spaCy `Doc` (tokens, sentences,
+section spans, payer / status / scope spans), the line table and the section table, all computed once.
+Extractors are pure functions of a `PolicyDoc`; they build evidence with `doc.evidence(start, end)`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+from spacy.tokens import Doc
+
+from extractors.loading.document import PolicyText
+from extractors.models import Evidence
+from extractors.nlp import BULLET_LINE, make_nlp
+
+NUMBERED = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\])[ \t]+")  # e.g. "1. Alderman", "(2) ", "[3] "
+# Sections whose prose is never a coverage statement, a policy date, or a code of the policy.
+NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def bullet(self) -> str | None:
+        match = BULLET_LINE.match(self.text)
+        return match.group(0).strip() if match else None
+
+    @property
+    def content_start(self) -> int:
+        """Offset of the line's content after indentation, bullet or number."""
+        match = BULLET_LINE.match(self.text) or NUMBERED.match(self.text)
+        if match:
+            return self.start + match.end()
+        return self.start + len(self.text) - len(self.text.lstrip())
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    header_start: int
+    header_end: int
+    start: int  # body start (after the header line)
+    end: int
+
+
+class PolicyDoc:
+    """Text + page map + spaCy Doc with sections; built once per document by `parse()`."""
+
+    def __init__(self, policy_text: PolicyText, spacy_doc: Doc) -> None:
+        self.source = policy_text
+        self.text = policy_text.text
+        self.spacy = spacy_doc
+        self.cache: dict[str, object] = {}  # shared structure computed once (see structure.py)
+
+    # --- evidence -----------------------------------------------------------------------------
+    def page_of(self, offset: int) -> int:
+        return self.source.page_of(offset)
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for text[start:end], trimmed of surrounding whitespace."""
+        start, end = max(0, start), min(len(self.text), end)
+        chunk = self.text[start:end]
+        start += len(chunk) - len(chunk.lstrip())
+        end -= len(chunk) - len(chunk.rstrip())
+        end = max(start, end)
+        return Evidence(start=start, end=end, page=self.page_of(start), text=self.text[start:end])
+
+    # --- lines --------------------------------------------------------------------------------
+    @cached_property
+    def lines(self) -> list[Line]:
+        out, start = [], 0
+        for raw in self.text.split("\n"):
+            out.append(Line(start, start + len(raw), raw))
+            start += len(raw) + 1
+        return out
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
+    def line_index(self, offset: int) -> int:
+        return max(0, bisect_right(self._line_starts, offset) - 1)
+
+    def line_at(self, offset: int) -> Line:
+        return self.lines[self.line_index(offset)]
+
+    def lines_between(self, start: int, end: int) -> list[Line]:
+        if start >= end:
+            return []
+        return self.lines[self.line_index(start) : self.line_index(max(start, end - 1)) + 1]
+
+    # --- sections -----------------------------------------------------------------------------
+    @cached_property
+    def sections(self) -> list[Section]:
+        out = []
+        for span in self.spacy.spans["sections"]:
+            header_end = span.start_char + len(self.text[span.start_char :].split("\n", 1)[0])
+            header_start = self.line_at(span.start_char).start
+            out.append(Section(span.label_, header_start, header_end, min(header_end + 1, span.end_char), span.end_char))
+        return out
+
+    def sections_labeled(self, *labels: str) -> list[Section]:
+        return [s for s in self.sections if s.label in labels]
+
+    def section_label_at(self, offset: int) -> str | None:
+        """Label of the section holding `offset` (None before the first header)."""
+        label = None
+        for section in self.sections:
+            if section.header_start > offset:
+                break
+            label = section.label
+        return label
+
+    def in_narrative(self, offset: int) -> bool:
+        return self.section_label_at(offset) in NARRATIVE
+
+    @cached_property
+    def first_section_start(self) -> int:
+        return self.sections[0].header_start if self.sections else len(self.text)
+
+
+def parse(policy_text: PolicyText) -> PolicyDoc:
+    """Run the pipeline once over the normalized text."""
+    return PolicyDoc(policy_text, make_nlp()(policy_text.text))

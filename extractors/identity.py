@@ -1,0 +1,134 @@
+"""Policy number, title and version, as the document prints them.
+
+Number: a labeled id ("Policy Number:", "Document #:", "Guideline #:", "Medical Policy:") or the id of a
+"CMM-204: Prolotherapy" title line. Title: a labeled title ("Subject:", "Title:"), the title of such an
+id line, the line after a document-type line ("Medical Policy" / "Clinical Review Criteria"), a
+document-type heading with a dash ("Cigna Medical Coverage Policies – Prolotherapy"), or last, the
+subject of the first coverage statement. Only the letterhead region and non-narrative sections count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.document import PolicyDoc
+from extractors.models import Policy
+
+# e.g. "Policy Number: 2026T0553II", "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18"
+NUMBER_LABEL = re.compile(
+    r"(?<![\w-])(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
+    r"(?:Policy|Document|Guideline|Bulletin|Protocol|Criteria|Determination)\s*"
+    r"(?:Number|No\.?|Num\.?|ID|#)?\s*(?:#\s*)?[:#]\s*"
+    r"(?P<number>[A-Z0-9][A-Z0-9._/-]{1,24}[A-Z0-9])(?![\w.-])",
+    re.I,
+)
+# e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
+ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
+TITLE_LABEL = re.compile(r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title)[ \t]*:[ \t]*(?P<title>[^\n\t]{3,200}?)[ \t]*$", re.M | re.I)
+# Lines that name the kind of document, not its subject: the title is the next line.
+DOC_TYPE = re.compile(
+    r"^[ \t]*(?:[\w&®.,'-]+[ \t]+){0,6}?(?:Medical(?:[ \t]+Coverage)?[ \t]+Polic(?:y|ies)|Clinical[ \t]+(?:UM[ \t]+)?Guidelines?|"
+    r"Coverage[ \t]+Polic(?:y|ies)|Clinical[ \t]+Review[ \t]+Criteria|Clinical[ \t]+Policy|Payment[ \t]+Policy|"
+    r"Reimbursement[ \t]+Policy|Medical[ \t]+Guideline|Clinical[ \t]+Coverage[ \t]+Guideline)[ \t]*"
+    r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150}))?$",
+    re.I | re.M,
+)
+VERSION = re.compile(r"(?<![\w-])Version[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023
+LETTERHEAD = 3000  # chars
+NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject)\b|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}")
+STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|are)\s+(?:considered\s+)?(?:not\s+)?(?:INVESTIGATIONAL|investigational|experimental|unproven|medically|covered|a covered)", re.M)
+NARRATIVE = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index", "codes"})
+
+
+def extract(doc: PolicyDoc) -> Policy:
+    number = _number(doc)
+    title = _title(doc)
+    version = _version(doc)
+    return Policy(
+        number=number[0] if number else None,
+        number_evidence=doc.evidence(*number[1]) if number else None,
+        title=title[0] if title else None,
+        title_evidence=doc.evidence(*title[1]) if title else None,
+        version=version[0] if version else None,
+        version_evidence=doc.evidence(*version[1]) if version else None,
+    )
+
+
+def _allowed(doc: PolicyDoc, offset: int) -> bool:
+    return offset < LETTERHEAD or doc.section_label_at(offset) not in NARRATIVE
+
+
+def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    for match in NUMBER_LABEL.finditer(doc.text):
+        value = match.group("number")
+        if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", value):
+            return value, match.span("number")
+    for match in ID_TITLE_LINE.finditer(doc.text):
+        if _allowed(doc, match.start()):
+            return match.group("number"), match.span("number")
+    return None
+
+
+def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    text = doc.text
+    for match in TITLE_LABEL.finditer(text, 0, min(len(text), LETTERHEAD * 2)):
+        return _clean(match.group("title"), match.span("title"))
+    for match in ID_TITLE_LINE.finditer(text):
+        if _allowed(doc, match.start()):
+            return _clean(match.group("title"), match.span("title"))
+    for match in DOC_TYPE.finditer(text, 0, min(len(text), LETTERHEAD)):
+        if match.group("title"):
+            if _looks_like_title(match.group("title")):
+                return _clean(match.group("title"), match.span("title"))
+            continue
+        following = _next_title_line(doc, match.end())
+        if following:
+            return following
+    return _statement_subject(doc)
+
+
+def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]] | None:
+    index = doc.line_index(offset) + 1
+    for line in doc.lines[index : index + 3]:
+        content = line.text.strip()
+        if not content:
+            continue
+        if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")):
+            return None
+        if DOC_TYPE.match(content):
+            continue
+        start = line.start + len(line.text) - len(line.text.lstrip())
+        return _clean(content, (start, start + len(content)))
+    return None
+
+
+def _statement_subject(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """The service a coverage statement is about: "Prolotherapy is considered investigational ..."."""
+    for span in doc.spacy.spans.get("statuses", []):
+        if doc.section_label_at(span.start_char) in NARRATIVE | {"codes"}:
+            continue
+        sentence = span.sent
+        match = STATEMENT_SUBJECT.match(sentence.text)
+        if match and len(match.group("subject").split()) <= 8:
+            start = sentence.start_char + match.start("subject")
+            return match.group("subject"), (start, start + len(match.group("subject")))
+    return None
+
+
+def _version(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    for match in VERSION.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        return match.group("version"), match.span("version")
+    return None
+
+
+def _looks_like_title(text: str) -> bool:
+    """A few words with letters, not an id, a date, a label or a dotted table-of-contents line."""
+    text = text.strip()
+    return bool(re.search(r"[A-Za-z]{3}", text)) and len(text) <= 150 and not NOT_TITLE.search(text)
+
+
+def _clean(title: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+    stripped = title.rstrip(" .:;,")
+    start = span[0] + len(title) - len(title.lstrip())
+    stripped = stripped.strip()
+    return stripped, (start, start + len(stripped))

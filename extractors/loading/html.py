@@ -1,0 +1,101 @@
+"""HTML pages, HTML fragments inside text, and HTML-escaped text -> plain text.
+
+Parsed with a real HTML parser (selectolax/lexbor), never with regex tricks: scripts, styles and
+comments are dropped, block elements end lines, table cells are kept apart by tabs, entities decoded.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+SKIP = frozenset({"script", "style", "head", "noscript", "template", "iframe", "object", "svg", "math", "-comment"})
+BLOCK = frozenset(
+    "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody "
+    "tfoot tr caption blockquote pre hr form fieldset figure figcaption address details summary".split()
+)
+CELL = frozenset({"td", "th"})
+# e.g. "<b>Date</b>", "</td>", "<br/>": a tag the document uses as markup, not a "<" in prose like "FEV1 < 60%"
+TAG = re.compile(
+    r"</?(?:a|b|i|u|em|strong|sup|sub|span|font|br|p|div|table|thead|tbody|tr|td|th|li|ul|ol|h[1-6]|"
+    r"html|body|head|script|style|img|hr|section|article)\b[^<>]{0,2000}>",
+    re.I,
+)
+ESCAPED_TAG = re.compile(r"&lt;/?(?:p|div|b|i|br|li|ul|td|tr|table|span|strong|em|a|h[1-6])\b.{0,200}?&gt;", re.I)  # e.g. "&lt;p&gt;"
+ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")  # e.g. "&amp;", "&#8211;"
+DOCUMENT_START = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.I)  # e.g. "<!DOCTYPE html>"
+WS = re.compile(r"[ \t\n\r\f]+")  # collapsible HTML whitespace
+
+
+def looks_like_html_document(text: str) -> bool:
+    return bool(DOCUMENT_START.match(text[:2048]))
+
+
+def has_markup(text: str) -> bool:
+    """True when the text carries HTML tags (or HTML-escaped tags) a parser should remove."""
+    return bool(TAG.search(text) or ESCAPED_TAG.search(text))
+
+
+def unescape_if_escaped(text: str) -> str:
+    """`&lt;p&gt;Policy&lt;/p&gt;` -> `<p>Policy</p>`; other text is returned as is."""
+    if ESCAPED_TAG.search(text) and not TAG.search(text):
+        return html_lib.unescape(text)
+    return text
+
+
+def html_to_text(markup: str, *, keep_whitespace: bool) -> str:
+    """Render HTML to text. `keep_whitespace` is for text with inline tags, whose newlines are meaningful."""
+    tree = LexborHTMLParser(markup)
+    root = tree.root
+    if root is None:
+        return ""
+    out: list[str] = []
+    # iterative walk: (node, leaving) pairs; hostile pages nest deeper than Python's recursion limit
+    stack: list[tuple[object, bool]] = [(root, False)]
+    in_pre = 0
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag
+        if leaving:
+            if tag == "pre":
+                in_pre -= 1
+            if tag in CELL:
+                out.append("\t")
+            elif tag in BLOCK:
+                out.append("\n")
+            continue
+        if tag in SKIP:
+            continue
+        if tag == "-text":
+            chunk = node.text_content or ""
+            if not keep_whitespace and not in_pre:
+                chunk = WS.sub(" ", chunk)
+            out.append(chunk)
+            continue
+        if tag == "br":
+            out.append("\n")
+            continue
+        if tag in BLOCK:
+            out.append("\n")
+        if tag == "pre":
+            in_pre += 1
+        stack.append((node, True))
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, False) for c in reversed(children))
+    text = "".join(out)
+    # cells: "a\t\n" -> "a\n"; spaces around tabs and line ends go
+    text = re.sub(r"[ \t]*\t[ \t]*", "\t", text)  # e.g. "A \t B" -> "A\tB"
+    text = re.sub(r"\t+\n", "\n", text)  # e.g. "M0076\tProlotherapy\t\n" -> "...Prolotherapy\n"
+    text = re.sub(r"\n[ ]+", "\n", text) if not keep_whitespace else text  # e.g. "\n   Policy" -> "\nPolicy"
+    return text
+
+
+def decode_entities(text: str) -> str:
+    """`&amp;` -> `&` in text that has entities but no tags."""
+    return html_lib.unescape(text) if ENTITY.search(text) else text

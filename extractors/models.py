@@ -1,0 +1,177 @@
+"""The policy record and its parts: the contract other teams read (see structured_output/README.md).
+
+Every model is frozen and forbids unknown fields. Every extracted value carries `Evidence`: a char
+interval into the normalized text that `policy-pipeline text FILE` prints, with the page it is on.
+`SCHEMA_VERSION` follows semver: a renamed or removed field is a new major version.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_NAME = "policy-record"
+SCHEMA_VERSION = "1.0.0"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Status(str, Enum):
+    """Normalized coverage status, from the most to the least restrictive."""
+
+    experimental_investigational_unproven = "experimental_investigational_unproven"
+    not_medically_necessary = "not_medically_necessary"
+    not_covered = "not_covered"
+    medically_necessary = "medically_necessary"
+    medically_necessary_with_criteria = "medically_necessary_with_criteria"
+    mixed = "mixed"
+
+
+CodeSystem = Literal["CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS"]
+Precision = Literal["day", "month", "year"]
+
+
+class Evidence(Model):
+    """Where a value was read: `text == policy_text[start:end]`, printed on `page` (1-based)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    page: int = Field(ge=1)
+    text: str
+
+
+class Source(Model):
+    uri: str
+    sha256: str
+    media_type: str
+    pages: int = Field(ge=0)
+    bytes: int = Field(ge=0)
+    ocr_pages: list[int] = Field(default_factory=list, description="1-based pages whose text came from OCR")
+
+
+class Repair(Model):
+    """A change the loader or an extractor made to what was printed (mojibake, OCR damage in a code)."""
+
+    kind: Literal["mojibake", "ocr_code"]
+    printed: str
+    repaired: str
+    evidence: Evidence
+
+
+class Payer(Model):
+    name: str | None = Field(description="issuing organization, canonical name")
+    printed: str | None = Field(default=None, description="the mention as printed")
+    developer: str | None = Field(default=None, description="who wrote the guideline when a plan adopts it (eviCore...)")
+    evidence: Evidence | None = None
+    developer_evidence: Evidence | None = None
+
+
+class Policy(Model):
+    number: str | None = None
+    title: str | None = None
+    version: str | None = None
+    number_evidence: Evidence | None = None
+    title_evidence: Evidence | None = None
+    version_evidence: Evidence | None = None
+
+
+class DateValue(Model):
+    value: str = Field(description='"YYYY-MM-DD", "YYYY-MM" or "YYYY"', pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    precision: Precision
+    label: str | None = Field(default=None, description="the label or source it was read under, as printed")
+    evidence: Evidence
+
+
+class Dates(Model):
+    effective: DateValue | None = None
+    original_effective: DateValue | None = None
+    last_reviewed: DateValue | None = None
+    last_revised: DateValue | None = None
+    next_review: DateValue | None = None
+    created: DateValue | None = Field(default=None, description='a "Date Created" the document prints')
+
+
+class CoverageStatement(Model):
+    status: Status
+    text: str = Field(description="the payer's own words")
+    scope: str | None = Field(default=None, description="line of business / setting as printed, or null")
+    lines_of_business: list[str] = Field(default_factory=list, description="normalized: medicare, medicaid, commercial, hmo, ppo ...")
+    setting: Literal["inpatient", "outpatient"] | None = None
+    evidence: Evidence
+
+
+class Coverage(Model):
+    status: Status | None = None
+    statements: list[CoverageStatement] = Field(default_factory=list)
+
+
+class Code(Model):
+    code: str = Field(description="normalized code or range (no spaces, '-' as the range dash)")
+    system: CodeSystem
+    status: Status | None = None
+    status_source: Literal["heading", "policy"] | None = Field(
+        default=None, description="heading: a status heading above the code; policy: the policy's single overall status"
+    )
+    description: str | None = None
+    printed: str = Field(description="the code as printed (OCR-damaged forms stay here)")
+    flags: list[Literal["ocr_repaired", "unknown_code", "range"]] = Field(default_factory=list)
+    evidence: Evidence
+    description_evidence: Evidence | None = None
+    status_evidence: Evidence | None = None
+
+
+class Indication(Model):
+    text: str
+    status: Status | None = None
+    kind: Literal["list_item", "condition"] = "list_item"
+    evidence: Evidence
+    statement_evidence: Evidence | None = Field(default=None, description="the statement that governs it")
+
+
+class Reference(Model):
+    text: str = Field(description="as printed, numbering removed")
+    authors: list[str] = Field(default_factory=list)
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    evidence: Evidence
+
+
+class HistoryEntry(Model):
+    date: str | None = Field(description='start date "YYYY-MM-DD" | "YYYY-MM" | "YYYY"')
+    precision: Precision | None = None
+    printed_date: str | None = None
+    text: str
+    evidence: Evidence
+
+
+class Extractor(Model):
+    name: str = "policy-pipeline"
+    version: str
+
+
+class PolicyRecord(Model):
+    schema_name: Literal["policy-record"] = SCHEMA_NAME
+    schema_version: str = SCHEMA_VERSION
+    record_id: str = Field(description="stable: the same bytes give the same id on every run")
+    extractor: Extractor
+    source: Source
+    payer: Payer
+    policy: Policy
+    dates: Dates
+    coverage: Coverage
+    codes: list[Code] = Field(default_factory=list)
+    indications: list[Indication] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    history: list[HistoryEntry] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="what the extractor could not settle")

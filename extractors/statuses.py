@@ -1,0 +1,71 @@
+"""Status vocabulary shared by coverage, codes and indications: ranking, lookup by span, disclaimers.
+
+The phrases themselves live in `patterns/status_phrases.jsonl` (the `status_ruler`); this module only
+says which of several statuses wins and how statements combine into an overall status.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from spacy.tokens import Span
+
+from extractors.document import PolicyDoc
+from extractors.models import Status
+
+# Most specific / restrictive first: "investigational and not medically necessary" is EIU.
+RANK = [
+    Status.experimental_investigational_unproven,
+    Status.not_medically_necessary,
+    Status.not_covered,
+    Status.medically_necessary_with_criteria,
+    Status.medically_necessary,
+]
+NEGATIVE = frozenset(RANK[:3])
+POSITIVE = frozenset(RANK[3:])
+
+# Sentences that talk about codes or coverage in general, not about this service, e.g.
+# "Listing of a code in this policy does not imply that the service ... is a covered or non-covered health service."
+DISCLAIMER = re.compile(
+    r"(?i)\b(?:does\s+not\s+(?:imply|constitute|guarantee|necessarily)|do\s+not\s+imply|not\s+(?:be\s+)?all[\s-]inclusive|"
+    r"not\s+intended\s+to\s+be\s+used|for\s+informational\s+purposes|for\s+reference\s+purposes|"
+    r"covered\s+or\s+non-?covered|coverage\s+or\s+non-?coverage|is\s+not\s+a\s+guarantee|"
+    r"benefit\s+plan\s+document|member\s+specific\s+benefit|refer\s+to\s+the\s+member|"
+    r"may\s+not\s+be\s+covered|definition\s+of\s+med)"
+)
+
+
+def strongest(statuses) -> Status | None:
+    found = set(statuses)
+    return next((s for s in RANK if s in found), None)
+
+
+def overall(statuses) -> Status | None:
+    """Negative statuses together give the most specific one; negative with positive is `mixed`."""
+    found = set(statuses)
+    if not found:
+        return None
+    if found & NEGATIVE and found & POSITIVE:
+        return Status.mixed
+    return strongest(found)
+
+
+class StatusIndex:
+    """Status phrase spans of a document, found by char range."""
+
+    def __init__(self, doc: PolicyDoc) -> None:
+        self.spans: list[Span] = sorted(doc.spacy.spans.get("statuses", []), key=lambda s: s.start_char)
+        self._starts = [s.start_char for s in self.spans]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        i = bisect_left(self._starts, start)
+        out = []
+        while i < len(self.spans) and self.spans[i].start_char < end:
+            if self.spans[i].end_char <= end:
+                out.append(self.spans[i])
+            i += 1
+        return out
+
+    def status_of(self, start: int, end: int) -> Status | None:
+        return strongest(Status(s.label_) for s in self.within(start, end))
