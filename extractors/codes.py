@@ -38,7 +38,7 @@ SYSTEM_HINT = re.compile(
 )
 # e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50"
 PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
-CONTINUES = re.compile(r"(?:\b(?:codes?|and|or|of|with|the|for|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... includes codes"
+CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
@@ -188,7 +188,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         if found:
             if in_codes or index - hint_line <= 3 or previous is not None or _next_is_row(doc, index, text):
                 rows.append(_Row(found, line, description_start, line.end, status, status_evidence, hint))
-                open_brackets = _bracket_balance(text[description_start : line.end])
+                open_brackets = max(0, _bracket_balance(text[description_start : line.end]))
             continue
         if SYSTEM_HINT.match(content):
             hint, hint_line = _hint(content) or hint, index
@@ -225,7 +225,8 @@ def _next_is_row(doc: PolicyDoc, index: int, text: str) -> bool:
 
 
 def _bracket_balance(text: str) -> int:
-    return max(0, text.count("[") + text.count("(") - text.count("]") - text.count(")"))
+    """Opened minus closed brackets: a row whose "[" is still open continues on the next line."""
+    return text.count("[") + text.count("(") - text.count("]") - text.count(")")
 
 
 def _description(doc: PolicyDoc, row: _Row) -> tuple[str | None, Evidence | None]:

@@ -28,7 +28,7 @@ _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug
 
 # One alternation, most specific first; each branch has its own group names.
 DATE = re.compile(
-    r"(?<![\w/.-])(?:"
+    r"(?<![\w/.])(?:"
     rf"(?P<mon1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"  # e.g. July 1, 2025
     rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # e.g. 1 July 2025
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # e.g. 2025-07-01

@@ -34,8 +34,8 @@ def extract(doc: PolicyDoc) -> list[HistoryEntry]:
     return entries
 
 
-def _row_date(text: str, line) -> tuple[re.Match, int] | None:
-    """The date a history row starts with, and where its text begins."""
+def _row_date(text: str, line) -> tuple[re.Match, int, int] | None:
+    """The date a history row starts with, where its printed date ends (a range included), where its text begins."""
     pos = line.content_start
     pos = STATUS_WORD.match(text, pos).end()
     match = DATE.match(text, pos)
@@ -48,26 +48,26 @@ def _row_date(text: str, line) -> tuple[re.Match, int] | None:
         if second and parse_match(second):
             end = second.end()
     after = SEPARATOR.match(text, end).end()
-    return match, after
+    return match, end, after
 
 
 def _rows(doc: PolicyDoc, start: int, end: int) -> list[HistoryEntry]:
     text = doc.text
     out: list[HistoryEntry] = []
-    current = None  # [date_match, row_start, text_start, last_end, continuation_count]
+    current = None  # [date_match, row_start, text_start, last_end, continuation_count, printed_date]
     blank_run = 0
 
     def close():
         if current is None:
             return
-        match, row_start, text_start, last_end, _ = current
+        match, row_start, text_start, last_end, _, printed = current
         parsed = parse_match(match)
         body = " ".join(text[text_start:last_end].split()).lstrip("|").strip()
         out.append(
             HistoryEntry(
                 date=parsed.value if parsed else None,
                 precision=parsed.precision if parsed else None,
-                printed_date=match.group(0),
+                printed_date=printed,
                 text=body,
                 evidence=doc.evidence(row_start, last_end),
             )
@@ -83,8 +83,8 @@ def _rows(doc: PolicyDoc, start: int, end: int) -> list[HistoryEntry]:
         row = _row_date(text, line)
         if row is not None:
             close()
-            match, text_start = row
-            current = [match, line.start + len(line.text) - len(line.text.lstrip()), text_start, line.end, 0]
+            match, date_end, text_start = row
+            current = [match, line.start + len(line.text) - len(line.text.lstrip()), text_start, line.end, 0, text[match.start() : date_end]]
         elif current is not None:
             if BOILERPLATE.match(content) or (blank_run and len(content) > 200) or current[4] >= MAX_CONTINUATION:
                 close()

@@ -121,7 +121,7 @@ BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)  # e.g. "**Criteria**"
 ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")  # e.g. "*Spine J*." -> "Spine J."
 LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # e.g. "[Evidence Table](#)" -> "Evidence Table"
 TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)  # e.g. "| 20550 | Injection |"
-TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t:]*-{3,}[ \t:]*(\|[ \t:]*-{3,}[ \t:]*)*\|?[ \t]*$", re.M)  # e.g. "|---|:--|"
+TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t:]*-{3,}[ \t:]*(\|[ \t:]*-{3,}[ \t:]*)+\|?[ \t]*(?:\n|$)", re.M)  # e.g. "|---|:--|"
 _LITERAL = "\ue000"  # stands for an escaped character while markup is removed
 
 
