@@ -1,8 +1,7 @@
 """`make_nlp()`: the blank English pipeline every document goes through, built once per process.
 
 Components, in order (each a thin match -> set-annotations step over rules kept as data in `patterns/`):
-  sentencizer        punctuation sentence starts
-  line_boundaries    sentence starts at bullets, blank lines and after lines ending in ":"
+  policy_senter      sentence starts from punctuation and from layout (blank lines, bullets, rows)
   section_ruler      SpanRuler over section-header phrases -> doc.spans["section_candidates"]
   policy_sections    keeps whole-line headers -> doc.spans["section_headers"], doc.spans["sections"]
   payer_ruler        SpanRuler over the payer gazetteer -> doc.spans["payers"]
@@ -18,7 +17,9 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -32,6 +33,11 @@ TOKEN_MATCH = re.compile(
 ).match
 
 BULLET_LINE = re.compile(r"^[ \t]*(?:[•●▪■◦‣∙·○□➢►✓✔\-–*]|o(?=[ \t]+[A-Z]))[ \t]+")  # e.g. "  • Back pain", "o Insomnia"
+LINE = re.compile(r"[^\n]*")  # e.g. each line of the text, empty ones included
+# e.g. "... investigational. The" -> a sentence starts at "The"
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t\n]+(?=[\"“(\[]?[A-Z0-9])")
+# e.g. "e.g.", "et al.", "Dr.", "No.", "U.S.", a single initial "J." - no sentence ends there
+ABBREVIATION = re.compile(r"(?i)(?:\b(?:e\.g|i\.e|et\s+al|vs|dr|mr|ms|mrs|no|nos|fig|figs|approx|ca|st|jr|sr|inc|co|corp|ltd|vol|ed|eds|pp|p|u\.s|u\.k)|(?<![\w.])[A-Z])\.$")
 SHORT_LINE = 60  # chars: a shorter line before a capitalized one is a heading or a paragraph's end
 OPEN_END = re.compile(r"(?:[,;(/\-–]|\b(?:of|and|or|the|a|an|to|for|with|in|on|by|as|at|from|than|that|is|are))$", re.I)  # e.g. "... of"
 NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "n't", "without"})
@@ -44,27 +50,37 @@ def _patterns(name: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-@Language.component("line_boundaries")
-def line_boundaries(doc: Doc) -> Doc:
-    """Sentence starts where the layout says so: after a blank line or a line ending in ':', at a
-    bullet, and at a table row (a line with tab-separated cells)."""
+@Language.component("policy_senter")
+def policy_senter(doc: Doc) -> Doc:
+    """Sentence starts from punctuation and from the layout: after a blank line or a line ending in
+    ':', at a bullet, at a table row (tab-separated cells), and after a short heading-like line.
+    Computed on the text and written in one array operation (no Python loop over tokens)."""
     text = doc.text
-    for token in doc[1:-1]:
-        if not token.is_space or "\n" not in token.text:
+    starts = {m.end() for m in SENTENCE_END.finditer(text) if not ABBREVIATION.search(text, max(0, m.start() - 12), m.start())}
+    previous = ""
+    for match in LINE.finditer(text):
+        line = match.group(0)
+        content = line.strip()
+        if not content:
             continue
-        line_start = token.idx + token.text.rfind("\n") + 1
-        line_end = text.find("\n", line_start)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        previous = text[text.rfind("\n", 0, token.idx) + 1 : token.idx].strip()
-        if (
-            "\n\n" in token.text
+        start = match.start()
+        if start and (
+            text[start - 2 : start] == "\n\n"
             or previous.endswith(":")
             or BULLET_LINE.match(line)
             or "\t" in line
             or "\t" in previous
-            or (len(previous) < SHORT_LINE and line[:1].isupper() and not OPEN_END.search(previous))
+            or (len(previous) < SHORT_LINE and content[:1].isupper() and not OPEN_END.search(previous))
         ):
-            doc[token.i + 1].is_sent_start = True
+            starts.add(start + line.index(content[:1]))
+        previous = content
+    token_starts = doc.to_array(IDX)
+    sent_starts = np.full(len(doc), -1, dtype="int32")
+    if len(doc):
+        index = np.searchsorted(token_starts, sorted(starts), side="left")
+        sent_starts[index[index < len(doc)]] = 1
+        sent_starts[0] = 1
+    doc.from_array([SENT_START], sent_starts.reshape(-1, 1).astype("uint64"))
     return doc
 
 
@@ -133,8 +149,7 @@ def make_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_CHARS
     nlp.tokenizer.token_match = TOKEN_MATCH
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("line_boundaries")
+    nlp.add_pipe("policy_senter")
     ruler = nlp.add_pipe(
         "span_ruler", name="section_ruler",
         config={"spans_key": "section_candidates", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
@@ -146,7 +161,10 @@ def make_nlp() -> Language:
         config={"spans_key": "payers", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
     ruler.add_patterns(_patterns("payers.jsonl"))
-    ruler = nlp.add_pipe("span_ruler", name="status_ruler", config={"spans_key": "statuses", "overwrite": True, "spans_filter": LONGEST})
+    ruler = nlp.add_pipe(
+        "span_ruler", name="status_ruler",
+        config={"spans_key": "statuses", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
+    )
     ruler.add_patterns(_patterns("status_phrases.jsonl"))
     nlp.add_pipe("status_negation")
     ruler = nlp.add_pipe(
