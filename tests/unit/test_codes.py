@@ -1,0 +1,109 @@
+"""Code grammar, code tables, statuses from headings, OCR repair and the things that are not codes."""
+
+import pytest
+
+from extractors import codes
+from extractors.codes import system_of
+
+
+def found(make_doc, text):
+    return {(c.code, c.system): c for c in codes.extract(make_doc(text))[0]}
+
+
+@pytest.mark.parametrize(
+    "code, system",
+    [
+        pytest.param("20550", "CPT", id="cpt-category-i"),
+        pytest.param("0232T", "CPT", id="cpt-category-iii"),
+        pytest.param("3044F", "CPT", id="cpt-category-ii"),
+        pytest.param("M0076", "HCPCS", id="hcpcs"),
+        pytest.param("Z00.00", "ICD-10-CM", id="icd-10-cm"),
+        pytest.param("0R533ZZ", "ICD-10-PCS", id="icd-10-pcs"),
+        pytest.param("1234567", None, id="seven-digits-not-pcs"),
+    ],
+)
+def test_system_of(code, system):
+    assert system_of(code) == system
+
+
+TABLE = """Coding
+
+When services are Investigational and Not Medically Necessary:
+
+CPT
+22899\tUnlisted procedure, spine [when specified as a percutaneous procedure for decompression,
+for example, DTRAX cage procedure]
++64484\tInjection, anesthetic agent; each additional level
+20550-20553\tInjection(s); tendon sheath
+HCPCS
+C2614\tProbe, percutaneous lumbar discectomy
+ICD-10 Procedure
+0S523ZZ-0S543ZZ\tDestruction of vertebral disc, percutaneous approach [lumbar or lumbosacral; includes codes
+0S523ZZ, 0S543ZZ]
+ICD-10 Diagnosis
+Z00.00\tEncounter for general adult medical examination without abnormal findings
+"""
+
+
+def test_code_table(make_doc):
+    got = found(make_doc, TABLE)
+    assert set(got) == {
+        ("22899", "CPT"), ("64484", "CPT"), ("20550-20553", "CPT"), ("C2614", "HCPCS"),
+        ("0S523ZZ-0S543ZZ", "ICD-10-PCS"), ("Z00.00", "ICD-10-CM"),
+    }
+    assert {c.status for c in got.values()} == {"experimental_investigational_unproven"}
+    assert got[("22899", "CPT")].description.endswith("DTRAX cage procedure]")
+    assert got[("0S523ZZ-0S543ZZ", "ICD-10-PCS")].description.endswith("0S543ZZ]")
+    assert "range" in got[("20550-20553", "CPT")].flags
+    assert got[("64484", "CPT")].printed == "64484"
+
+
+def test_status_headings_switch(make_doc):
+    text = "Applicable Codes\n\nConsidered Not Medically Necessary:\n\nM0076\tProlotherapy\n\nConsidered Investigational:\n\n0232T\tInjection\n"
+    got = found(make_doc, text)
+    assert got[("M0076", "HCPCS")].status == "not_medically_necessary"
+    assert got[("0232T", "CPT")].status == "experimental_investigational_unproven"
+    assert got[("M0076", "HCPCS")].status_evidence.text == "Considered Not Medically Necessary:"
+
+
+def test_disclaimer_is_not_a_status_heading(make_doc):
+    text = (
+        "Applicable Codes\n\nListing of a code in this policy does not imply that the service described by the code "
+        "is a covered or non-covered health service.\n\nCPT Code Description\n29870 Arthroscopy, knee, diagnostic\n"
+    )
+    assert found(make_doc, text)[("29870", "CPT")].status is None
+
+
+def test_ocr_damaged_code_is_repaired_and_flagged(make_doc):
+    extracted, repairs = codes.extract(make_doc("HCPCS Codes\n\nCode Description\nMO076 Prolotherapy\n"))
+    (code,) = extracted
+    assert (code.code, code.printed, code.flags) == ("M0076", "MO076", ["ocr_repaired"])
+    assert repairs[0].printed == "MO076" and repairs[0].repaired == "M0076"
+
+
+def test_unknown_icd_code_is_flagged(make_doc):
+    got = found(make_doc, "ICD-10 Codes\n\nICD-10-CM\nZ99.99 Not a real code\nZ00.00 Encounter\n")
+    assert "unknown_code" in got[("Z99.99", "ICD-10-CM")].flags
+    assert "unknown_code" not in got[("Z00.00", "ICD-10-CM")].flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Please call customer service at 800-524-9242 or 1-888-901-4636.", id="phone-numbers"),
+        pytest.param("Policy\n\nIn 2019 and 2020 the evidence grew.", id="years"),
+        pytest.param("Page 10 of 15\nPolicy Number: 2026T0553II", id="page-and-policy-number"),
+        pytest.param("See LCD L33618 and article A57765 for Medicare.", id="medicare-lcd-ids"),
+        pytest.param("Policy History\n\n12/31/2019 Updated Coding section; added 93799 replacing 0205T deleted 12/31/2019.", id="history"),
+        pytest.param("References\n\n1. Krakow B. A daytime study (CPT 95807-52). J Clin Sleep Med. 2008;4(3):212-22.", id="references"),
+        pytest.param("Description\n\nThe device (Boston Scientific, Burlington, MA 01803) was cleared.", id="zip-code-in-prose"),
+        pytest.param("Policy\n\nFDA 510(k) K051679 and NCT00355914 trials", id="fda-and-trial-ids"),
+    ],
+)
+def test_not_codes(make_doc, text):
+    assert codes.extract(make_doc(text))[0] == []
+
+
+def test_codes_named_in_prose(make_doc):
+    got = found(make_doc, "Policy\n\nCPT code 0232T is considered investigational for all indications.")
+    assert got[("0232T", "CPT")].status == "experimental_investigational_unproven"

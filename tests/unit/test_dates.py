@@ -1,0 +1,74 @@
+"""Date grammar and labeled policy dates."""
+
+import pytest
+
+from extractors import dates
+from extractors.dates import find_dates
+
+
+@pytest.mark.parametrize(
+    "text, value, precision",
+    [
+        pytest.param("July 1, 2025", "2025-07-01", "day", id="month-day-year"),
+        pytest.param("Jul. 1 2025", "2025-07-01", "day", id="abbrev-month-no-comma"),
+        pytest.param("1 July 2025", "2025-07-01", "day", id="day-month-year"),
+        pytest.param("04/05/2011", "2011-04-05", "day", id="mm-dd-yyyy"),
+        pytest.param("8/12/26", "2026-08-12", "day", id="two-digit-year"),
+        pytest.param("2025-07-01", "2025-07-01", "day", id="iso"),
+        pytest.param("November 1996", "1996-11", "month", id="month-year"),
+        pytest.param("1/2025", "2025-01", "month", id="m-yyyy"),
+        pytest.param("2025-07", "2025-07", "month", id="iso-month"),
+    ],
+)
+def test_date_grammar(text, value, precision):
+    found = find_dates(f"on {text} here")
+    assert [(d.value, d.precision) for d in found] == [(value, precision)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("call 800-524-9242 today", id="phone-number"),
+        pytest.param("13/45/2020", id="impossible-calendar-date"),
+        pytest.param("CPT 20550-20553", id="code-range"),
+        pytest.param("version 1.0.2023", id="version-string"),
+        pytest.param("page 10 of 15", id="page-counter"),
+    ],
+)
+def test_not_dates(text):
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, field, value, precision",
+    [
+        pytest.param("Effective July 1, 2025\n\nPolicy", "effective", "2025-07-01", "day", id="bare-effective"),
+        pytest.param("Effective Date: June 1, 2026", "effective", "2026-06-01", "day", id="effective-date-label"),
+        pytest.param("Document #: X.1 Publish Date: 10/01/2025", "effective", "2025-10-01", "day", id="publish-date"),
+        pytest.param("Original Effective Date: November 1996", "original_effective", "1996-11", "month", id="original"),
+        pytest.param("Status: Reviewed Last Review Date:\n08/07/2025", "last_reviewed", "2025-08-07", "day", id="value-next-line"),
+        pytest.param("Reviewed: October 2020\nRevised: October 2019", "last_revised", "2019-10", "month", id="revised"),
+        pytest.param("Next Review Date: 2027", "next_review", "2027", "year", id="year-precision"),
+        pytest.param(
+            "Date Created\tDate Reviewed\tDate Last Revised\n04/1999\t04/05/2011 MPC, 11/07/2023 MPC\t04/05/2011",
+            "last_reviewed", "2023-11-07", "day", id="review-table-latest",
+        ),
+    ],
+)
+def test_labeled_dates(make_doc, text, field, value, precision):
+    found = dates.extract(make_doc(text))
+    assert found[field].value == value and found[field].precision == precision
+    assert found[field].evidence.text in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Original Effective Date: November 1996", id="original-is-not-effective"),
+        pytest.param("Policy History\n\n5/1/2010 Medical Policy 183 effective 5/1/2010 describing non-coverage", id="history-row"),
+        pytest.param("References\n\n1. CMS. National Coverage Determination. Effective March 7, 2019.", id="reference-entry"),
+        pytest.param("This rule became effective January 1, 2020 for all plans.", id="lowercase-prose"),
+    ],
+)
+def test_no_effective_date(make_doc, text):
+    assert "effective" not in dates.extract(make_doc(text))

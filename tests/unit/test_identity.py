@@ -1,0 +1,45 @@
+"""Payer, policy number, title and version."""
+
+import pytest
+
+from extractors import identity, payer
+
+
+@pytest.mark.parametrize(
+    "text, number, title",
+    [
+        pytest.param("Medical Policy\nSurgery of the Knee\nPolicy Number: 2026T0553II\nEffective Date: June 1, 2026", "2026T0553II", "Surgery of the Knee", id="line-after-doc-type"),
+        pytest.param("Clinical UM Guideline\nSubject: Resting Electrocardiogram Screening in Adults\nGuideline #: CG-MED-62 Publish Date: 10/01/2025", "CG-MED-62", "Resting Electrocardiogram Screening in Adults", id="subject-label"),
+        pytest.param("Medical Policy\nSubject: Near-Infrared Imaging\nDocument #: RAD.00057 Publish Date: 10/01/2025", "RAD.00057", "Near-Infrared Imaging", id="document-number"),
+        pytest.param("CLINICAL GUIDELINES\n\nCMM-204: Prolotherapy\n\nVersion 1.0.2023", "CMM-204", "Prolotherapy", id="id-title-line"),
+        pytest.param("Medical Policy: 02.01.18\n\nPolicy\n\nProlotherapy is considered investigational for all applications.", "02.01.18", "Prolotherapy", id="statement-subject"),
+        pytest.param("Kaiser Foundation Health Plan of Washington\n\nClinical Review Criteria\nProlotherapy/Sclerotherapy\n\nNOTICE: text.", None, "Prolotherapy/Sclerotherapy", id="no-number"),
+        pytest.param("Related Policies\nDiagnosis and Treatment of Sacroiliac Joint Pain, #320\n\nPolicy\n\nProlotherapy is investigational.", None, "Prolotherapy", id="related-policy-number-is-not-ours"),
+    ],
+)
+def test_number_and_title(make_doc, text, number, title):
+    policy = identity.extract(make_doc(text))
+    assert (policy.number, policy.title) == (number, title)
+    if number:
+        assert policy.number_evidence.text == number
+
+
+def test_version(make_doc):
+    assert identity.extract(make_doc("CMM-204: Prolotherapy\n\nVersion 1.0.2023\nEffective May 31, 2023")).version == "1.0.2023"
+
+
+@pytest.mark.parametrize(
+    "text, name, developer",
+    [
+        pytest.param("Cigna Medical Coverage Policies\n\nThis policy has been developed by eviCore, Inc. for plans administered by Cigna.", "Cigna", "eviCore", id="plan-adopts-developer-guideline"),
+        pytest.param("eviCore healthcare Clinical Decision Support Tool\n\nCMM-204: Prolotherapy", "eviCore", None, id="developer-alone"),
+        pytest.param("Policy\n\nServices provided by Anthem HealthChoice HMO, Inc., licensees of the Blue Cross and Blue Shield Association.", "Anthem", None, id="association-is-not-issuer"),
+        pytest.param("Medical Policy Terms\nhttps://www.bluecrossma.org/medical-policies/x.pdf\nInformation Pertaining to All Blue Cross Blue Shield Medical Policies", "Blue Cross Blue Shield of Massachusetts", None, id="domain-names-specific-plan"),
+        pytest.param("Policy\n\nX is covered.\n\nReferences\n\n1. Aetna. Clinical policy bulletin. 2020.", None, None, id="references-do-not-count"),
+    ],
+)
+def test_payer(make_doc, text, name, developer):
+    found = payer.extract(make_doc(text))
+    assert (found.name, found.developer) == (name, developer)
+    if name:
+        assert found.evidence.text

@@ -1,0 +1,95 @@
+"""Loaders: encodings, Markdown, HTML, mojibake, and the input they refuse."""
+
+import codecs
+
+import pytest
+
+from extractors.errors import InputError, LimitExceeded, UnsupportedInput
+from extractors.loading import Limits, load_bytes
+
+POLICY = "Prolotherapy is considered investigational – “EIU”.\nCode M0076"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(POLICY.encode("utf-8"), id="utf-8"),
+        pytest.param(codecs.BOM_UTF8 + POLICY.encode("utf-8"), id="utf-8-bom"),
+        pytest.param(POLICY.encode("utf-16"), id="utf-16-bom"),
+        pytest.param(POLICY.encode("utf-16-le"), id="utf-16-le-no-bom"),
+        pytest.param(POLICY.encode("utf-16-be"), id="utf-16-be-no-bom"),
+        pytest.param(POLICY.encode("cp1252"), id="cp1252"),
+    ],
+)
+def test_encodings(data):
+    assert load_bytes(data).text == POLICY
+
+
+def test_mojibake_is_repaired_and_recorded():
+    loaded = load_bytes("Prolotherapy â€“ “EIU”\n  â€¢ n.d.;  ï‚§".encode("utf-8"))
+    assert loaded.text == "Prolotherapy – “EIU”\n  • n.d.;  •"
+    assert {r.printed for r in loaded.repairs} >= {"â€“", "â€¢ n.d.;  ï‚§"} or loaded.repairs
+    for repair in loaded.repairs:
+        assert loaded.text[repair.start : repair.end]
+
+
+@pytest.mark.parametrize(
+    "markdown, text",
+    [
+        pytest.param("## **Definitions**", "Definitions", id="heading-bold"),
+        pytest.param("1. Alderman D. *Pract Pain Manag*. 2007;7(4):58-63.", "1. Alderman D. Pract Pain Manag. 2007;7(4):58-63.", id="italic"),
+        pytest.param("See [Evidence Table](#).", "See Evidence Table.", id="link"),
+        pytest.param("\\*\\*To verify, call.", "**To verify, call.", id="escaped-stars-stay"),
+        pytest.param("use CPT* codes", "use CPT* codes", id="lone-star-stays"),
+        pytest.param("| Code | Description |\n|---|---|\n| M0076 | Prolotherapy |", "Code\tDescription\nM0076\tProlotherapy", id="pipe-table"),
+        pytest.param("**Clinical Review Criteria  \nProlotherapy**", "Clinical Review Criteria\nProlotherapy", id="bold-over-two-lines"),
+    ],
+)
+def test_markdown(markdown, text):
+    assert load_bytes(markdown.encode()).text == text
+
+
+def test_html_page():
+    page = (
+        "<!DOCTYPE html><html><head><title>t</title><style>p{color:red}</style><script>alert('x')</script></head>"
+        "<body><h1>Prolotherapy</h1><p>Prolotherapy is considered <b>investigational</b> &amp; unproven.</p>"
+        "<table><tr><th>Code</th><th>Description</th></tr><tr><td>M0076</td><td>Prolotherapy</td></tr></table>"
+        "<!-- a comment --></body></html>"
+    )
+    loaded = load_bytes(page.encode(), name="p.html")
+    assert loaded.media_type == "text/html"
+    assert "alert" not in loaded.text and "color" not in loaded.text and "comment" not in loaded.text
+    assert "Prolotherapy is considered investigational & unproven." in loaded.text
+    assert "M0076\tProlotherapy" in loaded.text
+
+
+def test_html_fragments_in_text_keep_lines():
+    text = "<b>Date Created</b>\t<b>Date Reviewed</b>\n04/1999\t04/05/2011 <sup>MPC</sup>\nFEV1 < 60% predicted"
+    assert load_bytes(text.encode()).text == "Date Created\tDate Reviewed\n04/1999\t04/05/2011 MPC\nFEV1 < 60% predicted"
+
+
+def test_html_escaped_text():
+    assert load_bytes(b"&lt;p&gt;Prolotherapy is &lt;b&gt;investigational&lt;/b&gt;.&lt;/p&gt;").text == "Prolotherapy is investigational."
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        pytest.param(b"", InputError, id="empty"),
+        pytest.param(b"  \n\t \n", InputError, id="whitespace-only"),
+        pytest.param(bytes(range(256)) * 40, UnsupportedInput, id="binary-junk"),
+        pytest.param(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, UnsupportedInput, id="png"),
+        pytest.param(b"PK\x03\x04" + b"\x00" * 100, UnsupportedInput, id="zip-docx"),
+    ],
+)
+def test_refused_input(data, error):
+    with pytest.raises(error) as raised:
+        load_bytes(data, name="doc")
+    assert "\n" not in str(raised.value) and str(raised.value)
+
+
+def test_limits():
+    with pytest.raises(LimitExceeded, match="--max-chars"):
+        load_bytes(b"word " * 1000, limits=Limits(max_chars=100))
+    with pytest.raises(LimitExceeded, match="--max-mb"):
+        load_bytes(b"word " * 1000, limits=Limits(max_bytes=100))
