@@ -50,6 +50,17 @@ def _patterns(name: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def _wrapped(patterns: list[dict]) -> list[dict]:
+    """Each phrase also as printed across a line break ("not medically\nnecessary"): a newline is a
+    token of its own, so a hard-wrapped phrase would otherwise never match."""
+    out = list(patterns)
+    for row in patterns:
+        words = row["pattern"].split(" ")
+        for i in range(1, len(words)):
+            out.append({**row, "pattern": " ".join(words[:i]) + "\n" + " ".join(words[i:])})
+    return out
+
+
 @Language.component("policy_senter")
 def policy_senter(doc: Doc) -> Doc:
     """Sentence starts from punctuation and from the layout: after a blank line or a line ending in
@@ -160,18 +171,18 @@ def make_nlp() -> Language:
         "span_ruler", name="payer_ruler",
         config={"spans_key": "payers", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_patterns("payers.jsonl"))
+    ruler.add_patterns(_wrapped(_patterns("payers.jsonl")))
     ruler = nlp.add_pipe(
         "span_ruler", name="status_ruler",
         config={"spans_key": "statuses", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_patterns("status_phrases.jsonl"))
+    ruler.add_patterns(_wrapped(_patterns("status_phrases.jsonl")))
     nlp.add_pipe("status_negation")
     ruler = nlp.add_pipe(
         "span_ruler", name="scope_ruler",
         config={"spans_key": "scopes", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_patterns("scope_terms.jsonl"))
+    ruler.add_patterns(_wrapped(_patterns("scope_terms.jsonl")))
     return nlp
 
 

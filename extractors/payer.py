@@ -8,12 +8,12 @@ is the payer only when no plan adopts the document; otherwise it is noted as `de
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from extractors.document import PolicyDoc
-from extractors.models import Evidence, Payer
+from extractors.models import Payer
 from extractors.nlp import payer_domains
 
 IGNORED_SECTIONS = frozenset({"references", "websites", "history", "index"})
@@ -23,11 +23,25 @@ EARLY = 1500  # chars: the letterhead, where the issuer names itself
 
 @dataclass
 class Candidate:
-    name: str
+    """One organization family (e.g. all Kaiser names), scored over its mentions."""
+
+    family: str
     role: str
     score: float = 0.0
-    first: tuple[int, int] | None = None
-    printed: str | None = None
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, canonical label)
+
+    @property
+    def name(self) -> str:
+        """The family's most specific name printed in the letterhead, else its most frequent name."""
+        early = [m for m in self.mentions if m[0] < EARLY]
+        pool = early or self.mentions
+        counts = Counter(label for _, _, label in pool)
+        return max(counts, key=lambda label: (len(label) if early else counts[label], counts[label]))
+
+    @property
+    def first(self) -> tuple[int, int]:
+        name = self.name
+        return next((s, e) for s, e, label in self.mentions if label == name)
 
 
 @lru_cache(maxsize=1)
@@ -35,53 +49,48 @@ def _domains() -> dict[str, str]:
     return payer_domains()
 
 
+@lru_cache(maxsize=1)
+def _families() -> dict[str, tuple[str, str]]:
+    """Canonical name -> (role, family) from the gazetteer, for names found by domain."""
+    from extractors.nlp import _patterns
+
+    return {row["label"]: tuple(row["id"].split(":", 1)) for row in _patterns("payers.jsonl")}
+
+
 def extract(doc: PolicyDoc) -> Payer:
     candidates: dict[str, Candidate] = {}
 
-    def add(name: str, role: str, start: int, end: int, weight: float) -> None:
-        candidate = candidates.setdefault(name, Candidate(name, role))
+    def add(label: str, role: str, family: str, start: int, end: int, weight: float) -> None:
+        candidate = candidates.setdefault(family, Candidate(family, role))
         if role == "plan":
             candidate.role = "plan"
         candidate.score += weight * (3.0 if start < EARLY else 1.0)
-        if candidate.first is None:
-            candidate.first = (start, end)
-            candidate.printed = doc.text[start:end]
+        candidate.mentions.append((start, end, label))
 
     for span in doc.spacy.spans.get("payers", []):
         if doc.section_label_at(span.start_char) in IGNORED_SECTIONS:
             continue
-        add(span.label_, span.id_ or "plan", span.start_char, span.end_char, 1.0)
-    domains = _domains()
+        role, _, family = (span.id_ or "plan:").partition(":")
+        add(span.label_, role, family or span.label_, span.start_char, span.end_char, 1.0)
+    domains, families = _domains(), _families()
     for match in DOMAIN.finditer(doc.text):
-        if doc.section_label_at(match.start()) in IGNORED_SECTIONS:
-            continue
-        domain = match.group(1).lower()
-        name = domains.get(domain)
-        if name:
-            add(name, "plan" if name not in {"eviCore", "Carelon"} else "developer", match.start(1), match.end(1), 1.5)
+        name = domains.get(match.group(1).lower())
+        if name and doc.section_label_at(match.start()) not in IGNORED_SECTIONS:
+            role, family = families.get(name, ("plan", name))
+            add(name, role, family, match.start(1), match.end(1), 1.5)
 
-    plans = [c for c in candidates.values() if c.role == "plan"]
-    generic = [c for c in candidates.values() if c.role == "generic"]
-    developers = [c for c in candidates.values() if c.role == "developer"]
-    chosen = max(plans, key=lambda c: c.score, default=None)
-    if chosen is None and generic:
-        chosen = max(generic, key=lambda c: c.score)
-    developer = max(developers, key=lambda c: c.score, default=None)
-    if chosen is None and developer is not None:
-        chosen, developer = developer, None
+    by_role = {role: [c for c in candidates.values() if c.role == role] for role in ("plan", "generic", "developer", "regulator")}
+    best = {role: max(found, key=lambda c: c.score, default=None) for role, found in by_role.items()}
+    chosen = best["plan"] or best["generic"]
+    developer = best["developer"]
     if chosen is None:
-        regulators = [c for c in candidates.values() if c.role == "regulator"]
-        chosen = max(regulators, key=lambda c: c.score, default=None)
+        chosen, developer = developer or best["regulator"], None
     if chosen is None:
         return Payer(name=None)
     return Payer(
         name=chosen.name,
-        printed=chosen.printed,
+        printed=doc.text[slice(*chosen.first)],
         developer=developer.name if developer else None,
-        evidence=_evidence(doc, chosen),
-        developer_evidence=_evidence(doc, developer) if developer else None,
+        evidence=doc.evidence(*chosen.first),
+        developer_evidence=doc.evidence(*developer.first) if developer else None,
     )
-
-
-def _evidence(doc: PolicyDoc, candidate: Candidate) -> Evidence | None:
-    return doc.evidence(*candidate.first) if candidate.first else None
