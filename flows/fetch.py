@@ -89,6 +89,11 @@ class FetchedDocument(BaseModel):
     kind: Literal["download"] | None = None
     error: str | None = None
 
+    def quarantine_fields(self) -> dict[str, str | None]:
+        """A failed download as the fields of a quarantine entry: uri, sha256, error, kind, source_name."""
+        return {"uri": self.uri, "sha256": self.sha256, "error": self.error or "", "kind": self.kind or "download",
+                "source_name": self.source_name}
+
 
 class FetchReport(BaseModel):
     """All documents in manifest order; failed index pages appear as failed documents with the index URL."""

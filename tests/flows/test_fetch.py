@@ -575,3 +575,12 @@ def test_store_blob_is_content_addressed(tmp_path):
     again = store_blob(tmp_path, b"%PDF-1.4 same", "application/pdf")
     assert again == (digest, path) and path == tmp_path / "raw" / digest[:2] / f"{digest}.pdf"
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_a_failed_download_gives_the_quarantine_fields(failure_run):
+    report, _, base, _ = failure_run
+    document = next(d for d in report.documents if d.uri == base + "/fake.pdf")
+    assert document.quarantine_fields() == {
+        "uri": base + "/fake.pdf", "sha256": None, "kind": "download", "source_name": "bad",
+        "error": f"{base}/fake.pdf: expected a PDF but the server sent an HTML page",
+    }
