@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from extractors import icd10
 from extractors.document import Line, PolicyDoc
 from extractors.models import Code, Evidence, Repair, Status
-from extractors.statuses import DISCLAIMER, StatusIndex, strongest
+from extractors.statuses import DISCLAIMER, StatusIndex
+from extractors.structure import statement_status
 
 _SINGLE = (
     r"\d{4}[0-9FTU]"  # CPT, e.g. 20550, 0232T, 3044F
@@ -171,6 +172,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     hint_line = -10
     section: str | None = None
     open_brackets = 0
+    status_line = -10
     for index, line in enumerate(doc.lines):
         label = doc.section_label_at(line.start)
         if label != section:
@@ -195,9 +197,12 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             continue
         if not in_codes:
             continue
-        line_status = statuses.status_of(line.start, line.end)
+        line_status = statement_status(doc, statuses, line.start, line.end)
         if line_status and len(content) < 250 and not DISCLAIMER.search(content):
-            status, status_evidence = line_status, doc.evidence(line.start, line.end)
+            status, status_evidence, status_line = line_status, doc.evidence(line.start, line.end), index
+            continue
+        if content.endswith(":") and len(content) < 250 and index != status_line + 1:
+            status, status_evidence = None, None  # e.g. "Other CPT codes related to the CPB:" ends the group above
             continue
         if previous is not None and not BOILERPLATE.search(content):
             previous.continuation.append(line)  # a wrapped description

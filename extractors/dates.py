@@ -109,7 +109,10 @@ LABELS: list[tuple[str, int, str]] = [
     ("effective", 2, r"(?i:publish(?:ed)?\s+date|date\s+(?:of\s+)?publication|date\s+published)"),
 ]
 LABEL = re.compile("|".join(f"(?P<L{i}>(?<![\\w-]){pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
-SEPARATOR = re.compile(r"[ \t]*(?:[:\-–—|][ \t]*)?(?:\n[ \t]*)?")  # e.g. ": ", ":\n", " - "
+SEPARATOR = re.compile(
+    r"[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*)?"  # e.g. ": ", ":\n", " - ", " ........ "
+    r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
+)
 EXCLUDED = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index"})
 
 

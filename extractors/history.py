@@ -29,9 +29,28 @@ MAX_CONTINUATION = 12  # lines: a row's text does not run on forever
 def extract(doc: PolicyDoc) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     for section in doc.sections_labeled("history"):
-        entries += _rows(doc, section.start, section.end)
+        entries += _rows(doc, section.start, section.end) or _rows_dated_at_end(doc, section.start, section.end)
     entries += _review_table(doc)
     return entries
+
+
+def _rows_dated_at_end(doc: PolicyDoc, start: int, end: int) -> list[HistoryEntry]:
+    """Tables whose date is the last column: "Annual review<TAB>No policy statement changes.<TAB>4/15/2025"."""
+    out = []
+    for line in doc.lines_between(start, end):
+        dates = find_dates(doc.text, line.start, line.end)
+        if not dates or doc.text[dates[-1].end : line.end].strip(" \t.") or HEADER_ROW.match(line.text):
+            continue
+        last = dates[-1]
+        body = " ".join(doc.text[line.content_start : last.start].replace("\t", " ").split()).strip(" |-")
+        if body:
+            out.append(
+                HistoryEntry(
+                    date=last.value, precision=last.precision, printed_date=doc.text[last.start : last.end],
+                    text=body, evidence=doc.evidence(line.content_start, line.end),
+                )
+            )
+    return out
 
 
 def _row_date(text: str, line) -> tuple[re.Match, int, int] | None:

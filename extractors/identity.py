@@ -16,23 +16,30 @@ from extractors.models import Policy
 
 # e.g. "Policy Number: 2026T0553II", "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18"
 NUMBER_LABEL = re.compile(
-    r"(?<![\w-])(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
-    r"(?:Policy|Document|Guideline|Bulletin|Protocol|Criteria|Determination)\s*"
-    r"(?:Number|No\.?|Num\.?|ID|#)?\s*(?:#\s*)?[:#]\s*"
+    r"(?:(?<![\w-])(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
+    r"(?:Policy|Document|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB)\s*"
+    r"(?:Number|No\.?|Num\.?|ID|#)?|^[ \t]*Number)"  # e.g. "LCD ID", or a bare "Number:" opening a line (Aetna)
+    r"(?:[ \t]*\.{2,}|[ \t]*(?:#[ \t]*)?[:#]|(?<=ID)|(?<=CPB))[ \t]*"  # e.g. ": ", " #: ", " ........ " (dot leaders)
     r"(?P<number>[A-Z0-9][A-Z0-9._/-]{1,24}[A-Z0-9])(?![\w.-])",
-    re.I,
+    re.I | re.M,
 )
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
 ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
-TITLE_LABEL = re.compile(r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title)[ \t]*:[ \t]*(?P<title>[^\n\t]{3,200}?)[ \t]*$", re.M | re.I)
+TITLE_LABEL = re.compile(
+    r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title|"
+    r"Clinical\s+Policy\s+Bulletin)[ \t]*:[ \t]*(?P<title>[^\n\t]{3,200}?)[ \t]*$",
+    re.M | re.I,
+)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title: Facet Joint Interventions"
 # Lines that name the kind of document, not its subject: the title is the next line.
 DOC_TYPE = re.compile(
     r"^[ \t]*(?:[\w&®.,'-]+[ \t]+){0,6}?(?:Medical(?:[ \t]+Coverage)?[ \t]+Polic(?:y|ies)|Clinical[ \t]+(?:UM[ \t]+)?Guidelines?|"
     r"Coverage[ \t]+Polic(?:y|ies)|Clinical[ \t]+Review[ \t]+Criteria|Clinical[ \t]+Policy|Payment[ \t]+Policy|"
-    r"Reimbursement[ \t]+Policy|Medical[ \t]+Guideline|Clinical[ \t]+Coverage[ \t]+Guideline)[ \t]*"
+    r"Reimbursement[ \t]+Policy|Medical[ \t]+Guideline|Clinical[ \t]+Coverage[ \t]+Guideline|Medical[ \t]+Coverage[ \t]+Guideline|"
+    r"Clinical[ \t]+Policy[ \t]+Bulletin|Local[ \t]+Coverage[ \t]+(?:Determination|Article)(?:[ \t]+\((?:LCD|LCA)\))?)[ \t]*"
     r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150}))?$",
     re.I | re.M,
 )
+METADATA_LINE = re.compile(r"\.{4,}|^[\w ]{2,40}:\s|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
 VERSION = re.compile(r"(?<![\w-])Version[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023
 LETTERHEAD = 3000  # chars
 NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject)\b|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}")
@@ -88,10 +95,13 @@ def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
 
 
 def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]] | None:
+    """The first title-like line below a document-type line, past label lines ("Effective Date ....")."""
     index = doc.line_index(offset) + 1
-    for line in doc.lines[index : index + 3]:
+    for line in doc.lines[index : index + 8]:
         content = line.text.strip()
         if not content:
+            continue
+        if METADATA_LINE.search(content):
             continue
         if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")):
             return None

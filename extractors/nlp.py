@@ -28,7 +28,7 @@ TOKEN_MATCH = re.compile(
     r"^(?:\d{4}[0-9A-Z]"  # e.g. 0232T, 20550
     r"|[A-Z]\d{4}"  # e.g. M0076
     r"|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})"  # e.g. M54.50
-    r"|ICD-?(?:9|10)(?:-(?:CM|PCS))?"  # e.g. ICD-10-CM
+    r"|(?i:ICD-?(?:9|10)(?:-(?:CM|PCS))?)"  # e.g. ICD-10-CM
     r"|[0-9B-DF-HX][0-9A-HJ-NP-Z]{6})$"  # e.g. 0R533ZZ
 ).match
 
@@ -55,6 +55,8 @@ def _wrapped(patterns: list[dict]) -> list[dict]:
     token of its own, so a hard-wrapped phrase would otherwise never match."""
     out = list(patterns)
     for row in patterns:
+        if not isinstance(row["pattern"], str):
+            continue  # token patterns say what they allow themselves
         words = row["pattern"].split(" ")
         for i in range(1, len(words)):
             out.append({**row, "pattern": " ".join(words[:i]) + "\n" + " ".join(words[i:])})

@@ -21,8 +21,8 @@ COVERAGE_SECTIONS = frozenset({"policy", "prior_auth"})
 NOT_STATEMENTS = frozenset(
     {"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions", "codes"}
 )
-# e.g. "is considered", "are not covered", "This is not a covered service", "as a treatment"
-VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considered|deemed|covered|there\s+is)\b")
+# e.g. "is considered", "are not covered", "This is not a covered service", "Aetna considers", "Cigna covers"
+VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considers?|considered|deemed|covers?|covered|eligible|supports?|there\s+is)\b")
 # A medically necessary statement that sets conditions, e.g. "... is medically necessary when:"
 CRITERIA_CUE = re.compile(
     r"(?i)\b(?:when|if|only\s+if|provided\s+that|unless|criteria|in\s+certain\s+circumstances|the\s+following|"
