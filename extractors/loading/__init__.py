@@ -41,7 +41,7 @@ class Limits:
     """Per-document limits; each crossing fails with a message naming the limit and its option."""
 
     max_bytes: int = 64 * MB
-    max_pages: int = 2000
+    max_pages: int = 5000
     max_chars: int = 5_000_000
     timeout_seconds: float = 300.0
 
@@ -94,7 +94,10 @@ def load_bytes(data: bytes, *, name: str = "document", limits: Limits = DEFAULT_
 
         policy_text = load_pdf(data, name=name, limits=limits)
     else:
-        policy_text = load_text(decode(data), name=name, markdown=not name.lower().endswith((".htm", ".html")))
+        raw = decode(data)
+        if len(raw) > 2 * limits.max_chars:  # fail before normalizing tens of MB that cannot pass anyway
+            raise LimitExceeded(f"{name}: {len(raw):,} characters is over the limit of {limits.max_chars:,} (--max-chars)")
+        policy_text = load_text(raw, name=name, markdown=not name.lower().endswith((".htm", ".html")))
     if len(policy_text.text) > limits.max_chars:
         raise LimitExceeded(
             f"{name}: {len(policy_text.text):,} characters is over the limit of {limits.max_chars:,} (--max-chars)"
