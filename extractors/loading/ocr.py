@@ -1,0 +1,92 @@
+"""OCR for PDF pages with no text layer: render with pypdfium2, read with Tesseract.
+
+Tesseract is a system program (Debian package `tesseract-ocr`), called through pytesseract. Its
+words come back with pixel boxes; they are turned into the same positioned segments as a text layer
+so the page goes through the same layout (reading order, paragraphs, table rows) as any other.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pypdfium2 as pdfium
+
+from extractors.errors import LimitExceeded, OCRUnavailable
+from extractors.loading.layout import Segment
+
+DPI = 300
+MIN_IMAGE_AREA = 0.25  # a page with no text whose images cover at least this share needs OCR
+GAP = 1.0  # em: words further apart than this on one OCR line are separate segments
+
+
+def needs_ocr(chars: int, image_area: float) -> bool:
+    """No text layer, and images cover the page: a scan. (A blank page or a lone logo does not.)"""
+    return chars == 0 and image_area >= MIN_IMAGE_AREA
+
+
+def tesseract_program() -> str | None:
+    import pytesseract
+
+    return shutil.which(pytesseract.pytesseract.tesseract_cmd)
+
+
+def ocr_segments(page: pdfium.PdfPage, *, name: str, number: int, timeout: float | None = None) -> list[Segment]:
+    """The page rendered at 300 dpi and OCR'd: segments in points, top-down, in Tesseract's order."""
+    import pytesseract
+
+    if tesseract_program() is None:
+        raise OCRUnavailable(
+            f"{name}: page {number} has no text layer and needs OCR, but the program 'tesseract' is not installed"
+        )
+    image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+    try:
+        data = pytesseract.image_to_data(image, lang="eng", output_type=pytesseract.Output.DICT, timeout=timeout or 0)
+    except pytesseract.TesseractNotFoundError:
+        raise OCRUnavailable(
+            f"{name}: page {number} has no text layer and needs OCR, but the program 'tesseract' is not installed"
+        ) from None
+    except RuntimeError as error:  # pytesseract raises RuntimeError on its timeout
+        if "timeout" in str(error).lower():
+            raise LimitExceeded(f"{name}: OCR of page {number} ran over the time limit of {timeout:.0f} s") from None
+        raise OCRUnavailable(f"{name}: OCR of page {number} failed ({str(error).strip() or 'tesseract error'})") from None
+    except pytesseract.TesseractError as error:
+        raise OCRUnavailable(f"{name}: OCR of page {number} failed ({error.message or 'tesseract error'})") from None
+    return _segments(data, 72 / DPI)
+
+
+def _segments(data: dict, scale: float) -> list[Segment]:
+    lines: dict[tuple, list[tuple]] = {}
+    for i, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        if not word or float(data["conf"][i]) < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
+        lines.setdefault(key, []).append((x, y, x + w, y + h, word))
+    out: list[Segment] = []
+    for words in lines.values():
+        words.sort()
+        height = sorted(w[3] - w[1] for w in words)[len(words) // 2]
+        size = max(4.0, height * 1.1)
+        baseline = sorted(w[3] for w in words)[len(words) // 2]
+        run = [words[0]]
+        for word in words[1:]:
+            if word[0] - run[-1][2] > GAP * size:
+                out.append(_segment(run, baseline, size, len(out)))
+                run = []
+            run.append(word)
+        out.append(_segment(run, baseline, size, len(out)))
+    return out
+
+
+def _segment(words: list[tuple], baseline: float, size: float, order: int) -> Segment:
+    return Segment(
+        " ".join(w[4] for w in words),
+        min(w[0] for w in words),
+        min(w[1] for w in words),
+        max(w[2] for w in words),
+        max(w[3] for w in words),
+        baseline,
+        size,
+        order,
+    )

@@ -1,0 +1,233 @@
+"""One PDF page read with pypdfium2: text segments with their boxes, and the page's drawn marks.
+
+pdfium gives the page text in content-stream order, with its own line breaks ("\\r\\n") and a
+U+FFFE where a line ends in a hyphen. Positions are read per text *run* (`FPDFText_CountRects`),
+not per character: a pdfium line is one range of chars, and only a line whose runs lie far apart
+(a table row, a sidebar beside the body, a hyphen-joined line) is split with per-character boxes.
+That keeps a page at a few hundred pdfium calls instead of several per character.
+
+Coordinates are returned top-down in points (y grows down the page), as displayed, /Rotate applied.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as c
+
+from extractors.loading.layout import Box, Segment
+
+BREAK_GAP = 1.0  # em: runs further apart than this on one line become separate segments
+BLANKS = " \t\r\n"
+
+
+@dataclass
+class PageContent:
+    width: float
+    height: float
+    segments: list[Segment]
+    marks: list[Box]  # small images and filled shapes: candidates for drawn list bullets
+    image_area: float  # share of the page covered by images (0..1)
+    chars: int  # text characters on the page (0: no text layer)
+
+
+class Geometry:
+    """Maps pdfium's y-up page space to top-down display space, /Rotate included."""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        self.left, self.bottom, self.right, self.top = page.get_bbox()
+        self.rotation = page.get_rotation() % 360
+        w, h = self.right - self.left, self.top - self.bottom
+        self.width, self.height = (h, w) if self.rotation in (90, 270) else (w, h)
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
+        """Display-space box of a y-up rectangle."""
+        x0, y0 = self.point(left, top)
+        x1, y1 = self.point(right, bottom)
+        return Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        dx, dy = x - self.left, self.top - y  # unrotated, top-down
+        if self.rotation == 90:  # shown turned clockwise: the page's left edge is now the top
+            return self.width - dy, dx
+        if self.rotation == 180:
+            return self.width - dx, self.height - dy
+        if self.rotation == 270:
+            return dy, self.height - dx
+        return dx, dy
+
+
+def read_page(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageContent:
+    geometry = Geometry(page)
+    chars = textpage.count_chars()
+    segments = _segments(textpage.raw, geometry, chars) if chars > 0 else []
+    marks, image_area = _graphics(page, geometry)
+    return PageContent(geometry.width, geometry.height, segments, marks, image_area, chars)
+
+
+def _page_text(raw, count: int) -> str:
+    """All chars of the page, one str position per pdfium char index (per-char fallback if not)."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = c.FPDFText_GetText(raw, 0, count, buffer)
+    text = bytes(memoryview(buffer))[: max(0, written - 1) * 2].decode("utf-16-le", errors="replace")
+    if len(text) == count:
+        return text
+    return "".join(chr(c.FPDFText_GetUnicode(raw, i) or 0xFFFD) for i in range(count))
+
+
+def _segments(raw, geometry: Geometry, count: int) -> list[Segment]:
+    text = _page_text(raw, count)
+    out: list[Segment] = []
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    refs = (ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom))
+    start = 0
+    for end in _line_ends(text):
+        s, e, start = start, end, end
+        while s < e and text[s] in BLANKS:
+            s += 1
+        while e > s and text[e - 1] in BLANKS:
+            e -= 1
+        if s >= e:
+            continue
+        rects = []
+        for i in range(c.FPDFText_CountRects(raw, s, e - s)):
+            if c.FPDFText_GetRect(raw, i, *refs):
+                rects.append((left.value, bottom.value, right.value, top.value))
+        if not rects:
+            continue  # nothing visible (e.g. only generated chars)
+        size = _font_size(raw, s) or max(1.0, rects[0][3] - rects[0][1])
+        pieces = _split_by_chars(raw, text, s, e, size) if _needs_split(rects, size) else [(s, e, _union(rects))]
+        for ps, pe, box in pieces:
+            out.append(_segment(raw, text, ps, pe, box, size, geometry, len(out)))
+    return out
+
+
+def _font_size(raw, index: int) -> float:
+    """Displayed font size of a char: the nominal size times the text matrix scale (browser prints
+    draw 12 pt text scaled by 0.72)."""
+    size = c.FPDFText_GetFontSize(raw, index)
+    matrix = c.FS_MATRIX()
+    if size > 0 and c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
+        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        if 0.05 < scale < 20:
+            size *= scale
+    return size
+
+
+def _line_ends(text: str):
+    """Offsets where pdfium's lines end: after each line break and after a line-end hyphen (U+FFFE)."""
+    for i, ch in enumerate(text):
+        if ch == "\n" or ch == "\ufffe":
+            yield i + 1
+    yield len(text)
+
+
+def _union(rects: list[tuple]) -> tuple:
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
+
+
+def _needs_split(rects: list[tuple], size: float) -> bool:
+    for (l0, b0, r0, t0), (l1, b1, r1, t1) in zip(rects, rects[1:]):
+        if l1 - r0 > BREAK_GAP * size or l1 < l0 - 0.5 * size:  # far apart, or back to the left
+            return True
+        if t1 < b0 - 0.3 * size or b1 > t0 + 0.3 * size:  # next run well below or above
+            return True
+    return False
+
+
+def _split_by_chars(raw, text: str, s: int, e: int, size: float) -> list[tuple[int, int, tuple]]:
+    """Split chars s..e wherever a char lies far from the one before it, or on another baseline."""
+    left, right, bottom, top, x, y = (ctypes.c_double() for _ in range(6))
+    refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+    origin = (ctypes.byref(x), ctypes.byref(y))
+    pieces: list[tuple[int, int, tuple]] = []
+    piece_start, box, prev = s, None, None
+    for i in range(s, e):
+        if text[i] in BLANKS or not c.FPDFText_GetCharBox(raw, i, *refs):
+            continue
+        l, r, b, t = left.value, right.value, bottom.value, top.value
+        if r - l <= 0 and t - b <= 0:
+            continue
+        base = y.value if c.FPDFText_GetCharOrigin(raw, i, *origin) else b
+        if prev is not None and box is not None:
+            pl, pr, pbase = prev
+            apart = l - pr > BREAK_GAP * size or l < pl - 0.5 * size
+            other_line = abs(base - pbase) > 0.6 * size  # superscripts sit ~0.3 em off the baseline
+            if apart or other_line:
+                pieces.append((piece_start, _rstrip(text, piece_start, i), box))
+                piece_start, box = i, None
+        box = (l, b, r, t) if box is None else (min(box[0], l), min(box[1], b), max(box[2], r), max(box[3], t))
+        prev = (l, r, base)
+    if box is not None:
+        pieces.append((piece_start, e, box))
+    return [p for p in pieces if p[1] > p[0]]
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in BLANKS:
+        end -= 1
+    return end
+
+
+def _segment(raw, text: str, s: int, e: int, box: tuple, size: float, geometry: Geometry, order: int) -> Segment:
+    x = ctypes.c_double()
+    y = ctypes.c_double()
+    display = geometry.box(*box)
+    if c.FPDFText_GetCharOrigin(raw, s, ctypes.byref(x), ctypes.byref(y)):
+        baseline = geometry.point(x.value, y.value)[1]
+    else:
+        baseline = display.bottom
+    if not display.top - 0.5 * size <= baseline <= display.bottom + 0.5 * size:
+        baseline = display.bottom  # rotated text or odd origin: fall back to the box
+    chunk = text[s:e].replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    chunk = chunk.replace("\ufffe", "-")
+    return Segment(chunk, display.x0, display.top, display.x1, display.bottom, baseline, size, order)
+
+
+def _graphics(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Box], float]:
+    """Small images and filled paths (bullet candidates) and the share of the page under images."""
+    marks: list[Box] = []
+    image_area = 0.0
+    page_area = max(1.0, geometry.width * geometry.height)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    stack = [(page.raw, False, 0)]
+    while stack:
+        parent, is_form, depth = stack.pop()
+        count = c.FPDFFormObj_CountObjects(parent) if is_form else c.FPDFPage_CountObjects(parent)
+        for i in range(max(0, count)):
+            obj = c.FPDFFormObj_GetObject(parent, i) if is_form else c.FPDFPage_GetObject(parent, i)
+            if not obj:
+                continue
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind == c.FPDF_PAGEOBJ_FORM:
+                if depth < 8:
+                    stack.append((obj, True, depth + 1))
+                continue
+            if kind not in (c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_PATH):
+                continue
+            # bounds of nested objects are page-space in pdfium (the form matrix is applied)
+            if not c.FPDFPageObj_GetBounds(obj, *refs):
+                continue
+            box = geometry.box(left.value, bottom.value, right.value, top.value)
+            w, h = box.x1 - box.x0, box.bottom - box.top
+            if kind == c.FPDF_PAGEOBJ_IMAGE:
+                clipped = max(0.0, min(box.x1, geometry.width) - max(box.x0, 0.0)) * max(
+                    0.0, min(box.bottom, geometry.height) - max(box.top, 0.0)
+                )
+                image_area += clipped / page_area
+            if 1.0 <= w <= 9.0 and 1.0 <= h <= 9.0 and 0.5 <= w / h <= 2.0:
+                if kind == c.FPDF_PAGEOBJ_PATH and not _filled(obj):
+                    continue
+                marks.append(box)
+    return marks, min(1.0, image_area)
+
+
+def _filled(obj) -> bool:
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    if not c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False
+    return bool(fill.value)
