@@ -1,0 +1,234 @@
+"""Finding documents and reading their bytes: `DocumentRef` is what ingestion consumes.
+
+A ref says what the record's `source.uri` will be (`uri`) and how to read the bytes: a local `path`
+(a file in a folder, or a blob that a web fetch stored) or an fsspec `url` (s3://, gs://, memory:// ...
+when the filesystem's package is installed). Any iterator of refs can be ingested
+(`flows.engine.ingest_refs`, or `flows.ingest.ingest_documents` inside a Prefect flow); `discover`
+makes them for a folder or URL, `refs_from_fetched` for documents a web source downloaded.
+
+Reading is defensive: only regular files are opened (never a FIFO or device, even through a
+symlink), sizes are checked before reading, and every failure is a one-line `PolicyError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.errors import InputError, LimitExceeded, PolicyError
+from extractors.loading import DEFAULT_LIMITS, MB, Limits
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")  # e.g. "s3://bucket/policies/", "memory://docs"
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One document to ingest. `uri` becomes the record's source.uri and keys the fingerprint state."""
+
+    uri: str
+    path: str | None = None  # a local file holding the bytes
+    url: str | None = None  # an fsspec URL, read when there is no local path
+    sha256: str | None = None  # the bytes' hash when already known (content-addressed blobs); trusted for the unchanged check
+    payer_hint: str | None = None
+    source_name: str | None = None
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text)) and not text.startswith("file://")
+
+
+def discover(source: str | Path, *, exclude: Iterable[str | Path] = ()) -> Iterator[DocumentRef]:
+    """Refs for every document under a folder, a single file, or an fsspec URL (sorted, hidden names
+    skipped, folders in `exclude` skipped). Raises InputError now when the source does not exist."""
+    text = str(source)
+    if is_url(text):
+        return _fsspec_refs(text)
+    if text.startswith("file://"):
+        text = text[len("file://"):]
+    root = Path(text)
+    if not root.exists():
+        raise InputError(f"{source}: no such file or folder")
+    if root.is_file():
+        return iter([local_ref(root)])
+    if not root.is_dir():
+        raise InputError(f"{source}: not a file or folder")
+    skip = {os.path.realpath(p) for p in exclude}
+    return _walk(root, skip)
+
+
+def check_source(source: str | Path) -> None:
+    """Fail now, with one line, for a source that does not exist or whose filesystem is not installed."""
+    text = str(source)
+    if is_url(text):
+        fs, path = _filesystem(text)
+        try:
+            found = fs.exists(path)
+        except Exception as error:
+            raise InputError(f"{source}: cannot list ({type(error).__name__}: {error})".splitlines()[0]) from None
+        if not found:
+            raise InputError(f"{source}: no such file or folder")
+    else:
+        discover(text)
+
+
+def local_ref(path: str | Path, *, source_name: str | None = None) -> DocumentRef:
+    absolute = os.path.abspath(path)
+    return DocumentRef(uri=Path(absolute).as_posix(), path=absolute, source_name=source_name)
+
+
+def single_ref(target: str | Path) -> DocumentRef:
+    """The ref for one document named on the command line (a path or an fsspec URL)."""
+    text = str(target)
+    if is_url(text):
+        return DocumentRef(uri=text, url=text)
+    path = Path(text)
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{target}: no such file")
+    if path.is_dir():
+        raise InputError(f"{target}: is a directory, not a document")
+    return local_ref(path)
+
+
+def refs_from_fetched(documents: Iterable) -> Iterator[DocumentRef]:
+    """Refs for documents a web source downloaded (objects with uri, path, sha256 and optionally
+    payer_hint, source_name, like `flows.sources.FetchedDocument`): the record's uri is the URL."""
+    for document in documents:
+        yield DocumentRef(
+            uri=str(document.uri), path=str(document.path), sha256=getattr(document, "sha256", None),
+            payer_hint=getattr(document, "payer_hint", None), source_name=getattr(document, "source_name", None),
+        )
+
+
+def _walk(root: Path, skip: set[str]) -> Iterator[DocumentRef]:
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(directory, d)) not in skip)
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                yield local_ref(path)  # a broken link: reading it fails with a clear error
+                continue
+            if stat.S_ISREG(mode):
+                yield local_ref(path)
+
+
+def _filesystem(url: str):
+    try:
+        from fsspec.core import url_to_fs
+
+        return url_to_fs(url)
+    except ImportError as error:
+        raise InputError(f"{url}: {error}".splitlines()[0]) from None
+    except ValueError as error:
+        raise InputError(f"{url}: {error}".splitlines()[0]) from None
+
+
+def _fsspec_refs(url: str) -> Iterator[DocumentRef]:
+    fs, path = _filesystem(url)
+    try:
+        if fs.isdir(path):
+            names = sorted(fs.find(path))
+        elif fs.exists(path):
+            names = [path]
+        else:
+            raise InputError(f"{url}: no such file or folder")
+    except PolicyError:
+        raise
+    except Exception as error:
+        raise InputError(f"{url}: cannot list ({type(error).__name__}: {error})".splitlines()[0]) from None
+    return (
+        DocumentRef(uri=fs.unstrip_protocol(name), url=fs.unstrip_protocol(name))
+        for name in names
+        if not name.rstrip("/").rsplit("/", 1)[-1].startswith(".")
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _too_big(uri: str, size: int, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(f"{uri}: {size / MB:.1f} MB is over the size limit of {limits.max_bytes / MB:.0f} MB (--max-mb)")
+
+
+def _open_regular(ref: DocumentRef, limits: Limits) -> tuple[int, int]:
+    """(fd, size) of a ref's local file after checking it is a regular file within the size limit."""
+    try:
+        fd = os.open(ref.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InputError(f"{ref.uri}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{ref.uri}: is a directory, not a document") from None
+    except OSError as error:
+        raise InputError(f"{ref.uri}: cannot read ({error.strerror or error})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise InputError(f"{ref.uri}: is {kind}, not a document")
+    if info.st_size > limits.max_bytes:
+        os.close(fd)
+        raise _too_big(ref.uri, info.st_size, limits)
+    return fd, info.st_size
+
+
+def read_ref(ref: DocumentRef, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The document's bytes, or a one-line PolicyError (missing, unreadable, empty, too big)."""
+    if ref.path is not None:
+        fd, _ = _open_regular(ref, limits)
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read(limits.max_bytes + 1)
+        except OSError as error:
+            raise InputError(f"{ref.uri}: cannot read ({error.strerror or error})") from None
+    elif ref.url is not None:
+        data = _read_url(ref, limits)
+    else:
+        raise InputError(f"{ref.uri}: nothing to read (the ref has neither a path nor a url)")
+    if len(data) > limits.max_bytes:
+        raise _too_big(ref.uri, len(data), limits)
+    if not data.strip():
+        raise InputError(f"{ref.uri}: empty file")
+    return data
+
+
+def _read_url(ref: DocumentRef, limits: Limits) -> bytes:
+    fs, path = _filesystem(ref.url)
+    try:
+        size = fs.size(path)
+        if size is not None and size > limits.max_bytes:
+            raise _too_big(ref.uri, size, limits)
+        with fs.open(path, "rb") as handle:
+            return handle.read(limits.max_bytes + 1)
+    except PolicyError:
+        raise
+    except FileNotFoundError:
+        raise InputError(f"{ref.uri}: no such file") from None
+    except Exception as error:
+        raise InputError(f"{ref.uri}: cannot read ({type(error).__name__}: {error})".splitlines()[0]) from None
+
+
+def fingerprint(ref: DocumentRef, limits: Limits = DEFAULT_LIMITS) -> str:
+    """sha256 of the bytes, streamed (memory stays flat). A ref that carries its hash is trusted."""
+    if ref.sha256:
+        return ref.sha256
+    digest = hashlib.sha256()
+    if ref.path is not None:
+        fd, _ = _open_regular(ref, limits)
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+        except OSError as error:
+            raise InputError(f"{ref.uri}: cannot read ({error.strerror or error})") from None
+    else:
+        digest.update(read_ref(ref, limits))
+    return digest.hexdigest()

@@ -1,0 +1,65 @@
+"""Flow tests share ONE Prefect harness per session (a temporary API server on a temporary SQLite
+database, started once, ~10 s); library tests in this folder never request it and need no Prefect.
+
+Prefect reads its settings when first imported, so the environment is set here, before any test
+module imports it: a private PREFECT_HOME, no telemetry, a quiet server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT / "raw_documents"
+CIGNA_2025 = RAW / "000_28171920f14a321b.txt"
+EVICORE_2023 = RAW / "001_cf16fd06cb47044d.txt"
+
+PREFECT_ENV = {
+    "PREFECT_HOME": tempfile.mkdtemp(prefix="policy-pipeline-prefect-"),
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "60",
+}
+for _key, _value in PREFECT_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """The session's Prefect API; yields its URL (give it to subprocesses as PREFECT_API_URL)."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    """A private copy of the five seed documents (tests may add or break files in it)."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(RAW, folder)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    return folder
+
+
+def _feed_files(out: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of a feed except the private state: relative path -> (bytes, mtime in ns)."""
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".pipeline" not in p.relative_to(out).parts
+    }
+
+
+@pytest.fixture
+def feed_files():
+    return _feed_files
