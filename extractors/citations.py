@@ -1,141 +1,228 @@
 """References: the entries of the references section(s), each split out and parsed into fields.
 
-Splitting follows the list's own markers: numbers ("1.", "[2]"), bullets, or, for unnumbered lists,
-paragraphs (one entry per line when the list has no blank lines). Sub-headings ("Peer Reviewed
-Publications:") are skipped. Parsing reads Vancouver/AMA-style citations: authors, title, journal,
-year;volume(issue):pages, DOI and PMID; a field the entry does not print stays null.
+Splitting follows the list's own markers: numbers ("1.", "[2]"; numbering may restart under each
+sub-heading), bullets, or, for unnumbered lists, blank-line paragraphs. A list with neither markers
+nor blank lines (one entry per line, or entries wrapped over lines as PDFs print them) is split
+where a line closes a citation and the next opens one. Page furniture (running headers and footers
+repeated across pages) is left out of the entries' text, so an entry may cross a page break;
+sub-headings ("Peer Reviewed Publications:") close the entry above them. An entry glued to the
+next one ("...13(4):369-378.Chopko BW. Long-term ...") is cut in two. Parsing is in citation_parse.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from extractors.document import NUMBERED, PolicyDoc
+from extractors.citation_parse import YEAR, opens_with_person, parse_reference
+from extractors.document import NUMBERED, Line, PolicyDoc
 from extractors.models import Reference
 
-SUBHEADING = re.compile(r"^[^.\n]{3,120}:$")  # e.g. "Peer Reviewed Publications:"
-DOI = re.compile(r"(?i)(?:\bdoi:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.\d{4,9}/[^\s\"<>]+)")  # e.g. doi:10.1002/14651858.CD004059.pub3
-PMID = re.compile(r"(?i)\bPMID:?\s*(?P<pmid>\d{5,9})\b")  # e.g. PMID 26051574
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# e.g. "2007;7(4):58-63", "2008 Mar;25(1):23-9", "Jun 2015;23(3):388-395", "2000;(2):CD001824", "2011; 155:375-385"
-SOURCE = re.compile(
-    rf"(?:(?P<month_before>{_MONTH}(?:[-/]{_MONTH})?)\s+)?(?P<year>(?:19|20)\d{{2}})[a-z]?"
-    rf"(?:\s+(?:{_MONTH}(?:[-/]{_MONTH})?)(?:\s+\d{{1,2}})?(?:\s*\(\d{{1,2}}\))?)?\s*[;:]\s*"
-    r"(?:(?P<volume>[A-Za-z]?\d+[A-Za-z]?(?:\s+Suppl\s*\d*)?)\s*)?(?:\((?P<issue>[^()]{1,20})\))?"
-    r"(?:\s*:\s*(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:\s*[-–]\s*[A-Za-z]{0,2}\d+[A-Za-z]?)?))?"
+SUBHEADING = re.compile(r"^[A-Z][^.\n]{2,119}:$")  # e.g. "Peer Reviewed Publications:"
+# A line that can only continue an entry: lower-case, digit or punctuation start, or a citation's tail words.
+# e.g. "with neurogenic claudication", "2021 May;9(5):...", ",CAL,NCD", "Available at:", "Erratum in: ...", "Aug 1;35(8)"
+CONTINUATION = re.compile(
+    r"^(?:[^\w\"“(\[]|[a-z0-9]|(?:Available|Accessed|Retrieved|Erratum|Comment|Updated|Epub|PMID|PMCID|doi|DOI|URL)\b"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*(?:\d|;|\]))"
 )
-# e.g. "2000; vol 6, No 4: 311-320"
-SOURCE_WORDS = re.compile(
-    r"(?P<year>(?:19|20)\d{2})\s*;\s*vol\.?\s*(?P<volume>\d+)\s*,?\s*(?:No\.?\s*(?P<issue>\d+))?\s*:\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?)",
-    re.I,
-)
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-PARTICLE = r"(?:(?:de|van|der|von|da|di|del|la|le|den|ten|dos|du)\s)*"
-# e.g. "Dagenais S", "Del Mar C", "de Bie RA", "King JT Jr"
-PERSON = rf"{PARTICLE}[A-Z][\w'’\-]+(?:\s{PARTICLE}[A-Z][\w'’\-]+)*\s[A-Z]{{1,3}}(?:\s(?:Jr|Sr|II|III)\.?)?"
-# e.g. "Reeves, K.D.", "Linetsky, F. S."
-PERSON_DOTTED = r"[A-Z][\w'’\-]+,\s(?:[A-Z]\.\s?){1,3}"
-AUTHORS = re.compile(
-    rf"^(?P<authors>(?:{PERSON}|{PERSON_DOTTED})(?:,?\s(?:and\s)?(?:{PERSON}|{PERSON_DOTTED}))*(?:,?\s*et\.?\s*al\.?)?)(?:[.,;]\s|\.$|\s(?=[A-Z]))"
-)
-ORG = re.compile(r"^(?P<org>[A-Z][^.;:]{2,150}?)(?:\.\s|\.$)")  # e.g. "American College of Occupational and Environmental Medicine. "
-SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9\[(“\"])")
+JOURNAL_THEN_YEAR = re.compile(r"^[^.]{1,60}\.?\s+(?:[A-Z][a-z]{2}\s+)?(?:19|20)\d{2}[a-z]?\s*[;:(]")  # e.g. "Sleep. 2002 Dec; 25(8)"
+TERMINAL = re.compile(r"(?:[.?!)\]]|\d\s*[-–]\s*\d+|PMID:?\s*\d+)$")  # e.g. "...:58-63.", "... 2015-2022", "PMID 26051574"
+OPEN_END = re.compile(r"(?:[,;:&/(\-–]|\b(?:of|the|and|for|in|on|with|to|a|an|by|from|at|or|et al\.?|vs\.?))$", re.I)  # e.g. "... of"
+URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
+# Two entries run together: a citation's last period directly followed by the next one's first author.
+GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
+HYPHEN_END = re.compile(r"\w-$")  # e.g. "Image-" at a line end
+SHORT_LINE = 0.7  # a line shorter than this share of the list's widest line was not wrapped (wrapped lines measure >= 0.74 on real PDFs)
+
+
+@dataclass(frozen=True)
+class Entry:
+    start: int
+    end: int
+    text: str  # the entry's lines joined, furniture left out
+
+
+@dataclass
+class _Row:
+    line: Line
+    start: int
+    end: int
+    text: str
+    number: int | None
+    bullet: bool
+    gap_before: bool  # a blank line (not a page break) above it
+    page_break_before: bool
+
+
+@dataclass
+class _Open:
+    rows: list[_Row] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return join_lines([r.text for r in self.rows])
+
+
+def join_lines(lines: list[str]) -> str:
+    """Wrapped lines as one line; a line broken after a hyphen joins without a space ("Image-" + "Guided")."""
+    out = ""
+    for line in lines:
+        out += line if HYPHEN_END.search(out) else (" " + line if out else line)
+    return out
 
 
 def extract(doc: PolicyDoc) -> list[Reference]:
     out: list[Reference] = []
     for section in doc.sections_labeled("references"):
-        for start, end in split_entries(doc, section.start, section.end):
-            evidence = doc.evidence(start, end)
-            text = " ".join(evidence.text.split())
+        for entry in split_entries(doc, section.start, section.end):
+            text = " ".join(entry.text.split())
             if len(text) < 8:
                 continue
-            out.append(Reference(text=text, evidence=evidence, **parse_reference(text)))
+            out.append(Reference(text=text, evidence=doc.evidence(entry.start, entry.end), **parse_reference(text)))
     return out
 
 
-def split_entries(doc: PolicyDoc, start: int, end: int) -> list[tuple[int, int]]:
-    lines = [l for l in doc.lines_between(start, end)]
-    numbered = sum(1 for l in lines if NUMBERED.match(l.text)) >= 2
-    bulleted = sum(1 for l in lines if l.bullet) >= 2
-    paragraphs = any(l.is_blank for l in lines[1:-1]) and not (numbered or bulleted)
-    entries: list[list[int]] = []
-    previous_blank = True
-    for line in lines:
-        content = line.text.strip()
-        if not content:
-            previous_blank = True
-            continue
-        if SUBHEADING.match(content) and not YEAR.search(content):
-            previous_blank = True
+def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
+    """The entries of the list printed in text[start:end], in order."""
+    rows = _rows(doc, start, end)
+    numbered = sum(r.number is not None for r in rows) >= 2
+    bulleted = not numbered and sum(r.bullet for r in rows) >= 2
+    gapped = not (numbered or bulleted) and any(r.gap_before for r in rows[1:])
+    width = max((len(r.text) for r in rows), default=0)
+    entries: list[_Open | None] = []
+    last_number = 0
+    for i, row in enumerate(rows):
+        current = entries[-1] if entries else None
+        if _is_subheading(row, current, rows[i + 1] if i + 1 < len(rows) else None):
             entries.append(None)  # a sub-heading closes the entry above it
+            last_number = 0
             continue
-        starts_entry = (
-            (numbered and NUMBERED.match(line.text))
-            or (bulleted and line.bullet)
-            or (not numbered and not bulleted and (previous_blank or not paragraphs))
-            or not entries
-            or entries[-1] is None
+        if current is None:
+            new = True
+            if (numbered or bulleted) and row.number is None and not row.bullet and not _looks_like_citation(row.text):
+                continue  # a lead-in line before the first marker
+        elif numbered:
+            new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3)
+        elif bulleted:
+            new = row.bullet
+        elif gapped:
+            new = row.gap_before or (_starts_entry(current, row, width) and (row.page_break_before or opens_with_person(row.text)))
+        else:
+            new = _starts_entry(current, row, width)
+        if new:
+            entries.append(_Open([row]))
+            last_number = row.number if row.number is not None else last_number
+        else:
+            current.rows.append(row)
+    out: list[Entry] = []
+    for entry in entries:
+        if entry is not None:
+            out.extend(_unglue(doc, entry))
+    return out
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
+    """The section's content lines, markers stripped, furniture dropped, gaps and page breaks noted."""
+    furniture = page_furniture(doc)
+    rows: list[_Row] = []
+    gap = False
+    for line in doc.lines_between(start, end):
+        if line.is_blank:
+            gap = True
+            continue
+        if line.start in furniture:
+            continue
+        a, b = max(line.content_start, start), min(line.end, end)
+        text = doc.text[a:b].strip()
+        if not text:
+            continue
+        a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
+        number = NUMBERED.match(line.text)
+        page_break = bool(rows) and doc.page_of(rows[-1].start) != doc.page_of(a)
+        rows.append(
+            _Row(line, a, a + len(text), text, int(re.sub(r"\D", "", number.group(0))) if number else None, line.bullet is not None,
+                 gap and not page_break and bool(rows), page_break)
         )
-        if starts_entry:
-            entries.append([line.content_start, line.end])
-        else:
-            entries[-1][1] = line.end
-        previous_blank = False
-    return [(a, b) for a, b in (e for e in entries if e)]
+        gap = False
+    return rows
 
 
-def parse_reference(text: str) -> dict:
-    """One citation -> authors, title, journal, year, volume, issue, pages, doi, pmid (null where absent)."""
-    fields: dict = dict(authors=[], title=None, journal=None, year=None, volume=None, issue=None, pages=None, doi=None, pmid=None)
-    doi = DOI.search(text)
-    if doi:
-        fields["doi"] = doi.group("doi").rstrip(".,;)")
-    pmid = PMID.search(text)
-    if pmid:
-        fields["pmid"] = pmid.group("pmid")
-    body = text
-    for cut in (doi, pmid, re.search(r"(?i)\s(?:Available\s+(?:at|from)|Accessed|https?://)", text)):
-        if cut is not None:
-            body = body[: min(len(body), cut.start())]
-    body = body.strip()
-
-    rest, authors = body, []
-    match = AUTHORS.match(body)
-    if match:
-        authors = _split_authors(match.group("authors"))
-        rest = body[match.end() :]
-    else:
-        org = ORG.match(body)
-        if org and not YEAR.search(org.group("org")):
-            authors = [org.group("org").strip()]
-            rest = body[org.end() :]
-    fields["authors"] = authors
-
-    source = SOURCE_WORDS.search(rest) or SOURCE.search(rest)
-    if source:
-        fields["year"] = int(source.group("year"))
-        for key in ("volume", "issue", "pages"):
-            value = source.group(key)
-            fields[key] = re.sub(r"\s+", "", value) if value else None
-        head = rest[: source.start()].rstrip(" .,;")
-        parts = SENTENCE_BREAK.split(head)
-        if len(parts) >= 2:
-            fields["journal"] = parts[-1].strip(" .,;") or None
-            fields["title"] = " ".join(parts[:-1]).strip(" .,;") or None
-        else:
-            fields["title"] = head.strip(" .,;") or None
-    else:
-        parts = SENTENCE_BREAK.split(rest.strip())
-        fields["title"] = parts[0].strip(" .,;") if parts and parts[0].strip(" .,;") else None
-        year = YEAR.search(rest)
-        fields["year"] = int(year.group(0)) if year else None
-    return fields
+def page_furniture(doc: PolicyDoc) -> frozenset[int]:
+    """Start offsets of running-header/footer lines: lines near a page's top or bottom that recur (digits aside)
+    on at least half the pages, e.g. "Surgery of the Knee Page 9 of 10", "8/12/26, 8:09 PM SURG.00071 ..."."""
+    if "page_furniture" in doc.cache:
+        return doc.cache["page_furniture"]
+    starts = list(doc.source.page_starts)
+    found: frozenset[int] = frozenset()
+    if len(starts) >= 2:
+        edges: dict[str, set[int]] = {}
+        keyed: list[tuple[str, int]] = []
+        for page, (a, b) in enumerate(zip(starts, starts[1:] + [len(doc.text)])):
+            lines = [l for l in doc.lines_between(a, b) if not l.is_blank]
+            for line in lines[:3] + lines[-3:]:
+                key = re.sub(r"\d+", "#", " ".join(line.text.split())).casefold()
+                edges.setdefault(key, set()).add(page)
+                keyed.append((key, line.start))
+        need = max(2, (len(starts) + 1) // 2)
+        found = frozenset(start for key, start in keyed if len(edges[key]) >= need)
+    doc.cache["page_furniture"] = found
+    return found
 
 
-def _split_authors(run: str) -> list[str]:
-    run = re.sub(r",?\s*et\.?\s*al\.?$", "", run.strip())
-    dotted = re.findall(PERSON_DOTTED, run)
-    if dotted and len(", ".join(dotted)) >= len(run) - 8:
-        return [re.sub(r"\.\s?", "", d.replace(",", "")).strip() for d in dotted]
-    return [a.strip() for a in re.split(r",\s*(?:and\s+)?|\s+and\s+", run) if a.strip()]
+# --- where entries start -----------------------------------------------------------------------
+
+
+def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
+    """Without markers or gaps: does `row` open a new citation rather than continue the wrapped one above?"""
+    previous = current.rows[-1].text
+    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text):
+        return False
+    if OPEN_END.search(previous) or (URL_END.search(previous) and not opens_with_person(row.text)):
+        return False
+    opener = opens_with_person(row.text)
+    terminal = bool(TERMINAL.search(previous))
+    if not (terminal or opener):
+        return False
+    return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)
+
+
+def _is_subheading(row: _Row, current: _Open | None, following: _Row | None) -> bool:
+    """ "Peer Reviewed Publications:" between entries (never a wrapped "Available at:")."""
+    if row.number is not None or row.bullet or YEAR.search(row.text) or CONTINUATION.match(row.text):
+        return False
+    closed = current is None or row.gap_before or bool(TERMINAL.search(current.rows[-1].text))
+    if SUBHEADING.match(row.text):
+        return closed
+    # A short title-case line without punctuation right before a numbered entry, e.g. "Other Publications"
+    words = row.text.split()
+    return (
+        closed
+        and following is not None
+        and following.number == 1
+        and len(words) <= 8
+        and not re.search(r"[.,;\d]", row.text)
+        and all(w[0].isupper() or w in {"and", "of", "for", "the", "on", "in"} for w in words)
+    )
+
+
+def _looks_like_citation(text: str) -> bool:
+    return bool(YEAR.search(text)) or opens_with_person(text)
+
+
+def _unglue(doc: PolicyDoc, entry: _Open) -> list[Entry]:
+    """Cut an entry where a citation's final period runs straight into the next citation's authors."""
+    pieces: list[list[tuple[int, int]]] = [[]]
+    for i, row in enumerate(entry.rows):
+        a = row.start
+        for match in GLUED.finditer(doc.text, row.start, row.end):
+            before = " ".join(doc.text[s:e] for s, e in pieces[-1]) + " " + doc.text[a : match.start()]
+            after = " ".join([doc.text[match.start() : row.end]] + [r.text for r in entry.rows[i + 1 :]])
+            if YEAR.search(before) and opens_with_person(after):
+                pieces[-1].append((a, match.start()))
+                pieces.append([])
+                a = match.start()
+        pieces[-1].append((a, row.end))
+    return [Entry(p[0][0], p[-1][1], join_lines([doc.text[s:e].strip() for s, e in p])) for p in pieces if p]

@@ -1,0 +1,347 @@
+"""References: splitting a references section into entries, and parsing one citation into fields."""
+
+from dataclasses import replace
+
+import pytest
+
+from extractors import citations
+from extractors.citation_parse import parse_reference
+from extractors.document import parse
+from extractors.loading import load_text
+
+NULLS = dict(authors=[], title=None, journal=None, year=None, volume=None, issue=None, pages=None, doi=None, pmid=None)
+
+
+def fields(**given):
+    return {**NULLS, **given}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param(
+            "Alderman D. Prolotherapy for Low Back Pain. Pract Pain Manag. 2007;7(4):58-63.",
+            fields(authors=["Alderman D"], title="Prolotherapy for Low Back Pain", journal="Pract Pain Manag", year=2007, volume="7", issue="4", pages="58-63"),
+            id="vancouver-single-author",
+        ),
+        pytest.param(
+            "Nelemans PJ, de Bie RA, de Vet HC, Sturmans F. Injection therapy for subacute and chronic benign low back pain. "
+            "Cochrane Database of Syst Rev. 2000;(2):CD001824. doi:10.1002/14651858.CD001824.",
+            fields(
+                authors=["Nelemans PJ", "de Bie RA", "de Vet HC", "Sturmans F"], title="Injection therapy for subacute and chronic benign low back pain",
+                journal="Cochrane Database of Syst Rev", year=2000, issue="2", pages="CD001824", doi="10.1002/14651858.CD001824",
+            ),
+            id="particles-no-volume-cochrane-doi",
+        ),
+        pytest.param(
+            "Garg S, Serruys PW, van der Ent M, et al. First use in patients of a combined catheter. EuroIntervention. 2010; 5(6):755-756.",
+            fields(authors=["Garg S", "Serruys PW", "van der Ent M"], title="First use in patients of a combined catheter", journal="EuroIntervention", year=2010, volume="5", issue="6", pages="755-756"),
+            id="van-der-particle-et-al-dropped",
+        ),
+        pytest.param(
+            "Gerszten PC, Welch WC, King JT Jr. Quality of life after nucleoplasty. J Neurosurg Spine. 2006; 4(1):36-42.",
+            fields(authors=["Gerszten PC", "Welch WC", "King JT Jr"], title="Quality of life after nucleoplasty", journal="J Neurosurg Spine", year=2006, volume="4", issue="1", pages="36-42"),
+            id="suffix-jr",
+        ),
+        pytest.param(
+            "Reeves, K.D., Hassanein, K. Randomized study of dextrose prolotherapy. The Journal of Alternative and Complementary Medicine 2000; vol 6, No 4: 311-320.",
+            fields(
+                authors=["Reeves KD", "Hassanein K"], title="Randomized study of dextrose prolotherapy", journal="The Journal of Alternative and Complementary Medicine",
+                year=2000, volume="6", issue="4", pages="311-320",
+            ),
+            id="dotted-initials-and-vol-no-words",
+        ),
+        pytest.param(
+            "Linetsky, F. S., Miguel, R., and Torres, F. Treatment of cervicothoracic pain. Curr Pain Headache Rep. 2004;8(1):41-8.",
+            fields(authors=["Linetsky FS", "Miguel R", "Torres F"], title="Treatment of cervicothoracic pain", journal="Curr Pain Headache Rep", year=2004, volume="8", issue="1", pages="41-8"),
+            id="dotted-spaced-initials-with-and",
+        ),
+        pytest.param(
+            "Sanderson, L. Bryant, A. Prolotherapy for lower limb tendinopathy: a systematic review. J Foot Ankle Res 2015 Oct (20);8:57. doi: 10.1186/s13047-015-0114-5",
+            fields(
+                authors=["Sanderson L", "Bryant A"], title="Prolotherapy for lower limb tendinopathy: a systematic review", journal="J Foot Ankle Res",
+                year=2015, volume="8", pages="57", doi="10.1186/s13047-015-0114-5",
+            ),
+            id="dotted-without-comma-between-authors",
+        ),
+        pytest.param(
+            "Alderman, D Prolotherapy for Low Back Pain. Pract Pain Manag. 2007;7(4):58-63.",
+            fields(authors=["Alderman D"], title="Prolotherapy for Low Back Pain", journal="Pract Pain Manag", year=2007, volume="7", issue="4", pages="58-63"),
+            id="comma-initial-without-period",
+        ),
+        pytest.param(
+            "Farr J, Cole BJ, Sherman S, et al. Particulated articular cartilage. J Knee Surg. 2012 Mar;25(1):23-9.",
+            fields(authors=["Farr J", "Cole BJ", "Sherman S"], title="Particulated articular cartilage", journal="J Knee Surg", year=2012, volume="25", issue="1", pages="23-9"),
+            id="month-after-year",
+        ),
+        pytest.param(
+            "Rabago D, Mundt M, Zgierska A, et al. Hypertonic dextrose injection for knee osteoarthritis. Complement Ther Med. Jun 2015;23(3):388-395. PMID 26051574",
+            fields(
+                authors=["Rabago D", "Mundt M", "Zgierska A"], title="Hypertonic dextrose injection for knee osteoarthritis", journal="Complement Ther Med",
+                year=2015, volume="23", issue="3", pages="388-395", pmid="26051574",
+            ),
+            id="month-before-year-and-pmid",
+        ),
+        pytest.param(
+            "Chou R, Arora B, Dana T, et al. Screening asymptomatic adults. Ann Intern Med. 2011; 155:375-385.",
+            fields(authors=["Chou R", "Arora B", "Dana T"], title="Screening asymptomatic adults", journal="Ann Intern Med", year=2011, volume="155", pages="375-385"),
+            id="volume-pages-no-issue",
+        ),
+        pytest.param(
+            "Chou R, Loeser JD. Interventional therapies for low back pain. Spine (Phila Pa 1976) 2009; 34:1066.",
+            fields(authors=["Chou R", "Loeser JD"], title="Interventional therapies for low back pain", journal="Spine (Phila Pa 1976)", year=2009, volume="34", pages="1066"),
+            id="year-inside-journal-name-is-not-the-year",
+        ),
+        pytest.param(
+            "Hauser, R.A. Punishing the pain. Rehab Management Feb/March 1999;26-30.",
+            fields(authors=["Hauser RA"], title="Punishing the pain", journal="Rehab Management", year=1999, pages="26-30"),
+            id="month-range-and-pages-without-volume",
+        ),
+        pytest.param(
+            "Nelemans P, de Bie R. Injection therapy for low back pain. Cochrane Database of Syst Rev. 2003, Issue 4.",
+            fields(authors=["Nelemans P", "de Bie R"], title="Injection therapy for low back pain", journal="Cochrane Database of Syst Rev", year=2003, issue="4"),
+            id="cochrane-issue-words",
+        ),
+        pytest.param(
+            "Bakker J, Neill A. Auto-adjusting airway pressure. J Sleep Res. 2011 Mar;20(1 Pt 2):233-40.",
+            fields(authors=["Bakker J", "Neill A"], title="Auto-adjusting airway pressure", journal="J Sleep Res", year=2011, volume="20", issue="1 Pt 2", pages="233-40"),
+            id="issue-with-part",
+        ),
+        pytest.param(
+            "Igarashi T, Musha Y. Chondrocyte implantation: a case report. J Surg Case Rep. 2020 Apr;2020(4):rjaa074.",
+            fields(authors=["Igarashi T", "Musha Y"], title="Chondrocyte implantation: a case report", journal="J Surg Case Rep", year=2020, volume="2020", issue="4", pages="rjaa074"),
+            id="article-number-pages",
+        ),
+        pytest.param(
+            "Kim S, Stitik T, Foye P, et al, Critical Review of Prolotherapy, A Physiatric Perspective, Am J Phys Med Rehabil. 2004;83(5):379-389.",
+            fields(
+                authors=["Kim S", "Stitik T", "Foye P"], title="Critical Review of Prolotherapy, A Physiatric Perspective", journal="Am J Phys Med Rehabil",
+                year=2004, volume="83", issue="5", pages="379-389",
+            ),
+            id="commas-instead-of-periods",
+        ),
+        pytest.param(
+            "Aurora RN, Zak RS, et al.; Standards of Practice Committee; American Academy of Sleep Medicine. Best practice guide for REM sleep behavior disorder. "
+            "J Clin Sleep Med. 2010 Feb 15;6(1):85-95. Erratum in: J Clin Sleep Med. 2010 Apr 15;6(2): table of contents.",
+            fields(
+                authors=["Aurora RN", "Zak RS", "Standards of Practice Committee", "American Academy of Sleep Medicine"],
+                title="Best practice guide for REM sleep behavior disorder", journal="J Clin Sleep Med", year=2010, volume="6", issue="1", pages="85-95",
+            ),
+            id="group-authors-after-semicolons-erratum-ignored",
+        ),
+        pytest.param(
+            "Moyer VA, U.S. Preventive Services Task Force. Screening for coronary heart disease. Ann Intern Med. 2012; 157:512-518.",
+            fields(authors=["Moyer VA", "U.S. Preventive Services Task Force"], title="Screening for coronary heart disease", journal="Ann Intern Med", year=2012, volume="157", pages="512-518"),
+            id="group-author-after-comma",
+        ),
+        pytest.param(
+            "American Association of Orthopedic Medicine, Klein RG, Patterson J, et al. Prolotherapy for Back Pain Treatment. n.d.;",
+            fields(authors=["American Association of Orthopedic Medicine", "Klein RG", "Patterson J"], title="Prolotherapy for Back Pain Treatment"),
+            id="organization-then-persons-no-date",
+        ),
+        pytest.param(
+            "American College of Occupational and Environmental Medicine. Occupational Medicine Practice Guideline, 2nd Ed. 2008.",
+            fields(authors=["American College of Occupational and Environmental Medicine"], title="Occupational Medicine Practice Guideline", year=2008),
+            id="organization-book-edition",
+        ),
+        pytest.param(
+            "World Federation of Neurology (WFN). WFN #4471. Headache disorders. Clinical handbook of headache care. 3rd ed. 2019.",
+            fields(authors=["World Federation of Neurology (WFN)"], title="Headache disorders", journal="Clinical handbook of headache care", year=2019),
+            id="chapter-in-book-before-edition",
+        ),
+        pytest.param(
+            "North American Pain Group (NAPG). Position Statement. Dry Needling for Neck Pain. Updated March 2, 2021.",
+            fields(authors=["North American Pain Group (NAPG)"], title="Dry Needling for Neck Pain", year=2021),
+            id="document-type-label-skipped",
+        ),
+        pytest.param(
+            "ECRI. Prolotherapy for tendon pain. Plymouth Meeting (PA): ECRI Health Technology Information Service 2004 May 14. 8 p. (Hotline Response).",
+            fields(authors=["ECRI"], title="Prolotherapy for tendon pain", year=2004),
+            id="publisher-is-not-a-journal",
+        ),
+        pytest.param(
+            "U.S. National Institutes of Health (NIH). Clinical trials: prolotherapy",
+            fields(authors=["U.S. National Institutes of Health (NIH)"], title="Clinical trials: prolotherapy"),
+            id="dotted-abbreviation-in-organization",
+        ),
+        pytest.param(
+            "European Pain Board (EPB) [website]. European Guidelines for Back Pain. 2004. Updated June 14, 2005.",
+            fields(authors=["European Pain Board (EPB)"], title="European Guidelines for Back Pain", year=2004),
+            id="website-note-dropped-first-year",
+        ),
+        pytest.param(
+            "UpToDate. Treatment of Acute Low Back Pain. Christopher L. Knight M.D., Richard A. Deyo, M.D., MPH, Joyce E. Wipf, M.D,, Topic last updated September 26, 2013.",
+            fields(authors=["Knight CL", "Deyo RA", "Wipf JE"], title="Treatment of Acute Low Back Pain", journal="UpToDate", year=2013),
+            id="online-resource-credentialed-authors",
+        ),
+        pytest.param(
+            "UpToDate. Chou, R., Atlas, S., Subacute and chronic back pain. Topic last updated October 18, 2017.",
+            fields(authors=["Chou R", "Atlas S"], title="Subacute and chronic back pain", journal="UpToDate", year=2017),
+            id="online-resource-then-dotted-authors",
+        ),
+        pytest.param(
+            "American College of Radiology (ACR). (2025). Key imaging findings for osteoarthritis. Available at: www.acr.org. Accessed January 26, 2026.",
+            fields(authors=["American College of Radiology (ACR)"], title="Key imaging findings for osteoarthritis", year=2025),
+            id="apa-year-organization-web",
+        ),
+        pytest.param(
+            "Smith, J. A., & Jones, B. (2019). Dry needling for neck pain. Journal of Pain Research, 12(3), 45-67.",
+            fields(authors=["Smith JA", "Jones B"], title="Dry needling for neck pain", journal="Journal of Pain Research", year=2019, volume="12", issue="3", pages="45-67"),
+            id="apa-journal-article",
+        ),
+        pytest.param(
+            "Sleep-related breathing disorders in adults: recommendations. The Report of a Task Force. Sleep. 1999 Aug 1;22(5):667-89.",
+            fields(title="Sleep-related breathing disorders in adults: recommendations. The Report of a Task Force", journal="Sleep", year=1999, volume="22", issue="5", pages="667-89"),
+            id="no-author-title-first",
+        ),
+        pytest.param(
+            "Greenland P, Beller GA. 2010 ACCF/AHA guideline for assessment of cardiovascular risk. Circulation. 2010; 122:2748-2764.",
+            fields(authors=["Greenland P", "Beller GA"], title="2010 ACCF/AHA guideline for assessment of cardiovascular risk", journal="Circulation", year=2010, volume="122", pages="2748-2764"),
+            id="title-starting-with-a-year",
+        ),
+        pytest.param(
+            "New York Heart Association. Criteria Committee. Nomenclature for diseases of the heart. 9th ed. Boston, MA: Little, Brown & Co.; 1994: 253-256.",
+            fields(authors=["New York Heart Association"], title="Nomenclature for diseases of the heart", year=1994, pages="253-256"),
+            id="book-pages-after-publisher",
+        ),
+        pytest.param(
+            "Hung, C., Hsaio, M., et al. Comparitive effectiveness of dextrose prolotherapy versus control injections and exercise in the management of osteoart",
+            fields(authors=["Hung C", "Hsaio M"], title="Comparitive effectiveness of dextrose prolotherapy versus control injections and exercise in the management of osteoart"),
+            id="truncated-entry-authors-and-title-only",
+        ),
+        pytest.param("Please check the member's benefit plan before applying this policy.", fields(), id="not-a-citation"),
+    ],
+)
+def test_parse_reference(text, expected):
+    assert parse_reference(text) == expected
+
+
+def doc_of(text: str, *, pages: list[str] | None = None):
+    """A PolicyDoc of `text`, or of `pages` joined by blank lines with the page map a PDF loader gives."""
+    if pages is None:
+        return parse(load_text(text))
+    policy_text = load_text("\n\n".join(pages))
+    starts, offset = [], 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 2
+    assert policy_text.text == "\n\n".join(pages)
+    return parse(replace(policy_text, page_starts=tuple(starts)))
+
+
+ENTRY_1 = "Dagenais S, Haldeman S. Intraligamentous injection of sclerosing solutions. Spine J. 2005;5(3):310-328."
+ENTRY_2 = "Hooper R, Ding M. Retrospective case series on chronic spinal pain. J Altern Complement Med. 2004;10(4):670-674."
+ENTRY_3 = "Centers for Medicare and Medicaid Services (CMS). National Coverage Determination: Laser Procedures. Effective May 1, 1997."
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param(f"References\n\n1. {ENTRY_1}\n2. {ENTRY_2}\n3. {ENTRY_3}", [ENTRY_1, ENTRY_2, ENTRY_3], id="numbered"),
+        pytest.param(
+            "References\nPeer Reviewed Publications:\n1. Dagenais S, Haldeman S. Intraligamentous injection of sclerosing\nsolutions. Spine J. 2005;5(3):310-328.\n"
+            f"2. {ENTRY_2}\nGovernment Agency, Medical Society, and Other Authoritative Publications:\n1. {ENTRY_3}\n"
+            "Websites for Additional Information\n1. U.S. National Library of Medicine. Diskectomy. Updated June 4, 2025.",
+            [ENTRY_1, ENTRY_2, ENTRY_3],
+            id="numbering-restarts-under-sub-headings-websites-excluded",
+        ),
+        pytest.param(f"Selected References:\n\n  • {ENTRY_1}\n  • {ENTRY_2}\n  • {ENTRY_3}", [ENTRY_1, ENTRY_2, ENTRY_3], id="bulleted"),
+        pytest.param(
+            "References\n\nDagenais S, Haldeman S. Intraligamentous injection of sclerosing\nsolutions. Spine J. 2005;5(3):310-328.\n\n"
+            f"{ENTRY_2}\n\nCenters for Medicare and Medicaid Services (CMS). National Coverage\nDetermination: Laser Procedures. Effective May 1, 1997.",
+            [ENTRY_1, ENTRY_2, ENTRY_3],
+            id="unnumbered-paragraphs",
+        ),
+        pytest.param(
+            "References\nCMS. National Coverage Determination for Prolotherapy (150.7).\nWorkloss Data Institute. Official Disability Guidelines.\n"
+            "U.S. National Institutes of Health (NIH). Clinical trials: prolotherapy\nBertrand H, Reeves KD. Dextrose prolotherapy versus control injections. Arch Phys Med Rehabil. 2016; 97(1):17-25.",
+            [
+                "CMS. National Coverage Determination for Prolotherapy (150.7).", "Workloss Data Institute. Official Disability Guidelines.",
+                "U.S. National Institutes of Health (NIH). Clinical trials: prolotherapy",
+                "Bertrand H, Reeves KD. Dextrose prolotherapy versus control injections. Arch Phys Med Rehabil. 2016; 97(1):17-25.",
+            ],
+            id="unnumbered-one-per-line",
+        ),
+        pytest.param(
+            "References\nAurora RN, Kristo DA, Bista SR, et al.; American Academy of Sleep Medicine. The treatment of restless legs syndrome\n"
+            "and periodic limb movement disorder in adults: practice parameters. Sleep. 2012\nAug 1;35(8):1039-62.\n"
+            "Quan SF, Griswold ME, Iber C, et al. Short-term variability of respiration and sleep. [corrected].\n"
+            "Sleep. 2002 Dec; 25(8):843-9. Erratum in: Sleep. 2009 Oct 1; 32(10): table of contents.\n"
+            "ECRI. Actigraphy for evaluating adults with suspected narcolepsy. Evidence Analysis. 2025 May.\n"
+            "ECRI. Patient selection criteria for sleep studies in the home, outpatient laboratory, and hospital settings. Curated\n"
+            "Literature Search. 2024 Sept.\n"
+            "Sleep-related breathing disorders in adults: recommendations for syndrome definition and measurement techniques in\n"
+            "clinical research. The Report of an American Academy of Sleep Medicine Task Force. Sleep. 1999 Aug 1;22(5):667-89.",
+            [
+                "Aurora RN, Kristo DA, Bista SR, et al.; American Academy of Sleep Medicine. The treatment of restless legs syndrome and periodic limb movement "
+                "disorder in adults: practice parameters. Sleep. 2012 Aug 1;35(8):1039-62.",
+                "Quan SF, Griswold ME, Iber C, et al. Short-term variability of respiration and sleep. [corrected]. Sleep. 2002 Dec; 25(8):843-9. "
+                "Erratum in: Sleep. 2009 Oct 1; 32(10): table of contents.",
+                "ECRI. Actigraphy for evaluating adults with suspected narcolepsy. Evidence Analysis. 2025 May.",
+                "ECRI. Patient selection criteria for sleep studies in the home, outpatient laboratory, and hospital settings. Curated Literature Search. 2024 Sept.",
+                "Sleep-related breathing disorders in adults: recommendations for syndrome definition and measurement techniques in clinical research. "
+                "The Report of an American Academy of Sleep Medicine Task Force. Sleep. 1999 Aug 1;22(5):667-89.",
+            ],
+            id="unnumbered-wrapped-without-gaps",
+        ),
+        pytest.param(
+            "References\nPeer Reviewed Publications:\n\nDagenais S, Haldeman S. Intraligamentous injection of sclerosing\nsolutions. Spine J. 2005;5(3):310-328.\n\n"
+            f"Other Publications:\n\n{ENTRY_3}",
+            [ENTRY_1, ENTRY_3],
+            id="unnumbered-sub-headings-skipped",
+        ),
+        pytest.param(
+            f"References\n\n1. {ENTRY_1}\n2. Hung, C., Hsaio, M., et al. Comparitive effectiveness of dextrose prolotherapy versus control injections and exercise in the management of osteoart",
+            [ENTRY_1, "Hung, C., Hsaio, M., et al. Comparitive effectiveness of dextrose prolotherapy versus control injections and exercise in the management of osteoart"],
+            id="truncated-last-entry-kept",
+        ),
+        pytest.param(
+            "References\n9. Chopko B, Caraway DL. MiDAS I: a preliminary report. Pain Physician. 2010; 13(4):369-378.Chopko BW. Long-term results of\n"
+            "lumbar decompression. Clin J Pain. 2013; 29(11):939-943.\n10. Fan N, Li T. Negative correlation. J Pain Res. 2025; 18:3977-3986.",
+            [
+                "Chopko B, Caraway DL. MiDAS I: a preliminary report. Pain Physician. 2010; 13(4):369-378.",
+                "Chopko BW. Long-term results of lumbar decompression. Clin J Pain. 2013; 29(11):939-943.",
+                "Fan N, Li T. Negative correlation. J Pain Res. 2025; 18:3977-3986.",
+            ],
+            id="glued-entries-cut",
+        ),
+        pytest.param(
+            "References\n1. Centers for Medicare and Medicaid Services (CMS). National Coverage Determination: Percutaneous Image-\nGuided Lumbar Decompression. NCD #150.13.",
+            ["Centers for Medicare and Medicaid Services (CMS). National Coverage Determination: Percutaneous Image-Guided Lumbar Decompression. NCD #150.13."],
+            id="line-broken-after-hyphen",
+        ),
+    ],
+)
+def test_split_entries(text, expected):
+    refs = citations.extract(doc_of(text))
+    assert [r.text for r in refs] == expected
+    assert all(r.evidence.text.endswith(r.text[-12:]) for r in refs)
+
+
+FOOTER = "Sleep Studies Page {} of 3\nProprietary Information of Example Health. Copyright 2026 Example Health, Inc."
+
+
+def test_entry_across_a_page_break_leaves_out_running_footers():
+    pages = [
+        "Background\nSome text.\n" + FOOTER.format(1),
+        "References\nArand D, Bonnet M. The clinical use of the MSLT and MWT. Sleep. 2005 Jan;28(1):123-44.\n"
+        "Aurora RN, Chowdhuri S, Ramar K, et al. The treatment of central sleep apnea syndromes in adults: practice parameters\n" + FOOTER.format(2),
+        "with an evidence-based literature review. Sleep. 2012 Jan 1;35(1):17-40.\n"
+        "Berry RB, Hill G. Portable monitoring. Sleep. 2008 Oct 1; 31(10):1423-31.\n" + FOOTER.format(3),
+    ]
+    doc = doc_of("", pages=pages)
+    refs = citations.extract(doc)
+    assert [r.text for r in refs] == [
+        "Arand D, Bonnet M. The clinical use of the MSLT and MWT. Sleep. 2005 Jan;28(1):123-44.",
+        "Aurora RN, Chowdhuri S, Ramar K, et al. The treatment of central sleep apnea syndromes in adults: practice parameters "
+        "with an evidence-based literature review. Sleep. 2012 Jan 1;35(1):17-40.",
+        "Berry RB, Hill G. Portable monitoring. Sleep. 2008 Oct 1; 31(10):1423-31.",
+    ]
+    assert (refs[1].evidence.page, refs[2].evidence.page) == (2, 3)
+    assert refs[1].pages == "17-40" and refs[2].evidence.text.endswith("1423-31.")
+
+
+def test_furniture_needs_repetition_across_pages():
+    doc = doc_of("", pages=["References\nAlpha A. One. J. 2001;1:1.", "Beta B. Two. J. 2002;2:2."])
+    assert citations.page_furniture(doc) == frozenset()
+    assert len(citations.extract(doc)) == 2
