@@ -67,9 +67,9 @@ SOURCE = re.compile(
     )""",
     re.X,
 )
-# e.g. "Journal of Pain, 12(3), 45-67" (APA: journal, volume(issue), pages at the end)
+# e.g. "Journal of Pain, 12(3), 45-67", "Journal of Manual Therapy, 3(2), pp. 1-10" (APA/Harvard: at the end)
 APA_SOURCE = re.compile(
-    rf"(?:^|(?<=\.\s))(?P<journal>[^.,][^.]*?),\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,20}})\))?,\s*(?P<pages>{_PAGE}(?:\s*[-–]\s*{_PAGE})?)\.?$"
+    rf"(?:^|(?<=\.\s))(?P<journal>[^.,][^.]*?),\s*(?P<volume>\d+)(?:\s*\((?P<issue>[^()]{{1,20}})\))?,\s*(?:pp?\.\s*)?(?P<pages>{_PAGE}(?:\s*[-–]\s*{_PAGE})?)\.?$"
 )
 APA_YEAR = re.compile(r"^\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s*")  # e.g. "(2025). "
 
@@ -303,7 +303,7 @@ def _title_and_journal(segments: list[str], org_author: bool) -> tuple[str | Non
     journal = segments[-1]
     if PUBLISHER.match(journal + " ") or _is_edition(journal):  # e.g. "Boston, MA: Little, Brown & Co.; 1994: 253-256"
         return _unsourced(segments[:-1], False)[0], None
-    return _clean(". ".join(segments[:-1])) or None, _clean(journal) or None
+    return _clean(_join(segments[:-1])) or None, _clean(journal) or None
 
 
 def _unsourced(segments: list[str], org_author: bool) -> tuple[str | None, str | None]:
@@ -321,7 +321,8 @@ def _unsourced(segments: list[str], org_author: bool) -> tuple[str | None, str |
         content.append(segment)
     if not content:
         return None, None
-    return _clean(content[0]) or None, _clean(content[-1]) if edition and len(content) >= 2 else None
+    container = content[-1] if edition and len(content) >= 2 and not LABEL.match(content[-1]) else None
+    return _clean(content[0]) or None, _clean(container) or None
 
 
 def _skip_leading(segments: list[str], org_author: bool, *, keep: int) -> list[str]:
@@ -354,6 +355,11 @@ def _split_comma_journal(segment: str) -> tuple[str | None, str | None]:
 
 def _is_edition(segment: str) -> bool:
     return bool(EDITION_ONLY.match(segment.strip()))
+
+
+def _join(segments: list[str]) -> str:
+    """Sentences back into one string: "Does it work?" + "A trial" -> "Does it work? A trial"."""
+    return " ".join(s if s.endswith(("?", "!")) else s + "." for s in segments)
 
 
 def _clean(value: str | None) -> str:

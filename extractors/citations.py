@@ -12,12 +12,13 @@ next one ("...13(4):369-378.Chopko BW. Long-term ...") is cut in two. Parsing is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.citation_parse import YEAR, opens_with_person, parse_reference
 from extractors.document import NUMBERED, Line, PolicyDoc
 from extractors.models import Reference
 
+NUMBER_ALONE = re.compile(r"^[ \t]*(?:\(?(\d{1,3})[.)]|\[(\d{1,3})\])[ \t]*$")  # e.g. "12." on its own line, the entry below it
 SUBHEADING = re.compile(r"^[A-Z][^.\n]{2,119}:$")  # e.g. "Peer Reviewed Publications:"
 # A line that can only continue an entry: lower-case, digit or punctuation start, or a citation's tail words.
 # e.g. "with neurogenic claudication", "2021 May;9(5):...", ",CAL,NCD", "Available at:", "Erratum in: ...", "Aug 1;35(8)"
@@ -49,6 +50,7 @@ class _Row:
     end: int
     text: str
     number: int | None
+    alone: bool  # the line is only a number ("12."), the entry follows on the next line
     bullet: bool
     gap_before: bool  # a blank line (not a page break) above it
     page_break_before: bool
@@ -85,7 +87,8 @@ def extract(doc: PolicyDoc) -> list[Reference]:
 def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
     """The entries of the list printed in text[start:end], in order."""
     rows = _rows(doc, start, end)
-    numbered = sum(r.number is not None for r in rows) >= 2
+    numbered = _is_numbered([r.number for r in rows if r.number is not None])
+    rows = _lone_numbers(rows, numbered)
     bulleted = not numbered and sum(r.bullet for r in rows) >= 2
     gapped = not (numbered or bulleted) and any(r.gap_before for r in rows[1:])
     width = max((len(r.text) for r in rows), default=0)
@@ -140,10 +143,11 @@ def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
         if not text:
             continue
         a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
-        number = NUMBERED.match(line.text)
+        marker = NUMBERED.match(line.text) or NUMBER_ALONE.match(line.text)
+        number = int(re.sub(r"\D", "", marker.group(0))) if marker else None
         page_break = bool(rows) and doc.page_of(rows[-1].start) != doc.page_of(a)
         rows.append(
-            _Row(line, a, a + len(text), text, int(re.sub(r"\D", "", number.group(0))) if number else None, line.bullet is not None,
+            _Row(line, a, a + len(text), text, number, bool(NUMBER_ALONE.match(line.text)), line.bullet is not None,
                  gap and not page_break and bool(rows), page_break)
         )
         gap = False
@@ -170,6 +174,30 @@ def page_furniture(doc: PolicyDoc) -> frozenset[int]:
         found = frozenset(start for key, start in keyed if len(edges[key]) >= need)
     doc.cache["page_furniture"] = found
     return found
+
+
+def _is_numbered(numbers: list[int]) -> bool:
+    """At least two markers, and most of them count on from the one before or restart at 1."""
+    steps = sum(n == 1 or n == previous + 1 for previous, n in zip([0] + numbers, numbers))
+    return len(numbers) >= 2 and steps >= 0.8 * len(numbers)
+
+
+def _lone_numbers(rows: list[_Row], numbered: bool) -> list[_Row]:
+    """A lone "12." that continues the numbering numbers the row below it; otherwise it is text ("369." ending "362-")."""
+    out: list[_Row] = []
+    pending, last = None, 0
+    for i, row in enumerate(rows):
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if row.alone and numbered and row.number in (1, last + 1) and following is not None and following.number is None:
+            pending = last = row.number
+            continue
+        if row.alone or pending is not None:
+            row = replace(row, number=pending, alone=False)
+        elif row.number is not None:
+            last = row.number
+        out.append(row)
+        pending = None
+    return out
 
 
 # --- where entries start -----------------------------------------------------------------------

@@ -245,6 +245,7 @@ ENTRY_3 = "Centers for Medicare and Medicaid Services (CMS). National Coverage D
             [ENTRY_1, ENTRY_2, ENTRY_3],
             id="numbering-restarts-under-sub-headings-websites-excluded",
         ),
+        pytest.param(f"References\n1.\n{ENTRY_1}\n2.\n{ENTRY_2}\n3.\n{ENTRY_3}", [ENTRY_1, ENTRY_2, ENTRY_3], id="numbers-on-their-own-lines"),
         pytest.param(f"Selected References:\n\n  • {ENTRY_1}\n  • {ENTRY_2}\n  • {ENTRY_3}", [ENTRY_1, ENTRY_2, ENTRY_3], id="bulleted"),
         pytest.param(
             "References\n\nDagenais S, Haldeman S. Intraligamentous injection of sclerosing\nsolutions. Spine J. 2005;5(3):310-328.\n\n"
