@@ -73,6 +73,8 @@ APA_SOURCE = re.compile(
 )
 APA_YEAR = re.compile(r"^\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)\.?\s*")  # e.g. "(2025). "
 
+SEMICOLON = re.compile(r";\s*")  # e.g. "; " between group authors
+YEAR_FIRST = re.compile(rf"(?:{_MONTHS}\s+)?(?:19|20)\d{{2}}\b")  # e.g. "2005;5(3)" after "Spine J. " (a journal, not an author)
 BREAK = re.compile(rf"(?<=[.?!])[\"”’)\]]?\s+(?=[{UP}0-9\[(“\"']|[a-z][A-Z])")  # e.g. "literature. Spine J", "Database. iLab": a sentence break
 ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\bet al\.|\b(?:No|Vol|vs|Dr|St|Jr|Sr|Fig|pp|Suppl)\.)$")  # e.g. "U.S.", "No."
 EDITION = re.compile(r"(?i),?\s*\b\d+(?:st|nd|rd|th)\s+ed(?:ition)?\.?$")  # e.g. ", 2nd Ed" closing a title
@@ -148,7 +150,7 @@ def author_run(text: str) -> tuple[list[str], int] | None:
     """
     authors: list[str] = []
     persons, pos, dotted = 0, 0, None
-    lead = _group_at(text, 0, until=",.")  # e.g. "American Association of Orthopedic Medicine, Klein RG, ..."
+    lead = _group_at(text, 0, stop=",")  # e.g. "American Association of Orthopedic Medicine, Klein RG, ..."
     if lead and (following := SEPARATOR.match(text, lead[1])) and PERSON.match(text, following.end()):
         authors.append(lead[0])
         pos = following.end()
@@ -186,7 +188,7 @@ def opens_with_person(text: str) -> bool:
     if run is None:
         return False
     rest = text[run[1] :]
-    return bool(rest.strip()) and not re.match(rf"(?:{_MONTHS}\s+)?(?:19|20)\d{{2}}\b", rest)
+    return bool(rest.strip()) and not YEAR_FIRST.match(rest)
 
 
 def _person_at(text: str, pos: int, dotted: bool | None, *, first: bool) -> tuple[str, int, bool] | None:
@@ -199,7 +201,7 @@ def _person_at(text: str, pos: int, dotted: bool | None, *, first: bool) -> tupl
         match = PERSON_DOTTED.match(text, pos) or (PERSON_COMMA.match(text, pos) if first else None)
         if match:
             surname, initials = match.group(0).split(",", 1)
-            return f"{' '.join(surname.split())} {re.sub(r'[^A-Z]', '', initials)}", match.end(), True
+            return f"{' '.join(surname.split())} {re.sub(rf'[^{UP}]', '', initials)}", match.end(), True
     return None
 
 
@@ -210,28 +212,23 @@ def _groups(text: str, separator: re.Match) -> tuple[list[str], int] | None:
     """
     names, pos, sep = [], separator.end(), separator.group("sep")
     while True:
-        group = _group_at(text, pos, until=";.")
+        group = _group_at(text, pos, stop=";")
         if group is None or (sep == "," and text[group[1] : group[1] + 1] != "."):
             break
         names.append(group[0])
         pos = group[1]
-        if not text.startswith(";", pos):
+        semicolon = SEMICOLON.match(text, pos)
+        if semicolon is None:
             break
-        pos, sep = re.compile(r";\s*").match(text, pos).end(), ";"
+        pos, sep = semicolon.end(), ";"
     return (names, pos) if names else None
 
 
-def _group_at(text: str, pos: int, *, until: str) -> tuple[str, int] | None:
-    """An organization name at `pos`, ending before the first of `until` ("." only at a sentence break)."""
-    end = len(text)
-    for stop in until:
-        if stop == ".":
-            breaks = [m.start() for m in BREAK.finditer(text, pos) if not ABBREVIATION.search(text[pos : m.start()])]
-            found = min(breaks + [len(text.rstrip(". "))])
-        else:
-            found = text.find(stop, pos)
-        if found != -1:
-            end = min(end, found)
+def _group_at(text: str, pos: int, *, stop: str) -> tuple[str, int] | None:
+    """An organization name at `pos`, ending at the first sentence break or `stop` character."""
+    end = next(_breaks(text, pos), len(text.rstrip(". ")))
+    if stop in text[pos:end]:
+        end = text.index(stop, pos)
     name = text[pos:end].rstrip().rstrip(".")
     if not name.strip() or "," in name or not is_name(name):
         return None
@@ -272,16 +269,19 @@ def _authors_and_rest(body: str) -> tuple[list[str], str, str | None, bool]:
 # --- title, journal, source --------------------------------------------------------------------
 
 
+def _breaks(text: str, pos: int = 0):
+    """Offsets of sentence breaks from `pos`, skipping periods that close an abbreviation ("U.S.", "et al.", "No.")."""
+    start = pos
+    for match in BREAK.finditer(text, pos):
+        if not ABBREVIATION.search(text[start : match.start()]):
+            yield match.start()
+            start = match.start()
+
+
 def _segments(text: str) -> list[str]:
-    """Sentences of a citation: split at ". " unless the period closes an abbreviation ("U.S.", "et al.", "No.")."""
-    out, start = [], 0
-    for match in BREAK.finditer(text):
-        if ABBREVIATION.search(text[start : match.start()]):
-            continue
-        out.append(text[start : match.start()])
-        start = match.end()
-    out.append(text[start:])
-    return [s for s in (seg.strip(" .,;") for seg in out) if s] or [""]
+    """Sentences of a citation, trimmed of their closing punctuation."""
+    cuts = [0, *_breaks(text), len(text)]
+    return [s for s in (text[a:b].strip(" .,;") for a, b in zip(cuts, cuts[1:])) if s] or [""]
 
 
 def _source(rest: str) -> re.Match | None:
