@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-TAB_GAP = 1.8  # em: a wider gap between two segments on one line is a cell boundary
+LOOKBACK = 6  # lines: how far back a run may join a line on its baseline
+TAB_GAP = 1.2  # em: a wider gap between two segments on one line is a cell boundary
 PUA_BULLETS = "\uf0a7\uf0b7\uf0d8\uf0fc\uf076\uf06e\uf0a8\uf0e0\uf0d2\uf0b2\uf09f\uf071\uf0be\uf02d\uf0a1\uf0ad"
 # e.g. "•", "▪", "\uf0b7" (Symbol font bullet): a bullet glyph that opens a line
 GLYPH_BULLET = re.compile(rf"^[•●▪■◦‣∙⁃○□➢►❖➤✓✔{PUA_BULLETS}][ \t]*")
@@ -132,15 +133,16 @@ def _blocks(segments: list[Segment]) -> list[list[Line]]:
     for seg in segments:
         block = blocks[-1] if blocks else None
         if block:
-            target = next((line for line in reversed(block[-6:]) if _same_row(line, seg)), None)
+            # a run on the baseline of one of the last lines joins it: a table cell written after its
+            # neighbour's wrapped lines. (A text column beside the block starts further back.)
+            target = next((line for line in reversed(block[-LOOKBACK:]) if _same_row(line, seg)), None)
             if target is not None:
                 target.segments.append(seg)
                 continue
             last = block[-1]
             below = seg.baseline > last.baseline + 0.5 * min(seg.size, last.size)
             near = seg.top - last.bottom < 4.0 * max(seg.size, last.size)
-            beside = seg.x0 >= max(l.x1 for l in block[-3:]) + seg.size or seg.x1 <= min(l.x0 for l in block[-3:]) - seg.size
-            if below and near and not beside:
+            if below and near:
                 block.append(Line([seg]))
                 continue
         blocks.append([Line([seg])])

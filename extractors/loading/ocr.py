@@ -7,7 +7,9 @@ so the page goes through the same layout (reading order, paragraphs, table rows)
 
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pypdfium2 as pdfium
 
@@ -30,21 +32,37 @@ def tesseract_program() -> str | None:
     return shutil.which(pytesseract.pytesseract.tesseract_cmd)
 
 
-def ocr_segments(page: pdfium.PdfPage, *, name: str, number: int, timeout: float | None = None) -> list[Segment]:
-    """The page rendered at 300 dpi and OCR'd: segments in points, top-down, in Tesseract's order."""
-    import pytesseract
-
+def require_tesseract(name: str, number: int) -> None:
     if tesseract_program() is None:
         raise OCRUnavailable(
             f"{name}: page {number} has no text layer and needs OCR, but the program 'tesseract' is not installed"
         )
-    image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+
+
+def render(page: pdfium.PdfPage):
+    """The page as a grayscale picture at 300 dpi (pdfium is not thread-safe: render in one thread)."""
+    return page.render(scale=DPI / 72, grayscale=True).to_pil()
+
+
+def ocr_pages(images: list[tuple[int, object]], *, name: str, timeout: float | None = None) -> dict[int, list[Segment]]:
+    """OCR (page number, picture) pairs, one Tesseract process per core at a time."""
+    # Tesseract's own OpenMP threads make it several times slower on few cores; run one thread
+    # per process and the pages side by side instead.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    workers = max(1, min(len(images), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {number: pool.submit(_ocr, image, name=name, number=number, timeout=timeout) for number, image in images}
+        return {number: future.result() for number, future in futures.items()}
+
+
+def _ocr(image, *, name: str, number: int, timeout: float | None) -> list[Segment]:
+    import pytesseract
+
     try:
         data = pytesseract.image_to_data(image, lang="eng", output_type=pytesseract.Output.DICT, timeout=timeout or 0)
     except pytesseract.TesseractNotFoundError:
-        raise OCRUnavailable(
-            f"{name}: page {number} has no text layer and needs OCR, but the program 'tesseract' is not installed"
-        ) from None
+        require_tesseract(name, number)
+        raise OCRUnavailable(f"{name}: OCR of page {number} failed (tesseract could not be started)") from None
     except RuntimeError as error:  # pytesseract raises RuntimeError on its timeout
         if "timeout" in str(error).lower():
             raise LimitExceeded(f"{name}: OCR of page {number} ran over the time limit of {timeout:.0f} s") from None

@@ -52,7 +52,11 @@ def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextR
         if text:
             parts.append(text)
             offset += len(text)
-    return "".join(parts), tuple(starts) or (0,), tuple(repairs)
+    text = "".join(parts)
+    for i in reversed(range(len(pages))):  # an empty page starts where the next page with text starts
+        if not pages[i].lines:
+            starts[i] = starts[i + 1] if i + 1 < len(starts) else len(text)
+    return text, tuple(starts) or (0,), tuple(repairs)
 
 
 def _key(text: str) -> str:
@@ -160,10 +164,11 @@ def _in_list(lines: list[Line]) -> bool:
 
 
 def _body_right(page: PageLayout) -> float:
-    rights = sorted(line.x1 for line in page.lines if line.kind == "text")
-    if not rights:
-        return page.width
-    return rights[int(0.9 * (len(rights) - 1))]
+    """Where the page's text lines end: the usual right end, or the mirror of the left margin."""
+    text = [line for line in page.lines if line.kind == "text"] or page.lines
+    rights = sorted(line.x1 for line in text)
+    usual = rights[int(0.9 * (len(rights) - 1))]
+    return max(usual, page.width - min(line.x0 for line in text))
 
 
 def _join_hyphenated(lines: list[Line]) -> None:

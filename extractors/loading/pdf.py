@@ -29,11 +29,12 @@ import pypdfium2.raw as pdfium_c
 from extractors.errors import CorruptPDF, EncryptedPDF, InputError, LimitExceeded
 from extractors.loading.document import PolicyText
 from extractors.loading.layout import PageLayout, Segment, lay_out
-from extractors.loading.ocr import needs_ocr, ocr_segments
+from extractors.loading.ocr import needs_ocr, ocr_pages, render, require_tesseract
 from extractors.loading.pagination import assemble
 from extractors.loading.pdfium_page import read_page
 
 MEDIA_TYPE = "application/pdf"
+OCR_BATCH = 4  # scanned pages rendered and OCR'd together (pictures are ~8 MB each at 300 dpi)
 
 
 def load_pdf(data: bytes, *, name: str = "document", limits=None) -> PolicyText:
@@ -46,20 +47,25 @@ def load_pdf(data: bytes, *, name: str = "document", limits=None) -> PolicyText:
         count = len(pdf)
         _check_pages(count, name, limits)
         layouts: list[PageLayout] = []
-        ocr_pages: list[int] = []
+        scans: list[tuple[int, object]] = []  # (page number, picture) waiting for OCR
         for index in range(count):
             _check_time(started, name, limits, index)
-            layout, ocr = _read(pdf, index, name=name, remaining=_remaining(started, limits))
+            layout, picture = _read(pdf, index, name=name)
             layouts.append(layout)
-            if ocr:
-                ocr_pages.append(index + 1)
+            if picture is not None:
+                scans.append((index + 1, picture))
+            if len(scans) >= OCR_BATCH or (scans and index == count - 1):
+                _ocr(scans, layouts, name=name, remaining=_remaining(started, limits))
+                scans = []
     finally:
         pdf.close()
     text, starts, repairs = assemble(layouts)
-    return PolicyText(text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, ocr_pages=tuple(ocr_pages))
+    ocr_pages = tuple(n + 1 for n, layout in enumerate(layouts) if layout.ocr)
+    return PolicyText(text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, ocr_pages=ocr_pages)
 
 
-def _read(pdf: pdfium.PdfDocument, index: int, *, name: str, remaining: float | None) -> tuple[PageLayout, bool]:
+def _read(pdf: pdfium.PdfDocument, index: int, *, name: str) -> tuple[PageLayout, object | None]:
+    """A page's layout from its text layer, or (for a scan) an empty layout and its picture for OCR."""
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
@@ -68,20 +74,26 @@ def _read(pdf: pdfium.PdfDocument, index: int, *, name: str, remaining: float | 
     try:
         textpage = page.get_textpage()
         content = read_page(page, textpage)
+        layout = PageLayout(width=content.width, height=content.height)
         if content.segments:
-            return lay_out(content.segments, content.marks, width=content.width, height=content.height), False
+            return lay_out(content.segments, content.marks, width=content.width, height=content.height), None
         if needs_ocr(content.chars, content.image_area):
-            segments = ocr_segments(page, name=name, number=index + 1, timeout=remaining)
-            layout = lay_out(segments, [], width=content.width, height=content.height)
-            layout.ocr = True
-            return layout, True
-        return PageLayout(width=content.width, height=content.height), False
+            require_tesseract(name, index + 1)
+            return layout, render(page)
+        return layout, None
     except pdfium.PdfiumError:
         raise CorruptPDF(f"{name}: page {index + 1} cannot be read (damaged PDF)") from None
     finally:
         if textpage is not None:
             textpage.close()
         page.close()
+
+
+def _ocr(scans: list[tuple[int, object]], layouts: list[PageLayout], *, name: str, remaining: float | None) -> None:
+    for number, segments in ocr_pages(scans, name=name, timeout=remaining).items():
+        blank = layouts[number - 1]
+        layouts[number - 1] = lay_out(segments, [], width=blank.width, height=blank.height)
+        layouts[number - 1].ocr = True
 
 
 def _check_pages(count: int, name: str, limits) -> None:
@@ -108,25 +120,24 @@ def _check_time(started: float, name: str, limits, index: int) -> None:
 
 
 def _second_opinion(data: bytes, error: pdfium.PdfiumError, *, name: str, limits) -> PolicyText:
-    """pdfium refused the file: ask pdfminer (via pdfplumber) why, and read it that way if it can."""
-    code = getattr(error, "err_code", None)
-    if code == pdfium_c.FPDF_ERR_PASSWORD:
-        raise EncryptedPDF(f"{name}: encrypted PDF: password required") from None
-    if code == pdfium_c.FPDF_ERR_SECURITY:
-        raise EncryptedPDF(f"{name}: encrypted PDF: unsupported security handler") from None
+    """pdfium refused the file: ask pdfminer (via pdfplumber) why, and read it that way if it can.
+    (pdfium's error code alone is not trusted: a failure that sets none reports the previous one.)"""
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
-    reason = str(error).split("(PDFium: ")[-1].rstrip(").") if "PDFium" in str(error) else "unreadable"
+    code = getattr(error, "err_code", None)
+    reason = str(error).split("(PDFium: ")[-1].rstrip(").").lower() if "PDFium: " in str(error) else "unreadable"
     try:
         plumber = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as failure:
         inner = failure.args[0] if failure.args else None
-        if type(inner).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError") or not str(failure).strip():
+        if type(inner).__name__ == "PDFPasswordIncorrect" or (code == pdfium_c.FPDF_ERR_PASSWORD and not str(failure).strip()):
             raise EncryptedPDF(f"{name}: encrypted PDF: password required") from None
-        raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason.lower()})") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY or type(inner).__name__ == "PDFEncryptionError":
+            raise EncryptedPDF(f"{name}: encrypted PDF: unsupported security handler") from None
+        raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason})") from None
     except Exception:  # pdfminer raises many kinds on hostile bytes
-        raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason.lower()})") from None
+        raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason})") from None
     try:
         return _read_with_pdfplumber(plumber, name=name, limits=limits, reason=reason)
     finally:
@@ -141,7 +152,7 @@ def _read_with_pdfplumber(plumber, *, name: str, limits, reason: str) -> PolicyT
     except (InputError, LimitExceeded):
         raise
     except Exception:
-        raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason.lower()})") from None
+        raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason})") from None
     text, starts, repairs = assemble(layouts)
     return PolicyText(text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs)
 

@@ -187,15 +187,16 @@ def _segment(raw, text: str, s: int, e: int, box: tuple, size: float, geometry: 
 
 
 def _graphics(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Box], float]:
-    """Small images and filled paths (bullet candidates) and the share of the page under images."""
+    """Small images and filled paths (bullet candidates), and the share of the page under images."""
     marks: list[Box] = []
     image_area = 0.0
     page_area = max(1.0, geometry.width * geometry.height)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
-    stack = [(page.raw, False, 0)]
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack = [(page.raw, False, 0, identity)]
     while stack:
-        parent, is_form, depth = stack.pop()
+        parent, is_form, depth, matrix = stack.pop()
         count = c.FPDFFormObj_CountObjects(parent) if is_form else c.FPDFPage_CountObjects(parent)
         for i in range(max(0, count)):
             obj = c.FPDFFormObj_GetObject(parent, i) if is_form else c.FPDFPage_GetObject(parent, i)
@@ -203,26 +204,44 @@ def _graphics(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Box], floa
                 continue
             kind = c.FPDFPageObj_GetType(obj)
             if kind == c.FPDF_PAGEOBJ_FORM:
-                if depth < 8:
-                    stack.append((obj, True, depth + 1))
+                form_matrix = c.FS_MATRIX()
+                if depth < 8 and c.FPDFPageObj_GetMatrix(obj, ctypes.byref(form_matrix)):
+                    m = form_matrix
+                    stack.append((obj, True, depth + 1, _compose((m.a, m.b, m.c, m.d, m.e, m.f), matrix)))
                 continue
-            if kind not in (c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_PATH):
+            if kind not in (c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_PATH) or not c.FPDFPageObj_GetBounds(obj, *refs):
                 continue
-            # bounds of nested objects are page-space in pdfium (the form matrix is applied)
-            if not c.FPDFPageObj_GetBounds(obj, *refs):
-                continue
-            box = geometry.box(left.value, bottom.value, right.value, top.value)
+            # objects inside a form XObject report bounds in the form's space
+            box = geometry.box(*_transform((left.value, bottom.value, right.value, top.value), matrix))
             w, h = box.x1 - box.x0, box.bottom - box.top
             if kind == c.FPDF_PAGEOBJ_IMAGE:
-                clipped = max(0.0, min(box.x1, geometry.width) - max(box.x0, 0.0)) * max(
-                    0.0, min(box.bottom, geometry.height) - max(box.top, 0.0)
-                )
-                image_area += clipped / page_area
+                visible_w = max(0.0, min(box.x1, geometry.width) - max(box.x0, 0.0))
+                visible_h = max(0.0, min(box.bottom, geometry.height) - max(box.top, 0.0))
+                image_area += visible_w * visible_h / page_area
             if 1.0 <= w <= 9.0 and 1.0 <= h <= 9.0 and 0.5 <= w / h <= 2.0:
                 if kind == c.FPDF_PAGEOBJ_PATH and not _filled(obj):
                     continue
                 marks.append(box)
     return marks, min(1.0, image_area)
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix that applies `inner`, then `outer` (PDF row-vector convention)."""
+    a, b, c_, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c_ * A + d * C, c_ * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _transform(rect: tuple, matrix: tuple) -> tuple:
+    if matrix == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+        return rect
+    a, b, c_, d, e, f = matrix
+    l, bo, r, t = rect
+    xs, ys = [], []
+    for x, y in ((l, bo), (l, t), (r, bo), (r, t)):
+        xs.append(a * x + c_ * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _filled(obj) -> bool:
