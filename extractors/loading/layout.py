@@ -51,38 +51,31 @@ class Segment:
     order: int = 0
 
 
-@dataclass
 class Line:
-    segments: list[Segment]
-    text: str = ""
-    para: bool = False  # a paragraph starts here (blank line before it)
-    bullet: bool = False  # a drawn bullet mark sits left of it
-    cells: int = 1
-    kind: str = "text"  # "text", "row" (table row: several cells) or "cont" (a cell's wrapped line)
+    """Segments on one baseline; its box and main baseline are kept up to date as segments join."""
 
-    @property
-    def x0(self) -> float:
-        return min(s.x0 for s in self.segments)
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments: list[Segment] = []
+        self.text = ""
+        self.para = False  # a paragraph starts here (blank line before it)
+        self.bullet = False  # a drawn bullet mark sits left of it
+        self.cells = 1
+        self.kind = "text"  # "text", "row" (table row: several cells) or "cont" (a cell's wrapped line)
+        self.x0 = self.top = float("inf")
+        self.x1 = self.bottom = self.size = float("-inf")
+        self.baseline = 0.0
+        self._main = (float("-inf"), 0.0)
+        for segment in segments:
+            self.add(segment)
 
-    @property
-    def x1(self) -> float:
-        return max(s.x1 for s in self.segments)
-
-    @property
-    def top(self) -> float:
-        return min(s.top for s in self.segments)
-
-    @property
-    def bottom(self) -> float:
-        return max(s.bottom for s in self.segments)
-
-    @property
-    def baseline(self) -> float:
-        return max(self.segments, key=lambda s: (s.size, s.x1 - s.x0)).baseline
-
-    @property
-    def size(self) -> float:
-        return max(s.size for s in self.segments)
+    def add(self, seg: Segment) -> None:
+        self.segments.append(seg)
+        self.x0, self.x1 = min(self.x0, seg.x0), max(self.x1, seg.x1)
+        self.top, self.bottom = min(self.top, seg.top), max(self.bottom, seg.bottom)
+        self.size = max(self.size, seg.size)
+        weight = (seg.size, seg.x1 - seg.x0)
+        if weight > self._main:  # the baseline of the line's main (largest, widest) run
+            self._main, self.baseline = weight, seg.baseline
 
 
 @dataclass
@@ -137,7 +130,7 @@ def _blocks(segments: list[Segment]) -> list[list[Line]]:
             # neighbour's wrapped lines. (A text column beside the block starts further back.)
             target = next((line for line in reversed(block[-LOOKBACK:]) if _same_row(line, seg)), None)
             if target is not None:
-                target.segments.append(seg)
+                target.add(seg)
                 continue
             last = block[-1]
             below = seg.baseline > last.baseline + 0.5 * min(seg.size, last.size)
@@ -156,7 +149,7 @@ def _geometric(segments: list[Segment]) -> list[list[Line]]:
     for seg in sorted(segments, key=lambda s: (round(s.baseline), s.x0)):
         target = next((line for line in reversed(lines[-3:]) if _same_row(line, seg)), None)
         if target is not None:
-            target.segments.append(seg)
+            target.add(seg)
         else:
             lines.append(Line([seg]))
     return [lines] if lines else []

@@ -12,6 +12,7 @@ Coordinates are returned top-down in points (y grows down the page), as displaye
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -21,6 +22,7 @@ from extractors.loading.layout import Box, Segment
 
 BREAK_GAP = 1.0  # em: runs further apart than this on one line become separate segments
 BLANKS = " \t\r\n"
+LINE_END = re.compile("[\n\ufffe]")  # e.g. "\r\n", or "self\ufffe" (pdfium: a hyphen ends the line)
 
 
 @dataclass
@@ -98,7 +100,13 @@ def _segments(raw, geometry: Geometry, count: int) -> list[Segment]:
         if not rects:
             continue  # nothing visible (e.g. only generated chars)
         size = _font_size(raw, s) or max(1.0, rects[0][3] - rects[0][1])
-        pieces = _split_by_chars(raw, text, s, e, size) if _needs_split(rects, size) else [(s, e, _union(rects))]
+        pieces = [(s, e, _union(rects))]
+        if len(rects) > 1:
+            groups = _groups(rects, size)
+            if groups is None:  # runs on different baselines: split char by char
+                pieces = _split_by_chars(raw, text, s, e, size)
+            elif len(groups) > 1:
+                pieces = _split_at_runs(raw, text, s, e, groups) or _split_by_chars(raw, text, s, e, size)
         for ps, pe, box in pieces:
             out.append(_segment(raw, text, ps, pe, box, size, geometry, len(out)))
     return out
@@ -118,9 +126,8 @@ def _font_size(raw, index: int) -> float:
 
 def _line_ends(text: str):
     """Offsets where pdfium's lines end: after each line break and after a line-end hyphen (U+FFFE)."""
-    for i, ch in enumerate(text):
-        if ch == "\n" or ch == "\ufffe":
-            yield i + 1
+    for match in LINE_END.finditer(text):
+        yield match.end()
     yield len(text)
 
 
@@ -128,13 +135,31 @@ def _union(rects: list[tuple]) -> tuple:
     return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
 
 
-def _needs_split(rects: list[tuple], size: float) -> bool:
-    for (l0, b0, r0, t0), (l1, b1, r1, t1) in zip(rects, rects[1:]):
+def _groups(rects: list[tuple], size: float) -> list[list[tuple]] | None:
+    """Runs of one line grouped where they lie far apart; None when a run sits on another line."""
+    groups = [[rects[0]]]
+    for (l0, b0, r0, t0), run in zip(rects, rects[1:]):
+        l1, b1, r1, t1 = run
+        if t1 < b0 - 0.3 * size or b1 > t0 + 0.3 * size:  # well below or above: check char by char
+            return None
         if l1 - r0 > BREAK_GAP * size or l1 < l0 - 0.5 * size:  # far apart, or back to the left
-            return True
-        if t1 < b0 - 0.3 * size or b1 > t0 + 0.3 * size:  # next run well below or above
-            return True
-    return False
+            groups.append([run])
+        else:
+            groups[-1].append(run)
+    return groups
+
+
+def _split_at_runs(raw, text: str, s: int, e: int, groups: list[list[tuple]]) -> list[tuple[int, int, tuple]] | None:
+    """Cut chars s..e where each group of runs begins (found by position); None if a cut is unclear."""
+    cuts = [s]
+    for group in groups[1:]:
+        left, bottom, right, top = group[0]
+        index = c.FPDFText_GetCharIndexAtPos(raw, left + min(0.5, (right - left) / 2), (bottom + top) / 2, 0.5, 0.5)
+        if not cuts[-1] < index < e or text[index] in BLANKS:
+            return None
+        cuts.append(index)
+    ends = [_rstrip(text, a, b) for a, b in zip(cuts, cuts[1:] + [e])]
+    return [(a, b, _union(group)) for a, b, group in zip(cuts, ends, groups) if b > a]
 
 
 def _split_by_chars(raw, text: str, s: int, e: int, size: float) -> list[tuple[int, int, tuple]]:

@@ -1,0 +1,114 @@
+"""PDF throughput: pages/s of `extract` next to pdfplumber's own extract_text, in the same run, plus
+the code-table rows pdfplumber's table finder sees against the rows in our text.
+
+    .venv/bin/python benchmarks/pdf_throughput.py [PDF_DIR]    (default: ../shared/real/docs)
+
+Prints figures only; asserts nothing. Target: extract at least 10x pdfplumber's extract_text.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from extractors.loading import load_bytes
+from extractors.pipeline import extract_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = re.compile(r"^\+?(?:\d{4}[0-9FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})$")  # e.g. "29870", "G0428", "Z00.00"
+
+
+def best_of(runs: int, job) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def main() -> None:
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "real" / "docs"
+    paths = sorted(folder.glob("*.pdf"))
+    if not paths:
+        sys.exit(f"no PDFs in {folder}")
+    data = {p: p.read_bytes() for p in paths}
+    pages = sum(len(pdfium.PdfDocument(d)) for d in data.values())
+    print(f"{len(paths)} PDFs, {pages} pages from {folder}")
+
+    def plumber_text():
+        for d in data.values():
+            with pdfplumber.open(__import__("io").BytesIO(d)) as pdf:
+                for page in pdf.pages:
+                    page.extract_text()
+
+    def pdfium_text():
+        for d in data.values():
+            pdf = pdfium.PdfDocument(d)
+            for i in range(len(pdf)):
+                pdf[i].get_textpage().get_text_range()
+            pdf.close()
+
+    def load():
+        for p, d in data.items():
+            load_bytes(d, name=p.name)
+
+    def extract():
+        for p, d in data.items():
+            extract_bytes(d, uri=p.name)
+
+    extract()  # warm up: spaCy pipeline, patterns
+    plumber = best_of(1, plumber_text)
+    raw = best_of(3, pdfium_text)
+    loading = best_of(3, load)
+    extracting = best_of(3, extract)
+    print(f"{'pdfplumber extract_text':<34}{pages / plumber:>9.1f} pages/s")
+    print(f"{'pypdfium2 get_text_range (raw)':<34}{pages / raw:>9.1f} pages/s")
+    print(f"{'policy-pipeline load (text only)':<34}{pages / loading:>9.1f} pages/s")
+    print(f"{'policy-pipeline extract (record)':<34}{pages / extracting:>9.1f} pages/s")
+    print(f"extract vs pdfplumber extract_text: {plumber / extracting:.1f}x faster (target >= 10x)")
+    table_quality(paths, data)
+
+
+def table_quality(paths: list[Path], data: dict[Path, bytes]) -> None:
+    """Code rows of pdfplumber's ruled tables (find_tables) against our text and record."""
+    found = same_row = in_record = 0
+    started = time.perf_counter()
+    table_pages = 0
+    for path in paths:
+        text = load_bytes(data[path], name=path.name).text
+        lines = {words(line.split("\t", 1)[0]): words(line) for line in text.split("\n") if "\t" in line}
+        codes = {c.code: c for c in extract_bytes(data[path], uri=path.name).codes}
+        with pdfplumber.open(__import__("io").BytesIO(data[path])) as pdf:
+            for page in pdf.pages:
+                tables = page.extract_tables()
+                table_pages += bool(tables)
+                for table in tables:
+                    for row in table:
+                        cells = [words(c or "") for c in row]
+                        if len(cells) < 2 or not CODE.match(cells[0]):
+                            continue
+                        found += 1
+                        ours = lines.get(cells[0], "")
+                        description = cells[1][:40]
+                        same_row += ours.startswith(f"{cells[0]} {description}")
+                        code = codes.get(cells[0].lstrip("+"))
+                        in_record += bool(code and code.description and words(code.description).startswith(description))
+    spent = time.perf_counter() - started
+    print(f"code-table rows found by pdfplumber extract_tables: {found} (on {table_pages} pages)")
+    print(f"  same code + description start on one line of our text: {same_row}/{found}")
+    print(f"  same code with that description in the record:        {in_record}/{found}")
+    print(f"  (pdfplumber table pass took {spent:.1f} s, pages parsed in full)")
+
+
+if __name__ == "__main__":
+    main()
