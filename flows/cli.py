@@ -1,8 +1,10 @@
 """`policy-pipeline`: the command line. Prefect is imported only by the commands that run flows, so
 `extract`, `text` and `schema` start fast.
 
-Exit statuses: 0 done; 1 a run finished but some documents failed; 2 bad input or usage (one line
-on stderr, no traceback); 3 an internal error (one line; set POLICY_PIPELINE_DEBUG=1 for the traceback).
+Exit statuses: 0 done; 1 a run finished but some documents failed (each named on stderr, all in
+quarantine.json); 2 bad input or usage (one line on stderr, no traceback); 3 an internal error (one
+line; set POLICY_PIPELINE_DEBUG=1 for the traceback); 4 the output folder is locked by another run
+(after waiting --lock-timeout seconds); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ app = typer.Typer(
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_BUSY = 4
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -46,8 +49,11 @@ def _limits(max_mb: float | None, max_pages: int | None, max_chars: int | None, 
 
 
 MaxMb = typer.Option(None, "--max-mb", help="Size limit per document in MB (default 64).")
-MaxPages = typer.Option(None, "--max-pages", help="Page limit per PDF (default 2000).")
+MaxPages = typer.Option(None, "--max-pages", help="Page limit per PDF (default 5000).")
 MaxChars = typer.Option(None, "--max-chars", help="Limit on a document's text length (default 5,000,000).")
+Timeout = typer.Option(None, "--timeout", help="Time limit per document in seconds (default 300).")
+Out = typer.Option(Path("structured_output"), "--out", help="The feed folder (records, index, change log).")
+LockTimeout = typer.Option(60.0, "--lock-timeout", help="Seconds to wait while another run holds the feed's lock.")
 
 
 @app.command()
@@ -96,6 +102,186 @@ def schema(
     if name not in SCHEMAS:
         _fail(f"unknown schema {name!r}; choose one of: {', '.join(SCHEMAS)}")
     typer.echo(json.dumps(SCHEMAS[name](), indent=2, sort_keys=True))
+
+
+# ---------------------------------------------------------------- commands that run Prefect flows
+
+
+def _check_limits(max_mb, max_pages, max_chars, timeout) -> None:
+    for name, value in (("--max-mb", max_mb), ("--max-pages", max_pages), ("--max-chars", max_chars), ("--timeout", timeout)):
+        if value is not None and value <= 0:
+            _fail(f"{name} must be a positive number, not {value}")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        _fail(f"{out}: exists and is not a folder (--out)")
+
+
+def _prefect_env() -> None:
+    """Keep Prefect's logs off the console (they still reach the Prefect API and UI): the CLI speaks in
+    one line per problem, never a traceback, unless POLICY_PIPELINE_DEBUG is set."""
+    if not os.environ.get("POLICY_PIPELINE_DEBUG"):
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not os.environ.get("PREFECT_API_URL") and sys.stderr.isatty():
+        typer.echo("policy-pipeline: starting Prefect's temporary local server (set PREFECT_API_URL to use yours)", err=True)
+
+
+def _run_flow(call, *, show_progress: bool):
+    """Run a flow in this process with a progress bar on stderr; map feed errors to exit statuses."""
+    from flows.engine import progress_listener
+    from flows.progress import progress_bar
+    from flows.store import FeedBusy, FeedError
+
+    try:
+        with progress_bar(enabled=show_progress and sys.stderr.isatty()) as listener, progress_listener(listener):
+            return call()
+    except FeedBusy as error:
+        _fail(str(error), EXIT_BUSY)
+    except FeedError as error:
+        _fail(str(error))
+
+
+def _report_failures(summary) -> None:
+    for failure in summary.failures:
+        message = failure.error if failure.error.startswith(failure.uri) else f"{failure.uri}: {failure.error}"
+        typer.echo(f"policy-pipeline: failed: {message}", err=True)
+    if summary.failed > len(summary.failures):
+        typer.echo(f"policy-pipeline: ... and {summary.failed - len(summary.failures)} more in quarantine.json", err=True)
+
+
+@app.command()
+def ingest(
+    source: str = typer.Argument("raw_documents", help="A folder, one file, or an fsspec URL (s3://... needs s3fs)."),
+    out: Path = Out,
+    task_runner: str = typer.Option("thread", "--task-runner", help="thread (default) or dask."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="An existing Dask scheduler (implies dask)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes of the local Dask cluster (default 2)."),
+    batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per Prefect task."),
+    max_mb: Optional[float] = MaxMb,
+    max_pages: Optional[int] = MaxPages,
+    max_chars: Optional[int] = MaxChars,
+    timeout: Optional[float] = Timeout,
+    lock_timeout: float = LockTimeout,
+    force: bool = typer.Option(False, "--force", help="Re-extract unchanged documents too."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr (when a terminal)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+) -> None:
+    """Ingest every policy of SOURCE into the feed: new and changed documents become records, the
+    index and the change log follow, failures go to quarantine.json (exit status 1)."""
+    from flows.discover import check_source
+
+    if dask_address:
+        task_runner = "dask"
+    if task_runner not in ("thread", "dask"):
+        _fail(f"unknown --task-runner {task_runner!r}; choose thread or dask")
+    _check_limits(max_mb, max_pages, max_chars, timeout)
+    _check_out(out)
+    check_source(source)
+    _prefect_env()
+    from flows.events import RunSummary
+    from flows.ingest import flow_with_runner
+
+    window = 2 if task_runner == "thread" else 2 * (workers or 2) if not dask_address else 8
+    run = flow_with_runner(task_runner, dask_address=dask_address, workers=workers)
+    params = dict(source=source, out=str(out), batch_size=batch_size, window=window, max_mb=max_mb, max_pages=max_pages,
+                  max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force)
+    summary = RunSummary.model_validate(_run_flow(lambda: run(**params), show_progress=progress))
+    _print_summary(summary, as_json)
+
+
+def _print_summary(summary, as_json: bool) -> None:
+    from flows.engine import summary_lines
+
+    if as_json:
+        typer.echo(summary.model_dump_json(indent=2))
+    else:
+        for line in summary_lines(summary):
+            typer.echo(line)
+    _report_failures(summary)
+    if summary.failed:
+        raise typer.Exit(EXIT_FAILED_DOCUMENTS)
+
+
+@app.command()
+def reextract(
+    file: str = typer.Argument(..., help="The new revision: a file or an fsspec URL."),
+    out: Path = Out,
+    max_mb: Optional[float] = MaxMb,
+    max_pages: Optional[int] = MaxPages,
+    max_chars: Optional[int] = MaxChars,
+    timeout: Optional[float] = Timeout,
+    lock_timeout: float = LockTimeout,
+    as_json: bool = typer.Option(False, "--json", help="Print the change events as JSON lines."),
+) -> None:
+    """Extract one new revision into the feed and print the change event against the policy's
+    previous revision (effective date, version, statuses, codes, indications, references, history)."""
+    from flows.discover import single_ref
+
+    _check_limits(max_mb, max_pages, max_chars, timeout)
+    _check_out(out)
+    single_ref(file)
+    _prefect_env()
+    from flows.events import ChangeEvent, RunSummary
+    from flows.reextract import reextract_flow
+
+    params = dict(file=file, out=str(out), max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
+                  timeout_seconds=timeout, lock_timeout=lock_timeout)
+    result = _run_flow(lambda: reextract_flow(**params), show_progress=False)
+    summary = RunSummary.model_validate(result["summary"])
+    events = [ChangeEvent.model_validate(e) for e in result["events"]]
+    if as_json:
+        for event in events:
+            typer.echo(event.model_dump_json())
+    else:
+        from flows.progress import describe_event
+
+        for event in events:
+            for line in describe_event(event):
+                typer.echo(line)
+        if not events and not summary.failed:
+            typer.echo("unchanged: the feed already holds this revision")
+    _report_failures(summary)
+    if summary.failed:
+        raise typer.Exit(EXIT_FAILED_DOCUMENTS)
+
+
+@app.command()
+def serve(
+    source: str = typer.Argument("raw_documents", help="What the scheduled runs ingest (folder, file or fsspec URL)."),
+    out: Path = Out,
+    cron: str = typer.Option("0 3 * * *", "--cron", help="Schedule as a cron expression (default daily at 03:00 UTC)."),
+    interval: Optional[float] = typer.Option(None, "--interval", help="Schedule every N seconds instead of --cron."),
+    name: str = typer.Option("scheduled-ingest", "--name", help="Deployment name."),
+    batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per Prefect task."),
+    max_mb: Optional[float] = MaxMb,
+    max_pages: Optional[int] = MaxPages,
+    max_chars: Optional[int] = MaxChars,
+    timeout: Optional[float] = Timeout,
+) -> None:
+    """Register the ingestion flow with a schedule on the Prefect server at PREFECT_API_URL (start one
+    with `prefect server start`) and run the scheduled runs until interrupted (Ctrl-C)."""
+    from flows.discover import check_source
+
+    _check_limits(max_mb, max_pages, max_chars, timeout)
+    if interval is not None and interval <= 0:
+        _fail(f"--interval must be a positive number, not {interval}")
+    _check_out(out)
+    check_source(source)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        _fail("serve needs a Prefect server: run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api")
+    from flows.discover import is_url
+    from flows.ingest import serve as serve_flow
+
+    absolute = source if is_url(source) else str(Path(source).absolute())
+    serve_flow(source=absolute, out=str(out.absolute()), cron=cron, interval=interval, name=name,
+               parameters=dict(batch_size=batch_size, max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
+                               timeout_seconds=timeout))
 
 
 def main() -> None:
