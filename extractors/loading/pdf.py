@@ -1,21 +1,24 @@
 """PDF -> PolicyText: layout-aware text with a page map, OCR for scanned pages, one-line errors.
 
-Which library does which job (measured on the five real policies, 54 pages, this machine; figures
-from benchmarks/pdf_throughput.py):
+Which library does which job, measured per job on the five real policies (54 pages, this machine,
+benchmarks/pdf_throughput.py):
 - Page text and positions: pypdfium2. Its text layer in content order plus per-run boxes costs about
-  4 ms a page (pdfplumber needs ~180 ms a page to interpret the same page, ~200 ms with extract_text).
-- Tables: read from the same pypdfium2 runs. A row is a line whose runs lie far apart (cells joined
-  by tabs), a wrapped cell line is recognized by its x position. pdfplumber's `find_tables` would
-  cost the same 180 ms a page parse; on the real code tables both give the same code rows (the
-  benchmark prints the comparison), so pdfplumber is not on the hot path.
+  4 ms a page with our layout (raw pdfium text ~2 ms); pdfplumber's extract_text costs ~155 ms a page
+  (6.4 pages/s) for the same characters, so the whole `extract` runs ~15x faster than pdfplumber's
+  text alone (target: >= 10x).
+- Tables: read from the same pypdfium2 runs: a row is a line whose runs lie far apart (cells joined by
+  tabs); a wrapped cell line is known by its x position; a header row repeated on a continuation page
+  is dropped. pdfplumber's `find_tables` needs the full pdfminer parse of the page (~180 ms a page);
+  on the real PDFs its ruled code tables have 57 code rows and our text has all 57 with the same code
+  and description on one line. So pdfplumber is not on the hot path.
 - Opening: pypdfium2. When pdfium cannot open a file, pdfplumber (pdfminer) gives the second opinion:
-  pdfminer's password error (raised with an empty message) becomes "encrypted PDF: password
-  required", and a file pdfminer can read although pdfium cannot is read with pdfplumber.
-- OCR: pages with no text layer but images covering them are rendered by pypdfium2 and read by
-  Tesseract (ocr.py).
+  its password error (raised with an empty message) becomes "encrypted PDF: password required", and
+  a file pdfminer can read although pdfium cannot is read with pdfplumber (no OCR on that path).
+- OCR: pages with no text layer whose images cover them are rendered by pypdfium2 and read by
+  Tesseract (ocr.py), a few pages side by side.
 
 Layout (reading order, paragraphs, bullets, rows) is in layout.py; running headers/footers and page
-joins in pagination.py.
+joins in pagination.py; pypdfium2 page reading in pdfium_page.py.
 """
 
 from __future__ import annotations

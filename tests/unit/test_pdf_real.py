@@ -141,3 +141,14 @@ def test_anthem_group_heading_and_rows():
     assert "When services are Investigational and Not Medically Necessary:\n" in text
     assert "\nCPT\n22899\tUnlisted procedure, spine" in text
     assert "0R533ZZ-0R5B3ZZ\tDestruction of vertebral disc" in text
+
+
+def test_cli_text_is_the_text_evidence_indexes_into():
+    import os
+    import subprocess
+    import sys
+
+    path = DOCS / "02_uhc-sleep-studies.pdf"
+    program = os.path.join(os.path.dirname(sys.executable), "policy-pipeline")
+    printed = subprocess.run([program, "text", str(path)], capture_output=True, text=True, timeout=120, check=True).stdout
+    assert printed == loaded(path).text + "\n"
