@@ -2,8 +2,9 @@
 
 - Running lines are found by repetition, never by wording: a line near the top or bottom edge whose
   text, digits masked, recurs on at least half of the pages ("Page 3 of 10", a browser's date and
-  title line, the URL and "3/7" counter, a copyright or "Effective 08/01/2026" footer). The first
-  page keeps its copy, gathered at the top of the page.
+  title line, the URL and "3/7" counter, a copyright or "Effective 08/01/2026" footer), or on half
+  of the left or of the right pages (books alternate them). The first page keeps its copy, gathered
+  at the top of the page.
 - A table header row repeated at the top of a page that continues a table is dropped.
 - Page joins: one newline where the text flows on (mid-paragraph, mid-list, mid-table, a word
   hyphenated over the break), a blank line where the paragraph ended on the page before.
@@ -76,10 +77,15 @@ def remove_running_lines(pages: list[PageLayout]) -> None:
     if len(with_text) < 2:
         return
     seen: Counter = Counter()
-    for page in with_text:
-        seen.update({_key(line.text) for line in page.lines if _in_edge(line, page)})
+    by_side: list[Counter] = [Counter(), Counter()]  # left and right pages of a book alternate headers
+    for n, page in enumerate(with_text):
+        keys = {_key(line.text) for line in page.lines if _in_edge(line, page)}
+        seen.update(keys)
+        by_side[n % 2].update(keys)
     needed = max(2, math.ceil(0.5 * len(with_text)))
+    needed_side = [max(3, math.ceil(0.5 * len(with_text[side::2]))) for side in (0, 1)]
     running = {key for key, n in seen.items() if n >= needed}
+    running |= {key for side in (0, 1) for key, n in by_side[side].items() if n >= needed_side[side]}
     if not running:
         return
     for n, page in enumerate(with_text):
