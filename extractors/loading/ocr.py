@@ -19,6 +19,7 @@ from extractors.loading.layout import Segment
 DPI = 300
 MIN_IMAGE_AREA = 0.25  # a page with no text whose images cover at least this share needs OCR
 GAP = 1.0  # em: words further apart than this on one OCR line are separate segments
+OCR_BULLETS = frozenset("•·●▪■e¢©®«»°*~")  # how Tesseract reads list bullets (round dots often become "e" or "¢")
 
 
 def needs_ocr(chars: int, image_area: float) -> bool:
@@ -87,6 +88,8 @@ def _segments(data: dict, scale: float) -> list[Segment]:
         height = sorted(w[3] - w[1] for w in words)[len(words) // 2]
         size = max(4.0, height * 1.1)
         baseline = sorted(w[3] for w in words)[len(words) // 2]
+        if len(words) > 1 and words[0][4] in OCR_BULLETS and words[1][0] - words[0][2] > 0.4 * size:
+            words[0] = (*words[0][:4], "•")  # a bullet read as a letter or sign, set apart from its item
         run = [words[0]]
         for word in words[1:]:
             if word[0] - run[-1][2] > GAP * size:

@@ -201,3 +201,12 @@ def test_repeated_table_header_on_continuation_page_dropped():
 def test_empty_pages_keep_their_place_in_the_page_map():
     text, starts, _ = assemble([page(body(100, ["One"])), PageLayout(), page(body(100, ["Three"]))])
     assert text == "One\n\nThree" and starts == (0, 5, 5)
+
+
+def test_book_style_alternating_headers_are_running():
+    pages = []
+    for n in range(1, 9):
+        header = [seg(f"{n}", 72, 40, size=9), seg("GNU Manual", 300, 40, size=9)] if n % 2 == 0 else [seg(f"Chapter 1: Intro {n}", 72, 40, size=9)]
+        pages.append(page(header + body(200, [f"Body line {chr(64 + n)} of the manual."])))
+    text = assemble(pages)[0]
+    assert text.count("GNU Manual") == 0 and text.count("Chapter 1: Intro") == 1

@@ -149,3 +149,13 @@ def test_image_only_seed_gives_codes_and_status_through_ocr():
     assert record.source.ocr_pages == list(range(1, record.source.pages + 1))
     assert [c.code for c in record.codes] == [c.code for c in text_record.codes]
     assert record.coverage.status == text_record.coverage.status
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
+@pytest.mark.parametrize("drawn", [pytest.param(False, id="glyph-bullets"), pytest.param(True, id="drawn-bullets")])
+def test_ocr_bullets_become_bullets(drawn):
+    text = "Coverage\n\nProlotherapy is considered investigational for:\n• Back pain of any kind\n• Knee pain\n\nEnd of list."
+    scan = image_only_pdf(render_policy(text, running=False, drawn_bullets=drawn))
+    loaded = load_bytes(scan, name="scan.pdf")
+    assert loaded.ocr_pages == (1,)
+    assert "for:\n• Back pain of any kind\n• Knee pain\n\nEnd of list." in loaded.text
