@@ -42,7 +42,11 @@ def require_tesseract(name: str, number: int) -> None:
 
 def render(page: pdfium.PdfPage):
     """The page as a grayscale picture at 300 dpi (pdfium is not thread-safe: render in one thread)."""
-    return page.render(scale=DPI / 72, grayscale=True).to_pil()
+    bitmap = page.render(scale=DPI / 72, grayscale=True)
+    try:
+        return bitmap.to_pil().copy()  # our own pixels: the bitmap is freed here, under the caller's lock
+    finally:
+        bitmap.close()
 
 
 def ocr_pages(images: list[tuple[int, object]], *, name: str, timeout: float | None = None) -> dict[int, list[Segment]]:

@@ -24,6 +24,7 @@ joins in pagination.py; pypdfium2 page reading in pdfium_page.py.
 from __future__ import annotations
 
 import io
+import threading
 import time
 
 import pypdfium2 as pdfium
@@ -37,31 +38,38 @@ from extractors.loading.pagination import assemble
 from extractors.loading.pdfium_page import read_page
 
 MEDIA_TYPE = "application/pdf"
+# pdfium is not thread-safe, not even across documents: every call into it holds this lock (the
+# flows run an extraction in a worker thread and may abandon it on timeout while the next one starts)
+PDFIUM = threading.RLock()
 OCR_BATCH = 4  # scanned pages rendered and OCR'd together (pictures are ~8 MB each at 300 dpi)
 
 
 def load_pdf(data: bytes, *, name: str = "document", limits=None) -> PolicyText:
     started = time.monotonic()
     try:
-        pdf = pdfium.PdfDocument(data)
+        with PDFIUM:
+            pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
         return _second_opinion(data, error, name=name, limits=limits)
     try:
-        count = len(pdf)
+        with PDFIUM:
+            count = len(pdf)
         _check_pages(count, name, limits)
         layouts: list[PageLayout] = []
         scans: list[tuple[int, object]] = []  # (page number, picture) waiting for OCR
         for index in range(count):
             _check_time(started, name, limits, index)
-            layout, picture = _read(pdf, index, name=name)
+            with PDFIUM:
+                layout, picture = _read(pdf, index, name=name)
             layouts.append(layout)
             if picture is not None:
                 scans.append((index + 1, picture))
             if len(scans) >= OCR_BATCH or (scans and index == count - 1):
-                _ocr(scans, layouts, name=name, remaining=_remaining(started, limits))
+                _ocr(scans, layouts, name=name, remaining=_remaining(started, limits))  # without the lock
                 scans = []
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
     text, starts, repairs = assemble(layouts)
     ocr_pages = tuple(n + 1 for n, layout in enumerate(layouts) if layout.ocr)
     return PolicyText(text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, ocr_pages=ocr_pages)

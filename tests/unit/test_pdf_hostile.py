@@ -130,3 +130,22 @@ def test_pdfplumber_reads_what_pdfium_would(policy_pdf):
         fallback = _read_with_pdfplumber(plumber, name="x.pdf", limits=None, reason="test")
     assert fallback.text.split() == load_bytes(policy_pdf, name="x.pdf").text.split()
     assert fallback.page_starts == load_bytes(policy_pdf, name="x.pdf").page_starts
+
+
+def test_concurrent_loads_in_threads_are_safe(policy_pdf):
+    """pdfium is not thread-safe; the loader serializes its calls (the flows extract in threads)."""
+    import threading
+
+    expected = load_bytes(policy_pdf, name="x.pdf").text
+    results: list[str] = []
+
+    def work():
+        for _ in range(10):
+            results.append(load_bytes(policy_pdf, name="x.pdf").text)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 40 and set(results) == {expected}
