@@ -61,6 +61,7 @@ class Line:
         self.bullet = False  # a drawn bullet mark sits left of it
         self.cells = 1
         self.kind = "text"  # "text", "row" (table row: several cells) or "cont" (a cell's wrapped line)
+        self.cell_starts: list[float] = []  # x where each cell of a row starts
         self.x0 = self.top = float("inf")
         self.x1 = self.bottom = self.size = float("-inf")
         self.baseline = 0.0
@@ -185,7 +186,8 @@ def _mark_table_lines(block: list[Line]) -> None:
     for line in block:
         if line.cells > 1:
             line.kind = "row"
-            cell_starts, last_bottom = _cell_starts(line), line.bottom
+            line.cell_starts = cell_starts = _cell_starts(line)
+            last_bottom = line.bottom
         elif cell_starts and line.top - last_bottom < 3 * line.size and any(
             abs(line.x0 - start) <= 0.6 * line.size for start in cell_starts[1:]
         ):

@@ -26,7 +26,6 @@ DIGITS = re.compile(r"\d+")  # e.g. "Page 3 of 10" -> "page # of #"
 HYPHENATED = re.compile(r"[A-Za-z]-$")  # e.g. "self-" at a line end
 WORD_START = re.compile(r"^[a-z][^\s]*")  # e.g. "administered," opening the next line
 LIST_START = re.compile(r"^(?:• |o |\d{1,3}[.)] |[a-z][.)] |\([0-9a-z]{1,4}\) )")  # e.g. "• Item", "2. Item"
-SENTENCE_END = re.compile(r"[.:;!?)\]]$")  # e.g. "... 2023)."
 
 
 def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextRepair, ...]]:
@@ -139,7 +138,7 @@ def _page_separator(pages: list[PageLayout], i: int) -> str:
     if prev_page is None or not page.lines:
         return "\n\n"
     prev, nxt = prev_page.lines[-1], page.lines[0]
-    if prev.kind != "text" and nxt.kind != "text":
+    if prev.kind != "text" and (nxt.kind != "text" or _continues_cell(prev_page.lines, nxt)):
         return "\n"  # a table continues
     if HYPHENATED.search(prev.text) and WORD_START.match(nxt.text):
         return "\n"
@@ -157,6 +156,12 @@ def _page_separator(pages: list[PageLayout], i: int) -> str:
     if full and not prev.text.endswith(":"):
         return "\n"  # the last line runs to the margin: the paragraph goes on
     return "\n\n"
+
+
+def _continues_cell(lines: list[Line], nxt: Line) -> bool:
+    """The next page opens with a line under a later cell of the table the page before ends in."""
+    row = next((line for line in reversed(lines) if line.kind == "row"), None)
+    return row is not None and any(abs(nxt.x0 - x) <= 0.6 * nxt.size for x in row.cell_starts[1:])
 
 
 def _in_list(lines: list[Line]) -> bool:

@@ -164,6 +164,13 @@ def test_a_line_repeated_mid_page_is_not_running():
     assert assemble(pages)[0].count("Repeated heading") == 4
 
 
+def cells(text: str, baseline: float, full: float) -> list[Segment]:
+    """A line given as "cell\tcell" (an empty first cell: a wrapped line of the second cell)."""
+    first, _, second = text.partition("\t")
+    out = [seg(first, 72, baseline, width=(full - 72 if len(first) > 60 else None))] if first else []
+    return out + ([seg(second, 160, baseline)] if second else [])
+
+
 @pytest.mark.parametrize(
     "last, first, separator",
     [
@@ -172,12 +179,13 @@ def test_a_line_repeated_mid_page_is_not_running():
         pytest.param(["Coverage applies to any of the following:", "• First item"], ["• Second item"], "\n", id="list-continues"),
         pytest.param(["Intro paragraph before the list."], ["• First item"], "\n\n", id="list-starts"),
         pytest.param(["Percutaneous laminotomy with self-"], ["administered injections and more"], "\n", id="hyphenated-word"),
+        pytest.param(["0274T\tPercutaneous laminotomy"], ["\tAny method under image guidance"], "\n", id="description-cell-continues"),
     ],
 )
 def test_page_joins(last, first, separator):
     full = 72 + 0.5 * 10 * 80  # a line of 80 characters runs to the right margin
-    before = [seg(t, 72, 700 + 12 * i, width=(full - 72 if len(t) > 60 else None)) for i, t in enumerate(last)]
-    after = body(60, first)
+    before = [piece for i, t in enumerate(last) for piece in cells(t, 700 + 12 * i, full)]
+    after = [piece for i, t in enumerate(first) for piece in cells(t, 60 + 12 * i, full)]
     text, starts, _ = assemble([page(before), page(after)])
     joint = text[: starts[1]]
     assert joint.endswith(separator) and not joint.endswith("\n" + separator)

@@ -11,7 +11,7 @@ import pytest
 
 from extractors.loading import load_bytes
 from extractors.pipeline import extract_bytes
-from tests.pdf_fixtures import image_only_pdf, render_policy, simple_pdf, two_column_pdf
+from tests.pdf_fixtures import image_only_pdf, render_policy, two_column_pdf
 
 SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
