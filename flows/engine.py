@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import os
 import threading
 import time
 import uuid
@@ -223,8 +224,6 @@ def ingest_refs(
 
 
 def _size_hint(ref: DocumentRef) -> int:
-    import os
-
     try:
         return os.path.getsize(ref.path) if ref.path else 0
     except OSError:

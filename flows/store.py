@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from filelock import FileLock, Timeout
 
@@ -239,6 +239,14 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+class RecordRow(NamedTuple):
+    record_id: str
+    sha256: str
+    policy_key: str
+    path: str  # relative to the feed folder
+    uri: str  # the first uri these bytes came from
+
+
 @dataclass(frozen=True)
 class Committed:
     """What committing one outcome did: its per-document category and the event it wrote, if any."""
@@ -354,7 +362,7 @@ class Feed:
         row = self.db.execute("SELECT sha256, record_id, extractor FROM documents WHERE uri = ?", (uri,)).fetchone()
         if row and row[0] == sha256 and row[2] == extractor:
             known = self._record_row(row[1])
-            if known and (self.root / known[3]).is_file():
+            if known and (self.root / known.path).is_file():
                 return "unchanged"
         same_bytes = self.db.execute(
             "SELECT r.record_id, r.path FROM records r JOIN documents d ON d.record_id = r.record_id "
@@ -466,9 +474,9 @@ class Feed:
         self._add_event(event)
         return Committed(uri, category, event=event)
 
-    def _commit_known_bytes(self, outcome, record: PolicyRecord, known: tuple, document, run_id: str) -> Committed:
+    def _commit_known_bytes(self, outcome, record: PolicyRecord, known: RecordRow, document, run_id: str) -> Committed:
         """Bytes the feed already has a record for: a duplicate uri, a restored file, or a new extractor."""
-        record_id, sha256, key, relpath, first_uri = known[0], known[1], known[2], known[3], known[4]
+        record_id, sha256, key, relpath, first_uri = known
         path = safe_path(self.root, *relpath.split("/"))
         old = path.read_bytes() if path.is_file() else None
         same_uri = first_uri == outcome.uri
@@ -515,10 +523,11 @@ class Feed:
         self.db.execute("INSERT INTO events(seq, event) VALUES (?, ?)", (event.seq, event.model_dump_json()))
         self.last_seq = event.seq
 
-    def _record_row(self, record_id: str):
-        return self.db.execute(
+    def _record_row(self, record_id: str) -> RecordRow | None:
+        row = self.db.execute(
             "SELECT record_id, sha256, policy_key, path, uri FROM records WHERE record_id = ?", (record_id,)
         ).fetchone()
+        return RecordRow(*row) if row else None
 
     def _set_document(self, uri: str, sha256: str, record_id: str, extractor: str) -> None:
         self.db.execute(

@@ -216,3 +216,52 @@ def _rename(outcome, number):
 def test_a_ref_with_nothing_to_read_is_quarantined(tmp_path):
     summary = ingest_refs([DocumentRef(uri="https://example.test/p.pdf")], str(tmp_path / "out"), runner=serial_runner).summary
     assert summary.failed == 1 and "neither a path nor a url" in summary.failures[0].error
+
+
+def test_new_extractor_output_for_the_same_bytes_is_a_reextracted_event(tmp_path):
+    out = tmp_path / "out"
+    ingest_refs([single_ref(CIGNA_2025)], str(out))
+
+    def upgraded(batches, limits):
+        for batch in batches:
+            yield [_add_code(o) for o in extract_batch(batch, limits)]
+
+    result = ingest_refs([single_ref(CIGNA_2025)], str(out), runner=upgraded, force=True, collect_events=True)
+    [event] = result.events
+    assert event.kind == "reextracted" and event.previous_record_id == event.record_id
+    assert [c.code for c in event.changes.codes_added] == ["J3490"]
+    [path] = records(out)
+    assert "J3490" in path.read_text()
+
+
+def _add_code(outcome):
+    from dataclasses import replace
+
+    from extractors.models import Code, PolicyRecord
+    from flows.store import canonical_json
+
+    record = PolicyRecord.model_validate_json(outcome.record_json)
+    extra = Code(code="J3490", system="HCPCS", printed="J3490", evidence=record.codes[0].evidence)
+    return replace(outcome, record_json=canonical_json(record.model_copy(update={"codes": [*record.codes, extra]})))
+
+
+def test_a_lost_record_file_is_restored_without_an_event(tmp_path, seeds):
+    out = tmp_path / "out"
+    ingest_refs(discover(seeds), str(out))
+    lost = records(out)[0]
+    content = lost.read_bytes()
+    lost.unlink()
+    summary = ingest_refs(discover(seeds), str(out)).summary
+    assert (summary.updated, summary.unchanged) == (1, 4)
+    assert lost.read_bytes() == content
+    assert len(events(out)) == 5
+
+
+def test_the_library_never_imports_prefect():
+    import subprocess
+    import sys
+
+    probe = ("import sys, flows.engine, flows.store, flows.diff, flows.discover, flows.events, flows.schemas, flows.progress;"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'dask', 'distributed')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
