@@ -129,7 +129,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
 
 def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
     """The section's content lines, markers stripped, furniture dropped, gaps and page breaks noted."""
-    furniture = page_furniture(doc)
+    furniture = doc.furniture_lines
     rows: list[_Row] = []
     gap = False
     for line in doc.lines_between(start, end):
@@ -152,28 +152,6 @@ def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
         )
         gap = False
     return rows
-
-
-def page_furniture(doc: PolicyDoc) -> frozenset[int]:
-    """Start offsets of running-header/footer lines: lines near a page's top or bottom that recur (digits aside)
-    on at least half the pages, e.g. "Surgery of the Knee Page 9 of 10", "8/12/26, 8:09 PM SURG.00071 ..."."""
-    if "page_furniture" in doc.cache:
-        return doc.cache["page_furniture"]
-    starts = list(doc.source.page_starts)
-    found: frozenset[int] = frozenset()
-    if len(starts) >= 2:
-        edges: dict[str, set[int]] = {}
-        keyed: list[tuple[str, int]] = []
-        for page, (a, b) in enumerate(zip(starts, starts[1:] + [len(doc.text)])):
-            lines = [l for l in doc.lines_between(a, b) if not l.is_blank]
-            for line in lines[:3] + lines[-3:]:
-                key = re.sub(r"\d+", "#", " ".join(line.text.split())).casefold()
-                edges.setdefault(key, set()).add(page)
-                keyed.append((key, line.start))
-        need = max(2, (len(starts) + 1) // 2)
-        found = frozenset(start for key, start in keyed if len(edges[key]) >= need)
-    doc.cache["page_furniture"] = found
-    return found
 
 
 def _is_numbered(numbers: list[int]) -> bool:

@@ -119,7 +119,7 @@ EXCLUDED = frozenset({"references", "websites", "history", "description", "ratio
 @dataclass(frozen=True)
 class DateMention:
     field: str
-    priority: int
+    priority: float
     label: str
     date: ParsedDate
 
@@ -154,7 +154,8 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
             if year:
                 parsed = ParsedDate(year.group("y"), "year", year.start(), year.end())
         if parsed:
-            out.append(DateMention(field, priority, match.group(0), parsed))
+            # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label
+            out.append(DateMention(field, priority + (0.5 if doc.in_furniture(match.start()) else 0), match.group(0), parsed))
     return out
 
 

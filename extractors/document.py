@@ -124,6 +124,14 @@ class PolicyDoc:
             label = section.label
         return label
 
+    @cached_property
+    def furniture_lines(self) -> frozenset[int]:
+        """Start offsets of lines that are running headers/footers (see PolicyText.furniture)."""
+        return frozenset(self.line_at(start).start for start, _ in self.source.furniture)
+
+    def in_furniture(self, offset: int) -> bool:
+        return self.line_at(offset).start in self.furniture_lines
+
     def in_narrative(self, offset: int) -> bool:
         return self.section_label_at(offset) in NARRATIVE
 

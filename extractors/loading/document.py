@@ -27,6 +27,8 @@ class PolicyText:
     page_starts: tuple[int, ...] = (0,)
     repairs: tuple[TextRepair, ...] = ()
     ocr_pages: tuple[int, ...] = ()
+    # (start, end) of running header/footer lines kept once (page 1): printed, but page furniture
+    furniture: tuple[tuple[int, int], ...] = ()
     emphasis: tuple[tuple[int, int], ...] = field(default=(), compare=False)
 
     @property

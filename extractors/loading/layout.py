@@ -58,6 +58,7 @@ class Line:
         self.segments: list[Segment] = []
         self.text = ""
         self.para = False  # a paragraph starts here (blank line before it)
+        self.running = False  # page 1's copy of a running header/footer (kept, gathered at the top)
         self.bullet = False  # a drawn bullet mark sits left of it
         self.cells = 1
         self.kind = "text"  # "text", "row" (table row: several cells) or "cont" (a cell's wrapped line)

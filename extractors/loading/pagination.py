@@ -28,8 +28,8 @@ WORD_START = re.compile(r"^[a-z][^\s]*")  # e.g. "administered," opening the nex
 LIST_START = re.compile(r"^(?:• |o |\d{1,3}[.)] |[a-z][.)] |\([0-9a-z]{1,4}\) )")  # e.g. "• Item", "2. Item"
 
 
-def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextRepair, ...]]:
-    """Lay the pages end to end: (text, page_starts, repairs)."""
+def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextRepair, ...], tuple[tuple[int, int], ...]]:
+    """Lay the pages end to end: (text, page_starts, repairs, running-line ranges kept on page 1)."""
     remove_running_lines(pages)
     drop_repeated_table_headers(pages)
     for page in pages:
@@ -41,14 +41,16 @@ def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextR
     parts: list[str] = []
     starts: list[int] = []
     repairs: list[TextRepair] = []
+    furniture: list[tuple[int, int]] = []
     offset = 0
     for i, page in enumerate(pages):
-        text, page_repairs = _page_text(page)
+        text, page_repairs, page_furniture = _page_text(page)
         if text and parts:
             parts.append(separators[i - 1] if i >= 1 and pages[i - 1].lines else "\n\n")
             offset += len(parts[-1])
         starts.append(offset)
         repairs += [TextRepair(r.kind, r.printed, r.start + offset, r.end + offset) for r in page_repairs]
+        furniture += [(a + offset, b + offset) for a, b in page_furniture]
         if text:
             parts.append(text)
             offset += len(text)
@@ -56,7 +58,7 @@ def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextR
     for i in reversed(range(len(pages))):  # an empty page starts where the next page with text starts
         if not pages[i].lines:
             starts[i] = starts[i + 1] if i + 1 < len(starts) else len(text)
-    return text, tuple(starts) or (0,), tuple(repairs)
+    return text, tuple(starts) or (0,), tuple(repairs), tuple(furniture)
 
 
 def _key(text: str) -> str:
@@ -96,6 +98,8 @@ def remove_running_lines(pages: list[PageLayout]) -> None:
             body[0].para = True
         if n == 0:
             margin[0].para = True
+            for line in margin:
+                line.running = True
             body = margin + body
         page.lines = body
 
@@ -204,8 +208,10 @@ def _move_hyphenated_word(a: Line | None, rest: list[Line]) -> None:
     b.text = remainder
 
 
-def _page_text(page: PageLayout) -> tuple[str, list[TextRepair]]:
+def _page_text(page: PageLayout) -> tuple[str, list[TextRepair], list[tuple[int, int]]]:
+    """The page's text, its repairs, and the (start, end) of each running line it keeps."""
     out: list[str] = []
+    running: list[bool] = []  # per printed line
     para = False
     for line in page.lines:
         text = _clean(line.text)
@@ -215,10 +221,17 @@ def _page_text(page: PageLayout) -> tuple[str, list[TextRepair]]:
         if out:
             out.append("\n\n" if para else "\n")
         out.append(text)
+        running.append(line.running)
         para = False
     text = "".join(out)
-    text, repairs = repair_mojibake(text)
-    return text, repairs
+    text, repairs = repair_mojibake(text)  # line by line: the printed lines stay in order
+    furniture, offset = [], 0
+    printed = iter(running)
+    for line in text.split("\n"):
+        if line and next(printed, False):
+            furniture.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return text, repairs, furniture
 
 
 def _clean(text: str) -> str:
