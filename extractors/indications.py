@@ -1,8 +1,9 @@
 """Indications: what the policy lists as covered or investigational, each with the status that governs it.
 
 Two sources: (1) bulleted lists led in by a status statement ending in ':' ("... is considered
-investigational for all applications, including but not limited to:"); the lead-in, or the sentence
-just before it in the same paragraph, gives the status; (2) conditions named in a statement itself:
+investigational for all applications, including but not limited to:"); the lead-in, or the nearest
+statement a few lines above it in the same section ("... refer to the InterQual® criteria:"), gives
+the status; (2) conditions named in a statement itself:
 treatment clauses ("for the treatment of musculoskeletal pain and/or instability") and a "for ..." in the
 statement's subject ("Prolotherapy/Sclerotherapy for ANY indication"). Numbered lists are criteria,
 not indications.
@@ -69,9 +70,9 @@ def _governing(doc: PolicyDoc, index: StatusIndex, lead_start: int, lead_end: in
     status = statement_status(doc, index, lead_start, lead_end)
     if status is not None:
         return status, (lead_start, lead_end)
-    paragraph_start = doc.text.rfind("\n\n", 0, lead_start) + 1
+    section_start = max((s.header_start for s in doc.sections if s.header_start <= lead_start), default=0)
     for statement in reversed(statements(doc)):
-        if statement.end <= lead_start and statement.start >= max(paragraph_start, lead_start - LEAD_BACK):
+        if statement.end <= lead_start and statement.start >= max(section_start, lead_start - LEAD_BACK):
             return statement.status, (statement.start, statement.end)
         if statement.end < lead_start - LEAD_BACK:
             break

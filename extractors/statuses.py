@@ -68,4 +68,9 @@ class StatusIndex:
         return out
 
     def status_of(self, start: int, end: int) -> Status | None:
-        return strongest(Status(s.label_) for s in self.within(start, end))
+        """The strongest status stated in text[start:end]. A weak phrase ("insufficient evidence")
+        counts only when nothing else states a status: in "not medically necessary due to insufficient
+        evidence" it is the reason, not the status."""
+        spans = self.within(start, end)
+        strong = [s for s in spans if s.id_ != "weak"]
+        return strongest(Status(s.label_) for s in (strong or spans))

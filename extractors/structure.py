@@ -108,7 +108,7 @@ def bullet_lists(doc: PolicyDoc) -> list[BulletList]:
                 nxt = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
                 if nxt is None or nxt.bullet is None:
                     break
-            elif _continues(doc, lines[i - 1], line) and current.items:
+            elif current.items and _continues(doc, lines[i - 1], line, doc.text[current.items[-1][0] : lines[i - 1].end]):
                 current.items[-1] = (current.items[-1][0], line.end)
             else:
                 break
@@ -118,12 +118,15 @@ def bullet_lists(doc: PolicyDoc) -> list[BulletList]:
     return out
 
 
-def _continues(doc: PolicyDoc, previous: Line, line: Line) -> bool:
-    """A wrapped line of the item above: no bullet, no header, and the item did not end a sentence."""
+def _continues(doc: PolicyDoc, previous: Line, line: Line, item: str) -> bool:
+    """A wrapped line of the item above: no bullet, no header, and the item did not end a sentence
+    (an item with a bracket still open goes on: "(examples include but are not limited to:")."""
     if previous.is_blank or doc.section_label_at(line.start) != doc.section_label_at(previous.start):
         return False
     if any(h.header_start == line.start for h in doc.sections):
         return False
+    if item.count("(") + item.count("[") > item.count(")") + item.count("]"):
+        return True
     ended = previous.text.rstrip().endswith((".", ":")) and line.text[:1].isupper()
     return not ended
 
