@@ -148,14 +148,16 @@ def _report_failures(summary) -> None:
     for failure in summary.failures:
         message = failure.error if failure.error.startswith(failure.uri) else f"{failure.uri}: {failure.error}"
         typer.echo(f"policy-pipeline: failed: {message}", err=True)
-    if summary.failed > len(summary.failures):
-        typer.echo(f"policy-pipeline: ... and {summary.failed - len(summary.failures)} more in quarantine.json", err=True)
+    total = summary.failed + (summary.downloads or {}).get("failed", 0)
+    if total > len(summary.failures):
+        typer.echo(f"policy-pipeline: ... and {total - len(summary.failures)} more in quarantine.json", err=True)
 
 
 @app.command()
 def ingest(
-    source: str = typer.Argument("raw_documents", help="A folder, one file, or an fsspec URL (s3://... needs s3fs)."),
+    source: Optional[str] = typer.Argument(None, help="A folder, one file, or an fsspec URL (s3://... needs s3fs); default raw_documents."),
     out: Path = Out,
+    sources: Optional[Path] = typer.Option(None, "--sources", help="A source manifest (YAML/TOML) of web sources to pull instead of SOURCE."),
     task_runner: str = typer.Option("thread", "--task-runner", help="thread (default) or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="An existing Dask scheduler (implies dask)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes of the local Dask cluster (default 2)."),
@@ -179,15 +181,24 @@ def ingest(
         _fail(f"unknown --task-runner {task_runner!r}; choose thread or dask")
     _check_limits(max_mb, max_pages, max_chars, timeout)
     _check_out(out)
-    check_source(source)
+    if sources is not None:
+        if source is not None:
+            _fail("give SOURCE or --sources, not both")
+        from flows.sources import load_manifest
+
+        load_manifest(sources)  # a bad manifest stops here, with one line, before Prefect starts
+    else:
+        source = source or "raw_documents"
+        check_source(source)
     _prefect_env()
     from flows.events import RunSummary
     from flows.ingest import flow_with_runner
 
     window = 2 if task_runner == "thread" else 2 * (workers or 2) if not dask_address else 8
     run = flow_with_runner(task_runner, dask_address=dask_address, workers=workers)
-    params = dict(source=source, out=str(out), batch_size=batch_size, window=window, max_mb=max_mb, max_pages=max_pages,
-                  max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force)
+    params = dict(source=source or "raw_documents", out=str(out), batch_size=batch_size, window=window, max_mb=max_mb,
+                  max_pages=max_pages, max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force,
+                  sources=str(sources.absolute()) if sources else None)
     summary = RunSummary.model_validate(_run_flow(lambda: run(**params), show_progress=progress))
     _print_summary(summary, as_json)
 
@@ -201,7 +212,7 @@ def _print_summary(summary, as_json: bool) -> None:
         for line in summary_lines(summary):
             typer.echo(line)
     _report_failures(summary)
-    if summary.failed:
+    if summary.failed or (summary.downloads or {}).get("failed"):
         raise typer.Exit(EXIT_FAILED_DOCUMENTS)
 
 

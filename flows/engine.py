@@ -151,11 +151,15 @@ def ingest_refs(
     run_id: str | None = None,
     collect_events: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    downloads: dict[str, int] | None = None,
+    failed_downloads: Iterable[Outcome] = (),
 ) -> IngestResult:
     """Ingest documents into the feed at `out`. Refs stream through: memory stays flat in their number.
 
     Unchanged documents (same uri, same bytes, same extractor, record present) are skipped after a
     hash and one lookup; `force` re-extracts them (the feed still changes only if the record does).
+    A web source passes its download counts and its failed downloads: those are quarantined like
+    failed extractions but counted apart, in `summary.downloads`.
     """
     runner = runner or serial_runner
     run_id = run_id or uuid.uuid4().hex
@@ -178,6 +182,10 @@ def ingest_refs(
 
     with Feed.open(out, lock_timeout=lock_timeout, on_wait=on_wait) as feed:
         feed.begin_run(run_id, started_at)
+        for committed in feed.commit(list(failed_downloads), run_id=run_id):
+            if len(failures) < MAX_FAILURES_LISTED:
+                failures.append(committed.failure)
+            _emit("done", uri=committed.uri, category="failed", error=committed.failure.error)
         from extractors.assemble import extractor_info
 
         extractor = extractor_info().version
@@ -217,7 +225,7 @@ def ingest_refs(
             seconds=round(time.perf_counter() - started, 3), discovered=counts["discovered"],
             new=counts["new"], updated=counts["updated"], unchanged=counts["unchanged"],
             duplicate=counts["duplicate"], failed=counts["failed"], events=dict(sorted(event_kinds.items())),
-            failures=failures, last_seq=feed.last_seq,
+            failures=failures, last_seq=feed.last_seq, downloads=downloads,
         )
         feed.finish_run(run_id, summary.model_dump_json())
     return IngestResult(summary=summary, events=events)
@@ -233,7 +241,11 @@ def _size_hint(ref: DocumentRef) -> int:
 def summary_lines(summary: RunSummary) -> list[str]:
     """The summary as printed by the CLI and shown in the Prefect artifact."""
     events = ", ".join(f"{n} {kind}" for kind, n in summary.events.items()) or "none"
-    return [
+    fetched = []
+    if summary.downloads is not None:
+        d = summary.downloads
+        fetched = [f"downloads: {d.get('fetched', 0)} fetched, {d.get('not_modified', 0)} not modified, {d.get('failed', 0)} failed"]
+    return fetched + [
         f"{summary.discovered} documents: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.duplicate} duplicate, {summary.failed} failed ({summary.seconds:.1f} s)",
         f"change events: {events}; change log at seq {summary.last_seq}; feed: {summary.out}",
@@ -246,6 +258,8 @@ def summary_markdown(summary: RunSummary, *, title: str = "Ingestion summary") -
     lines = [f"# {title}", "", f"Feed: `{summary.out}` (change log at seq {summary.last_seq}); {summary.seconds:.1f} s", "",
              "| documents | count |", "|---|---:|"]
     lines += [f"| {name} | {count} |" for name, count in rows]
+    if summary.downloads is not None:
+        lines += ["", "| downloads | count |", "|---|---:|"] + [f"| {k.replace('_', ' ')} | {n} |" for k, n in summary.downloads.items()]
     if summary.events:
         lines += ["", "| change events | count |", "|---|---:|"] + [f"| {k} | {n} |" for k, n in summary.events.items()]
     if summary.failures:

@@ -178,4 +178,7 @@ class RunSummary(Model):
     failed: int = 0
     events: dict[str, int] = Field(default_factory=dict, description="change events written, by kind")
     failures: list[QuarantineEntry] = Field(default_factory=list, description="the first 100 failures of this run")
+    downloads: dict[str, int] | None = Field(
+        default=None, description="web sources only: documents fetched / not_modified / failed to download (failed ones are quarantined, kind 'download')"
+    )
     last_seq: int = 0

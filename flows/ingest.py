@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.loading import DEFAULT_LIMITS, MB, Limits
-from flows.discover import DocumentRef, discover
+from flows.discover import DocumentRef, discover, refs_from_fetched
 from flows.engine import IngestResult, Outcome, extract_batch, ingest_refs, internal_message, summary_markdown
 
 DEFAULT_CRON = "0 3 * * *"  # daily at 03:00 (server time zone: UTC unless set)
@@ -79,13 +79,15 @@ def limits_from(max_mb: float | None, max_pages: int | None, max_chars: int | No
 
 def ingest_documents(refs: Iterable[DocumentRef], out: str, *, limits: Limits = DEFAULT_LIMITS, batch_size: int = 25,
                      window: int = 2, force: bool = False, lock_timeout: float = 60.0, collect_events: bool = False,
-                     title: str = "Ingestion summary") -> IngestResult:
+                     title: str = "Ingestion summary", downloads: dict[str, int] | None = None,
+                     failed_downloads: Iterable[Outcome] = ()) -> IngestResult:
     """The seam for any document source inside a Prefect flow: ingest the given refs with batches as
     tasks, then publish the summary as a markdown artifact. (Without Prefect: `engine.ingest_refs`.)"""
     logger = get_run_logger()
     result = ingest_refs(
         refs, out, limits=limits, batch_size=batch_size, runner=prefect_runner(window=window), force=force,
-        lock_timeout=lock_timeout, collect_events=collect_events, on_wait=logger.warning,
+        lock_timeout=lock_timeout, collect_events=collect_events, on_wait=logger.warning, downloads=downloads,
+        failed_downloads=failed_downloads,
     )
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(result.summary, title=title),
                              description="documents new / updated / unchanged / duplicate / failed")
@@ -104,12 +106,23 @@ def ingest_flow(
     timeout_seconds: float | None = None,
     lock_timeout: float = 60.0,
     force: bool = False,
+    sources: str | None = None,
 ) -> dict:
-    """Ingest every document of a folder or fsspec URL into the feed at `out`; returns the run summary."""
-    refs = discover(source, exclude=[out])
+    """Ingest every document of a folder or fsspec URL into the feed at `out`, or, with `sources`, every
+    document the source manifest's web sources serve (pulled first, conditionally); returns the run summary."""
     limits = limits_from(max_mb, max_pages, max_chars, timeout_seconds)
+    downloads, failed_downloads = None, []
+    if sources:
+        from flows.fetch_flow import fetch_sources_task
+
+        report = fetch_sources_task(sources, out)
+        refs = refs_from_fetched(report.ready)
+        downloads = report.counts()
+        failed_downloads = [Outcome(**d.quarantine_fields()) for d in report.failed]
+    else:
+        refs = discover(source, exclude=[out])
     result = ingest_documents(refs, out, limits=limits, batch_size=batch_size, window=window, force=force,
-                              lock_timeout=lock_timeout)
+                              lock_timeout=lock_timeout, downloads=downloads, failed_downloads=failed_downloads)
     return result.summary.model_dump(mode="json")
 
 
