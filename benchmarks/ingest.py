@@ -31,7 +31,7 @@ TITLE = re.compile(r"\bProlotherapy\b")  # e.g. the seeds' shared title word
 
 
 def generate(folder: Path, count: int) -> None:
-    seeds = sorted((ROOT / "raw_documents").iterdir())
+    seeds = sorted((ROOT / "raw_documents").glob("*.txt"))  # the text seeds (the PDFs are not varied here)
     texts = [p.read_text(encoding="utf-8") for p in seeds]
     for i in range(count):
         text = texts[i % len(texts)]

@@ -8,7 +8,6 @@ module imports it: a private PREFECT_HOME, no telemetry, a quiet server.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -45,9 +44,9 @@ def prefect_harness():
 def seeds(tmp_path) -> Path:
     """A private copy of the five seed documents (tests may add or break files in it)."""
     folder = tmp_path / "seeds"
-    shutil.copytree(RAW, folder)
-    for path in folder.iterdir():
-        path.chmod(0o644)
+    folder.mkdir()
+    for path in sorted(RAW.glob("*.txt")):
+        (folder / path.name).write_bytes(path.read_bytes())
     return folder
 
 

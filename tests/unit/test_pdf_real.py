@@ -14,9 +14,8 @@ import pytest
 from extractors.loading import load_bytes
 from extractors.pipeline import extract_bytes
 
-DOCS = Path(__file__).resolve().parents[2].parent / "shared" / "real" / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "raw_documents"  # the five real payer PDFs
 PDFS = sorted(DOCS.glob("*.pdf"))
-pytestmark = pytest.mark.skipif(not PDFS, reason="shared real PDFs not present")
 # e.g. "Page 3 of 10", "https://www.anthem.com/...html\t3/15", "8/12/26, 8:09 PM", a copyright line
 RUNNING = re.compile(r"Page \d+ of \d+|\t\d+/\d+$|^\d+/\d+/\d+, \d+:\d+ [AP]M|^Proprietary Information|Effective \d\d/\d\d/\d{4}$", re.M)
 

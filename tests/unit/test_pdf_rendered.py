@@ -13,7 +13,7 @@ from extractors.loading import load_bytes
 from extractors.pipeline import extract_bytes
 from tests.pdf_fixtures import image_only_pdf, render_policy, two_column_pdf
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "raw_documents"  # the five seed texts
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 CODE_TABLE_POLICY = """Medical Policy
@@ -57,7 +57,6 @@ def summary(record) -> dict:
     }
 
 
-@pytest.mark.skipif(not SEED_FILES, reason="shared seeds not present")
 @pytest.mark.parametrize(
     "path, options",
     [pytest.param(p, {}, id=p.stem[:3]) for p in SEED_FILES]
@@ -71,7 +70,6 @@ def test_seed_printed_to_pdf_gives_the_same_record(path, options):
     assert summary(pdf_record) == summary(text_record)
 
 
-@pytest.mark.skipif(not SEED_FILES, reason="shared seeds not present")
 def test_running_lines_of_a_printed_seed_appear_once():
     text = load_bytes(render_policy(seed_text(SEED_FILES[2]), title="Policy X"), name="seed.pdf").text
     assert text.count("Page ") == 1 and text.count("Proprietary Information") == 1
@@ -140,7 +138,6 @@ def test_rotated_page_reads_upright(rotation):
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
-@pytest.mark.skipif(not SEED_FILES, reason="shared seeds not present")
 def test_image_only_seed_gives_codes_and_status_through_ocr():
     path = SEED_FILES[0]
     text_record = extract_bytes(path.read_bytes(), uri=path.name)
