@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from extractors.pipeline import extract_file, text_of
+from tests.evidence import evidences
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = sorted(p for p in (ROOT / "raw_documents").iterdir() if p.is_file() and not p.name.startswith((".", "README")))
@@ -34,17 +35,6 @@ def test_golden_record(path):
         pytest.skip("golden file regenerated")
     assert golden.exists(), f"no golden file for {path.name}: run UPDATE_GOLDEN=1 pytest tests/golden"
     assert record == json.loads(golden.read_text(encoding="utf-8"))
-
-
-def evidences(node):
-    if isinstance(node, dict):
-        if set(node) == {"start", "end", "page", "text"}:
-            yield node
-        for value in node.values():
-            yield from evidences(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from evidences(value)
 
 
 @pytest.mark.parametrize("path", RAW, ids=[p.name for p in RAW])

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from extractors.assemble import build_record
 from extractors.loading import load_text
 from extractors.errors import PolicyError
+from tests.evidence import evidences
 
 # Text made of the pieces policies are made of, so the rules actually fire.
 PIECES = st.sampled_from([
@@ -17,17 +18,6 @@ PIECES = st.sampled_from([
     "Policy Number: CMM-204\n", "Subject: Prolotherapy\n", "<b>", "</td>", "&amp;", "ï‚§", "\u00a0", ":", ".",
 ])
 TEXT = st.lists(st.one_of(PIECES, st.text(max_size=40)), max_size=40).map("".join)
-
-
-def evidences(node):
-    if isinstance(node, dict):
-        if set(node) == {"start", "end", "page", "text"}:
-            yield node
-        for value in node.values():
-            yield from evidences(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from evidences(value)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
