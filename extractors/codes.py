@@ -173,6 +173,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     section: str | None = None
     open_brackets = 0
     status_line = -10
+    listed: list[_Row] = []  # codes named in sentences of a code section (never continued by the lines below)
     for index, line in enumerate(doc.lines):
         label = doc.section_label_at(line.start)
         if label != section:
@@ -198,16 +199,22 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         if not in_codes:
             continue
         line_status = statement_status(doc, statuses, line.start, line.end)
-        if line_status and len(content) < 250 and not DISCLAIMER.search(content):
+        wrapped = previous is not None and content[:1].islower()  # e.g. "... [when specified as\nexperimental ...]"
+        heading = bool(line_status) and len(content) < 250 and not DISCLAIMER.search(content) and not wrapped
+        if heading:
             status, status_evidence, status_line = line_status, doc.evidence(line.start, line.end), index
-            continue
-        if content.endswith(":") and len(content) < 250 and index != status_line + 1:
+        elif content.endswith(":") and len(content) < 250 and index != status_line + 1:
             status, status_evidence = None, None  # e.g. "Other CPT codes related to the CPB:" ends the group above
-            continue
-        if previous is not None and not BOILERPLATE.search(content):
+            heading = True
+        if not heading and previous is not None and not BOILERPLATE.search(content):
             previous.continuation.append(line)  # a wrapped description
             open_brackets = max(0, open_brackets + _bracket_balance(content))
-    return rows
+            continue
+        mentioned = [(m, False) for m in CODE.finditer(text, line.start, line.end)]
+        if mentioned and not DISCLAIMER.search(content):
+            # codes listed in a sentence of the code section: "The following codes apply: 20550, 20551"
+            listed.append(_Row(mentioned, line, line.end, line.end, status, status_evidence, hint))
+    return rows + listed
 
 
 def _adjacent(doc: PolicyDoc, row: _Row, index: int) -> bool:

@@ -98,19 +98,19 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[Parsed
 # followed by ":" or a date on the same line, so prose like "became effective in 2019" is not a label.
 LABELS: list[tuple[str, int, str]] = [
     ("original_effective", 0, r"(?i:original\s+effective\s+date|original\s+effective|date\s+of\s+origin|origination\s+date|original\s+policy\s+date|effective\s+date\s+of\s+origin|first\s+effective\s+date|original\s+date)"),
-    ("next_review", 0, r"(?i:next\s+(?:scheduled\s+)?review\s+date|next\s+(?:annual\s+)?review|scheduled\s+review\s+date|review\s+due)"),
-    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date)"),
+    ("next_review", 0, r"(?i:next\s+(?:scheduled\s+)?review\s+(?:date|due(?:\s+by)?)|next\s+(?:annual\s+)?review|scheduled\s+review\s+date|review\s+due(?:\s+by)?)"),
+    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?)"),
     ("last_reviewed", 1, r"Reviewed(?=\s*:)"),
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
     ("last_revised", 1, r"Revised(?=\s*:)"),
     ("created", 0, r"(?i:date\s+created|creation\s+date)"),
-    ("effective", 0, r"(?i:(?:current\s+|policy\s+)?effective\s+date|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after)"),
+    ("effective", 0, r"(?i:(?:current\s+|policy\s+)?effective\s+date(?:\s+of\s+this\s+version)?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after)"),
     ("effective", 1, r"Effective(?=\s*:|\s+(?:\d|" + _MON + r"))"),
     ("effective", 2, r"(?i:publish(?:ed)?\s+date|date\s+(?:of\s+)?publication|date\s+published)"),
 ]
 LABEL = re.compile("|".join(f"(?P<L{i}>(?<![\\w-]){pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
 SEPARATOR = re.compile(
-    r"[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*)?"  # e.g. ": ", ":\n", " - ", " ........ "
+    r"(?:\(s\))?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*)?"  # e.g. ": ", "(s): ", ":\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
 )
 EXCLUDED = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index"})

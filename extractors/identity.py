@@ -19,8 +19,8 @@ NUMBER_LABEL = re.compile(
     r"(?:(?<![\w-])(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
     r"(?:Policy|Document|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB)\s*"
     r"(?:Number|No\.?|Num\.?|ID|#)?|^[ \t]*Number)"  # e.g. "LCD ID", or a bare "Number:" opening a line (Aetna)
-    r"(?:[ \t]*\.{2,}|[ \t]*(?:#[ \t]*)?[:#]|(?<=ID)|(?<=CPB))[ \t]*"  # e.g. ": ", " #: ", " ........ " (dot leaders)
-    r"(?P<number>[A-Z0-9][A-Z0-9._/-]{1,24}[A-Z0-9])(?![\w.-])",
+    r"(?:[ \t]*\.{2,}|[ \t]*(?:#[ \t]*)?[:#]|[ \t]+[-–—](?=[ \t]+[A-Z]{0,5}[ \t]?\d)|(?<=ID)|(?<=CPB)|(?<=Number)|(?<=No\.))[ \t]*"  # e.g. ": ", " #: ", " ..... ", " – 7.01.551"
+    r"(?P<number>(?:[A-Z]{1,4} (?=\d))?[A-Z0-9][A-Z0-9._/-]{1,24}[A-Z0-9])(?![\w.-])",  # e.g. "2026T0553II", "MP 7.01.06"
     re.I | re.M,
 )
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
@@ -40,7 +40,7 @@ DOC_TYPE = re.compile(
     re.I | re.M,
 )
 METADATA_LINE = re.compile(r"\.{4,}|^[\w ]{2,40}:\s|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
-VERSION = re.compile(r"(?<![\w-])Version[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023
+VERSION = re.compile(r"(?<![\w-])(?:Version|Ver\.)[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023, Ver. 3
 LETTERHEAD = 3000  # chars
 NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject)\b|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}")
 STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|are)\s+(?:considered\s+)?(?:not\s+)?(?:INVESTIGATIONAL|investigational|experimental|unproven|medically|covered|a covered)", re.M)
@@ -84,10 +84,8 @@ def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         if _allowed(doc, match.start()):
             return _clean(match.group("title"), match.span("title"))
     for match in DOC_TYPE.finditer(text, 0, min(len(text), LETTERHEAD)):
-        if match.group("title"):
-            if _looks_like_title(match.group("title")):
-                return _clean(match.group("title"), match.span("title"))
-            continue
+        if match.group("title") and _looks_like_title(match.group("title")):
+            return _clean(match.group("title"), match.span("title"))
         following = _next_title_line(doc, match.end())
         if following:
             return following

@@ -152,3 +152,110 @@ def test_bcbs_plan_policy():
     assert r.coverage.status == "experimental_investigational_unproven"
     assert [i.text for i in r.indications] == ["sacroiliac joint pain"]
     assert [h.date for h in r.history] == ["2024-03-01", "2023-03-01"]
+
+
+PREMERA = """MEDICAL POLICY – 7.01.551
+Prolotherapy
+Effective Date: Jan. 1, 2025
+Last Revised: Dec. 10, 2024
+Replaces: N/A
+
+Policy Coverage Criteria
+
+Service\tInvestigational
+Prolotherapy\tProlotherapy is considered investigational for all indications.
+
+Coding
+
+Code\tDescription
+HCPCS
+M0076\tProlotherapy
+
+History
+
+Date\tComments
+05/01/06\tNew policy, considered investigational.
+12/10/24\tAnnual Review, approved December 10, 2024. No change to policy statement.
+"""
+
+HUMANA = """Medical Coverage Policy
+Prolotherapy
+Effective Date: 03/28/2024
+Revision Date: 03/28/2024
+Review Date: 03/28/2024
+Policy Number: HUM-0482-032
+
+Coverage Determination
+
+Humana members may NOT be eligible under the Plan for prolotherapy for any indications. This is considered experimental/investigational as it is not identified as widely used and generally accepted.
+
+Provider Claims Codes
+
+Any CPT, HCPCS or ICD codes listed on this medical coverage policy are for informational purposes only.
+HCPCS Level II Code(s)\tDescription
+M0076\tProlotherapy
+
+Change Summary
+
+03/28/2024 Annual Review, Coverage Unchanged.
+"""
+
+MOLINA = """Molina Clinical Policy
+Title: Prolotherapy
+Policy No: 412
+Last Approval: 6/14/2023
+Next Review Due By: June 2024
+
+Coverage Policy
+
+Prolotherapy is considered experimental, investigational and unproven.
+
+Coding Information
+
+The following codes are considered experimental and investigational: M0076, 20550 and 0232T.
+"""
+
+NCD = """National Coverage Determination (NCD)
+Prolotherapy, Joint Sclerotherapy, and Ligamentous Injections with Sclerosing Agents
+NCD Number 150.7
+Effective Date of this Version 05/01/2004
+
+Indications and Limitations of Coverage
+
+The medical effectiveness of the above therapies has not been verified by scientifically controlled studies. Accordingly, these therapies are not reasonable and necessary and are not covered under Medicare.
+"""
+
+
+def test_bcbsa_plan_with_service_table():
+    r = record(PREMERA)
+    assert (r.policy.number, r.policy.title) == ("7.01.551", "Prolotherapy")
+    assert (r.dates.effective.value, r.dates.last_revised.value) == ("2025-01-01", "2024-12-10")
+    assert r.coverage.status == "experimental_investigational_unproven"
+    assert [(c.code, c.status) for c in r.codes] == [("M0076", "experimental_investigational_unproven")]
+    assert [h.date for h in r.history] == ["2006-05-01", "2024-12-10"]
+
+
+def test_humana_medical_coverage_policy():
+    r = record(HUMANA)
+    assert (r.payer.name, r.policy.number, r.policy.title) == ("Humana", "HUM-0482-032", "Prolotherapy")
+    assert (r.dates.last_revised.value, r.dates.last_reviewed.value) == ("2024-03-28", "2024-03-28")
+    assert r.coverage.status == "experimental_investigational_unproven"
+    assert [(c.code, c.status) for c in r.codes] == [("M0076", "experimental_investigational_unproven")]
+    assert [h.text for h in r.history] == ["Annual Review, Coverage Unchanged."]
+
+
+def test_molina_codes_listed_in_a_sentence():
+    r = record(MOLINA)
+    assert (r.payer.name, r.policy.number, r.policy.title) == ("Molina Healthcare", "412", "Prolotherapy")
+    assert (r.dates.last_reviewed.value, r.dates.next_review.value) == ("2023-06-14", "2024-06")
+    assert {(c.code, c.status) for c in r.codes} == {
+        ("M0076", "experimental_investigational_unproven"), ("20550", "experimental_investigational_unproven"),
+        ("0232T", "experimental_investigational_unproven"),
+    }
+
+
+def test_cms_national_coverage_determination():
+    r = record(NCD)
+    assert (r.policy.number, r.dates.effective.value) == ("150.7", "2004-05-01")
+    assert r.coverage.status == "not_medically_necessary"
+    assert r.codes == []
