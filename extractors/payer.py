@@ -1,6 +1,6 @@
 """The payer that issues the policy, from the payer gazetteer spans and the web domains the document prints.
 
-Mentions in references, history and websites do not count. A guideline developer (eviCore, Carelon...)
+Mentions in references, websites and the index do not count; mentions in history count half. A guideline developer (eviCore, Carelon...)
 is the payer only when no plan adopts the document; otherwise it is noted as `developer`. A generic
 "Blue Cross Blue Shield" gives way to a specific plan of the same family (by name or by domain).
 """
@@ -16,7 +16,10 @@ from extractors.document import PolicyDoc
 from extractors.models import Payer
 from extractors.nlp import payer_domains
 
-IGNORED_SECTIONS = frozenset({"references", "websites", "history", "index"})
+IGNORED_SECTIONS = frozenset({"references", "websites", "index"})  # they cite other organizations
+# History tables end many documents, and the issuer's own notice often follows them inside the same
+# section ("Services provided by Anthem ..."): mentions there count, at half weight.
+HALF_WEIGHT_SECTIONS = frozenset({"history"})
 DOMAIN = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)*?([a-z0-9-]+\.(?:com|org|net|gov))(?=[/:\s]|$)", re.I)  # e.g. https://www.bluecrossma.org/x
 EARLY = 1500  # chars: the letterhead, where the issuer names itself
 
@@ -41,7 +44,7 @@ class Candidate:
     @property
     def first(self) -> tuple[int, int]:
         name = self.name
-        return next((s, e) for s, e, label in self.mentions if label == name)
+        return min((s, e) for s, e, label in self.mentions if label == name)
 
 
 @lru_cache(maxsize=1)
@@ -68,10 +71,11 @@ def extract(doc: PolicyDoc) -> Payer:
         candidate.mentions.append((start, end, label))
 
     for span in doc.spacy.spans.get("payers", []):
-        if doc.section_label_at(span.start_char) in IGNORED_SECTIONS:
+        label = doc.section_label_at(span.start_char)
+        if label in IGNORED_SECTIONS:
             continue
         role, _, family = (span.id_ or "plan:").partition(":")
-        add(span.label_, role, family or span.label_, span.start_char, span.end_char, 1.0)
+        add(span.label_, role, family or span.label_, span.start_char, span.end_char, 0.5 if label in HALF_WEIGHT_SECTIONS else 1.0)
     domains, families = _domains(), _families()
     for match in DOMAIN.finditer(doc.text):
         name = domains.get(match.group(1).lower())

@@ -13,10 +13,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 SKIP = frozenset({"script", "style", "head", "noscript", "template", "iframe", "object", "svg", "math", "-comment"})
 BLOCK = frozenset(
-    "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody "
+    "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol dl dt dd table thead tbody "
     "tfoot tr caption blockquote pre hr form fieldset figure figcaption address details summary".split()
 )
 CELL = frozenset({"td", "th"})
+LISTS = frozenset({"ul", "ol"})
 # e.g. "<b>Date</b>", "</td>", "<br/>": a tag the document uses as markup, not a "<" in prose like "FEV1 < 60%"
 TAG = re.compile(
     r"</?(?:a|b|i|u|em|strong|sup|sub|span|font|br|p|div|table|thead|tbody|tr|td|th|li|ul|ol|h[1-6]|"
@@ -55,12 +56,15 @@ def html_to_text(markup: str, *, keep_whitespace: bool) -> str:
     # iterative walk: (node, leaving) pairs; hostile pages nest deeper than Python's recursion limit
     stack: list[tuple[object, bool]] = [(root, False)]
     in_pre = 0
+    lists: list[list] = []  # open <ul>/<ol>: [tag, items so far]
     while stack:
         node, leaving = stack.pop()
         tag = node.tag
         if leaving:
             if tag == "pre":
                 in_pre -= 1
+            if tag in LISTS and lists:
+                lists.pop()
             if tag in CELL:
                 out.append("\t")
             elif tag in BLOCK:
@@ -77,7 +81,14 @@ def html_to_text(markup: str, *, keep_whitespace: bool) -> str:
         if tag == "br":
             out.append("\n")
             continue
-        if tag in BLOCK:
+        if tag in LISTS:
+            lists.append([tag, 0])
+        if tag == "li":
+            # a list item keeps its marker, as a bullet ("• ") or its number ("2. "), so lists stay lists
+            kind = lists[-1] if lists else ["ul", 0]
+            kind[1] += 1
+            out.append("\n" + ("• " if kind[0] == "ul" else f"{kind[1]}. "))
+        elif tag in BLOCK:
             out.append("\n")
         if tag == "pre":
             in_pre += 1

@@ -93,3 +93,8 @@ def test_limits():
         load_bytes(b"word " * 1000, limits=Limits(max_chars=100))
     with pytest.raises(LimitExceeded, match="--max-mb"):
         load_bytes(b"word " * 1000, limits=Limits(max_bytes=100))
+
+
+def test_html_lists_keep_their_markers():
+    page = b"<html><body><p>Lead-in:</p><ul><li>Back pain</li><li>Knee pain</li></ul><ol><li>One</li><li>Two</li></ol></body></html>"
+    assert load_bytes(page, name="p.html").text == "Lead-in:\n\n\xe2\x80\xa2 Back pain\n\xe2\x80\xa2 Knee pain\n\n1. One\n2. Two".encode("latin-1").decode("utf-8")

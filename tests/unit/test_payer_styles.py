@@ -7,7 +7,7 @@ code-table headings, history tables); they guard the rules against being fitted 
 import pytest
 
 from extractors.assemble import build_record
-from extractors.loading import load_text
+from extractors.loading import load_bytes, load_text
 
 AETNA = """Clinical Policy Bulletin: Acupuncture and Dry Needling
 Number: 0135
@@ -259,3 +259,31 @@ def test_cms_national_coverage_determination():
     assert (r.policy.number, r.dates.effective.value) == ("150.7", "2004-05-01")
     assert r.coverage.status == "not_medically_necessary"
     assert r.codes == []
+
+
+ANTHEM_HTML = """<!DOCTYPE html><html><head><title>CG-SURG-25</title><script>var x = 1;</script></head><body>
+<table><tr><td>Subject:</td><td>Injection Treatment for Morton Neuroma</td></tr>
+<tr><td>Guideline #:</td><td>CG-SURG-25</td><td>Publish Date:</td><td>01/01/2026</td></tr></table>
+<h2>Clinical Indications</h2>
+<p>Not Medically Necessary:</p>
+<p>Injection treatment is considered not medically necessary for any of the following:</p>
+<ul><li>Sclerosing alcohol injections</li><li>Botulinum toxin injections</li></ul>
+<h2>Coding</h2>
+<p>When services are Not Medically Necessary:</p>
+<table><tr><th>CPT</th><th></th></tr><tr><td>64455</td><td>Injection(s), anesthetic agent(s) and/or steroid; plantar common digital nerve(s)</td></tr></table>
+<h2>Document History</h2>
+<table><tr><td>Status</td><td>Date</td><td>Action</td></tr>
+<tr><td>Reviewed</td><td>11/13/2025</td><td>MPTAC review.</td></tr>
+<tr><td>New</td><td>02/20/2014</td><td>MPTAC review. Initial document development.</td></tr></table>
+<p>Services provided by Anthem Blue Cross and Blue Shield.</p>
+</body></html>"""
+
+
+def test_anthem_guideline_as_a_web_page():
+    r = build_record(load_bytes(ANTHEM_HTML.encode(), name="cg-surg-25.html"), uri="cg.html", sha256="0" * 64, size=1)
+    assert (r.payer.name, r.policy.number, r.policy.title) == ("Anthem", "CG-SURG-25", "Injection Treatment for Morton Neuroma")
+    assert r.dates.effective.value == "2026-01-01" and r.source.media_type == "text/html"
+    assert r.coverage.status == "not_medically_necessary"
+    assert [(c.code, c.status) for c in r.codes] == [("64455", "not_medically_necessary")]
+    assert [i.text for i in r.indications] == ["Sclerosing alcohol injections", "Botulinum toxin injections"]
+    assert [h.date for h in r.history] == ["2025-11-13", "2014-02-20"]
