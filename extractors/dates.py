@@ -36,6 +36,7 @@ DATE = re.compile(
     rf"|(?P<mon5>{_MON})\.?,?\s+(?P<y5>\d{{4}})"  # e.g. November 1996
     r"|(?P<m6>\d{1,2})/(?P<y6>\d{4})"  # e.g. 1/2025
     r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
+    r"|(?P<m8>\d{1,2})\.(?P<d8>\d{1,2})\.(?P<y8>\d{4})(?![\d.])"  # e.g. 01.15.2024
     r")(?![\w/])",
     re.I,
 )
@@ -63,7 +64,7 @@ def parse_match(match: re.Match) -> ParsedDate | None:
             if g[f"y{n}"]:
                 d = date(int(g[f"y{n}"]), MONTHS[g[f"mon{n}"].lower().rstrip(".")], int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
-        for n in ("3", "4"):
+        for n in ("3", "4", "8"):
             if g[f"y{n}"]:
                 d = date(_year(g[f"y{n}"]), int(g[f"m{n}"]), int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())

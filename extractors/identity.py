@@ -3,8 +3,8 @@
 Number: a labeled id ("Policy Number:", "Document #:", "Guideline #:", "Medical Policy:") or the id of a
 "CMM-204: Prolotherapy" title line. Title: a labeled title ("Subject:", "Title:"), the title of such an
 id line, the line after a document-type line ("Medical Policy" / "Clinical Review Criteria"), a
-document-type heading with a dash ("Cigna Medical Coverage Policies – Prolotherapy"), or last, the
-subject of the first coverage statement. Only the letterhead region and non-narrative sections count.
+document-type heading with a dash ("Cigna Medical Coverage Policies – Prolotherapy"), a title line
+standing alone at the top, or last, the subject of the first coverage statement. Only the letterhead region and non-narrative sections count.
 """
 
 from __future__ import annotations
@@ -89,7 +89,27 @@ def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         following = _next_title_line(doc, match.end())
         if following:
             return following
-    return _statement_subject(doc)
+    return _letterhead_line(doc) or _statement_subject(doc)
+
+
+def _letterhead_line(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A title standing alone at the top, before the first section ("Prolotherapy" over "Policy"):
+    the first short title-like line that is not a payer's name, a label or a sentence."""
+    payer_lines = {doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", [])}
+    seen = 0
+    for line in doc.lines_between(0, min(doc.first_section_start, LETTERHEAD)):
+        content = line.text.strip()
+        if not content:
+            continue
+        seen += 1
+        if seen > 5:
+            break
+        if line.start in payer_lines or METADATA_LINE.search(content) or DOC_TYPE.match(content):
+            continue
+        if _looks_like_title(content) and "\t" not in content and not content.endswith((".", ":", ",")) and len(content.split()) <= 12:
+            start = line.start + len(line.text) - len(line.text.lstrip())
+            return _clean(content, (start, start + len(content)))
+    return None
 
 
 def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]] | None:

@@ -72,3 +72,7 @@ def test_labeled_dates(make_doc, text, field, value, precision):
 )
 def test_no_effective_date(make_doc, text):
     assert "effective" not in dates.extract(make_doc(text))
+
+
+def test_dotted_dates_and_versions(make_doc):
+    assert [(d.value, d.precision) for d in find_dates("on 01.15.2024 and version 1.0.2023")] == [("2024-01-15", "day")]

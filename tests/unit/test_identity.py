@@ -43,3 +43,15 @@ def test_payer(make_doc, text, name, developer):
     assert (found.name, found.developer) == (name, developer)
     if name:
         assert found.evidence.text
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        pytest.param("Prolotherapy\n\nPolicy\n\nX is considered investigational.", "Prolotherapy", id="title-line-alone"),
+        pytest.param("Wellmark Blue Cross and Blue Shield\nProlotherapy\n\nPolicy\n\nX is investigational.", "Prolotherapy", id="after-payer-line"),
+        pytest.param("This policy describes coverage.\n\nPolicy\n\nProlotherapy is considered investigational.", "Prolotherapy", id="sentence-is-not-a-title"),
+    ],
+)
+def test_letterhead_title(make_doc, text, title):
+    assert identity.extract(make_doc(text)).title == title
