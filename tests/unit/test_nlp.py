@@ -1,0 +1,48 @@
+"""The spaCy components on their own: each built into a blank English pipeline, as spaCy tests do."""
+
+import pytest
+import spacy
+
+import extractors.nlp  # noqa: F401  (registers the components)
+from extractors.nlp import TOKEN_MATCH
+
+
+@pytest.mark.parametrize("token", ["0232T", "M0076", "M54.50", "ICD-10-CM", "0R533ZZ", "20550"], ids=str)
+def test_codes_stay_whole_tokens(token):
+    nlp = spacy.blank("en")
+    nlp.tokenizer.token_match = TOKEN_MATCH
+    assert [t.text for t in nlp(f"see {token}, here")] == ["see", token, ",", "here"]
+
+
+def test_policy_senter_uses_layout():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policy_senter")
+    doc = nlp("Outpatient\nCommercial PPO This is not covered (e.g., rarely). Next one.\n• Item one\n• Item two\nLead:\nBody")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Outpatient", "Commercial PPO This is not covered (e.g., rarely).", "Next one.", "• Item one", "• Item two", "Lead:", "Body",
+    ]
+
+
+def test_policy_sections_keep_whole_line_headers_only():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "section_candidates", "phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([{"label": "references", "pattern": "references"}, {"label": "history", "pattern": "policy history"}])
+    nlp.add_pipe("policy_sections")
+    doc = nlp("Policy\nSee the references below.\n\n## References (CMM-204)\n1. A.\n\nPolicy History:\n1/2025 Reviewed.")
+    assert [(s.label_, s.text.split("\n")[0]) for s in doc.spans["sections"]] == [
+        ("references", "References (CMM-204)"), ("history", "Policy History:"),
+    ]
+
+
+def test_status_negation_moves_negated_phrases_aside():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("policy_senter")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "statuses", "phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns([
+        {"label": "experimental_investigational_unproven", "pattern": "investigational"},
+        {"label": "not_medically_necessary", "pattern": "not medically necessary"},
+    ])
+    nlp.add_pipe("status_negation")
+    doc = nlp("A is not considered investigational. B is investigational. C is not medically necessary.")
+    assert [s.text for s in doc.spans["statuses"]] == ["investigational", "not medically necessary"]
+    assert [s.sent.text for s in doc.spans["negated_statuses"]] == ["A is not considered investigational."]
