@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from extractors.loading.document import PolicyText
 from extractors.models import Evidence
-from extractors.nlp import BULLET_LINE, make_nlp
+from extractors.nlp import BULLET_LINE, run
 
 NUMBERED = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\])[ \t]+")  # e.g. "1. Alderman", "(2) ", "[3] "
 # Sections whose prose is never a coverage statement, a policy date, or a code of the policy.
@@ -142,4 +142,4 @@ class PolicyDoc:
 
 def parse(policy_text: PolicyText) -> PolicyDoc:
     """Run the pipeline once over the normalized text."""
-    return PolicyDoc(policy_text, make_nlp()(policy_text.text))
+    return PolicyDoc(policy_text, run(policy_text.text))

@@ -45,6 +45,27 @@ MAX_CHARS = 10_000_000
 LONGEST = {"@misc": "spacy.first_longest_spans_filter.v1"}
 
 
+TEXT_KEY = "policy_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, computed once (Doc.text joins every token on each call)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def run(text: str) -> Doc:
+    """The pipeline over `text`, with the text handed to the components instead of rebuilt from tokens."""
+    nlp = make_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
 def _patterns(name: str) -> list[dict]:
     text = resources.files("extractors.patterns").joinpath(name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -68,7 +89,7 @@ def policy_senter(doc: Doc) -> Doc:
     """Sentence starts from punctuation and from the layout: after a blank line or a line ending in
     ':', at a bullet, at a table row (tab-separated cells), and after a short heading-like line.
     Computed on the text and written in one array operation (no Python loop over tokens)."""
-    text = doc.text
+    text = doc_text(doc)
     starts = {m.end() for m in SENTENCE_END.finditer(text) if not ABBREVIATION.search(text, max(0, m.start() - 12), m.start())}
     previous = ""
     for match in LINE.finditer(text):
@@ -97,9 +118,9 @@ def policy_senter(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("policy_sections", default_config={"candidates_key": "section_candidates"})
-def make_policy_sections(nlp: Language, name: str, candidates_key: str):
-    return PolicySections(candidates_key)
+@Language.factory("policy_sections", default_config={"candidates_key": "section_candidates", "line_rules": []})
+def make_policy_sections(nlp: Language, name: str, candidates_key: str, line_rules: list[dict]):
+    return PolicySections(candidates_key, line_rules)
 
 
 HEADER_PREFIX = re.compile(r"^[ \t]*(?:[•●▪■\-*#]+[ \t]*|(?:[IVX]{1,4}|\d{1,2}|[A-H])[.)][ \t]+)?$")  # e.g. "  ", "II. ", "• "
@@ -108,15 +129,23 @@ STICKY = {"history": {"instructions", "index", "references", "websites"}}
 
 
 class PolicySections:
-    """Section headers are candidate phrases that fill their whole line; a section runs to the next header."""
+    """Section headers are candidate phrases (from the span ruler) or line rules (whole-line regexes,
+    also data) that fill their whole line; a section runs to the next header."""
 
-    def __init__(self, candidates_key: str) -> None:
+    def __init__(self, candidates_key: str, line_rules: list[dict]) -> None:
         self.candidates_key = candidates_key
+        self.line_rules = [(rule["label"], re.compile(rf"^[ \t]*({rule['regex']})[ \t]*:?[ \t]*$", re.M | re.I)) for rule in line_rules]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
+        candidates = list(doc.spans.get(self.candidates_key, []))
+        for label, rule in self.line_rules:
+            for match in rule.finditer(text):
+                span = doc.char_span(match.start(1), match.end(1), label=label, alignment_mode="expand")
+                if span is not None:
+                    candidates.append(span)
         headers: list[Span] = []
-        for span in sorted(doc.spans.get(self.candidates_key, []), key=lambda s: (s.start_char, -len(s))):
+        for span in sorted(candidates, key=lambda s: (s.start_char, -len(s))):
             if headers and span.start_char < headers[-1].end_char:
                 continue
             line_start = text.rfind("\n", 0, span.start_char) + 1
@@ -167,8 +196,9 @@ def make_nlp() -> Language:
         "span_ruler", name="section_ruler",
         config={"spans_key": "section_candidates", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_patterns("section_headers.jsonl"))
-    nlp.add_pipe("policy_sections")
+    headers = _patterns("section_headers.jsonl")
+    ruler.add_patterns([row for row in headers if "pattern" in row])
+    nlp.add_pipe("policy_sections", config={"line_rules": [row for row in headers if "regex" in row]})
     ruler = nlp.add_pipe(
         "span_ruler", name="payer_ruler",
         config={"spans_key": "payers", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
