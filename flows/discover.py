@@ -79,7 +79,19 @@ def check_source(source: str | Path) -> None:
 
 def local_ref(path: str | Path, *, source_name: str | None = None) -> DocumentRef:
     absolute = os.path.abspath(path)
-    return DocumentRef(uri=Path(absolute).as_posix(), path=absolute, source_name=source_name)
+    return DocumentRef(uri=path_uri(absolute), path=absolute, source_name=source_name)
+
+
+def path_uri(path: str) -> str:
+    """A local file's uri: its absolute path, where bytes of a file name that are not UTF-8 (a name
+    from another system) are written as backslash escapes, e.g. 'caf\\xe9.txt', so that the uri can be
+    stored and printed; the ref's `path` keeps the real name for reading."""
+    uri = Path(path).as_posix()
+    try:
+        uri.encode("utf-8")
+    except UnicodeEncodeError:
+        uri = os.fsencode(uri).decode("utf-8", "backslashreplace")
+    return uri
 
 
 def single_ref(target: str | Path) -> DocumentRef:

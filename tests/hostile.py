@@ -1,16 +1,22 @@
-"""A hostile-input corpus, generated on demand (never committed as bulk files).
+"""A hostile-input corpus, generated on demand (never committed as bulk files), and the checks a
+feed must pass whatever arrived and whenever its producer died.
 
 `build_corpus(folder)` writes every case into `folder` and returns what each one must end as:
 a record ("record") or a one-line error ("error"); "either" where the outcome depends on the
-machine (an image-only PDF is a record with Tesseract, an OCR error without it).
+machine (an image-only PDF is a record with Tesseract, an OCR error without it); "skipped" for what
+is no document at all (a FIFO: never opened, so never a hang).
+`policy_set(folder, count)` writes `count` distinct policies made from the seeds (for kill and
+concurrency tests); `read_feed(out)` reads a feed the way a consumer would and checks it.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import json
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +40,7 @@ M0076\tProlotherapy
 @dataclass(frozen=True)
 class Case:
     name: str  # file name inside the corpus folder
-    expect: str  # "record", "error" or "either"
+    expect: str  # "record", "error", "either" or "skipped"
     why: str
 
 
@@ -121,4 +127,101 @@ def build_corpus(folder: Path, *, big_mb: int = 50) -> list[Case]:
     loop.mkdir(exist_ok=True)
     if not (loop / "again").exists():
         os.symlink("..", loop / "again")  # a symlink loop in the source folder
+    if not os.path.lexists(folder / "self-loop.txt"):
+        os.symlink("self-loop.txt", folder / "self-loop.txt")  # a file symlink to itself: reading it fails (ELOOP)
+    cases.append(Case("self-loop.txt", "error", "symlink to itself"))
+    # a file name that is not UTF-8 (Latin-1 'café', from another system); its uri escapes the byte
+    latin1 = os.fsdecode(b"caf\xe9-latin1-name.txt")
+    (folder / latin1).write_bytes(POLICY.format(title="Latin-1 name", number="LAT-1").encode())
+    cases.append(Case(latin1, "record", "file name that is not UTF-8"))
+    if not (folder / "pipe.txt").exists():
+        os.mkfifo(folder / "pipe.txt")  # opening a FIFO would block: it must never be read
+    cases.append(Case("pipe.txt", "skipped", "a FIFO is no document"))
     return cases
+
+
+# ---------------------------------------------------------------- many distinct policies
+
+
+def policy_set(folder: Path, count: int) -> list[Path]:
+    """`count` distinct policies (distinct policy keys, so each is one 'new' event) made from the five
+    seeds by renumbering and retitling them; files named 'gen-NNN-<seed>.txt' in sorted order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = sorted((ROOT / "raw_documents").glob("*.txt"))
+    paths = []
+    for i in range(count):
+        seed = seeds[i % len(seeds)]
+        data = seed.read_bytes().replace(b"CMM-204", f"CMM-{2000 + i}".encode()).replace(b"02.01.18", f"02.01.{100 + i}".encode())
+        data = data.replace(b"Prolotherapy", f"Prolotherapy V{i}".encode())
+        path = folder / f"gen-{i:03d}-{seed.stem[:3]}.txt"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------- reading a feed as a consumer does
+
+TEMP_FILE = re.compile(r"^\.(.+)\.[^.]+\.tmp$")  # e.g. ".index.json.k2j4x9.tmp" (store.atomic_writer)
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")  # e.g. "cmm-204"
+
+
+@dataclass
+class FeedView:
+    events: list[dict] = field(default_factory=list)
+    index: dict | None = None
+    quarantine: dict | None = None
+    records: dict[str, dict] = field(default_factory=dict)  # relative path -> record
+    temp_files: list[str] = field(default_factory=list)
+    torn_tail: bytes = b""
+
+
+def read_feed(out: Path, *, settled: bool = True) -> FeedView:
+    """Read and check a feed. Always (even right after a SIGKILL): every file is a known part of the
+    layout or a temp file, every JSON file parses and validates, the change log's complete lines are
+    seq 1..n, every event's and index entry's record exists, the index is not ahead of the log.
+    `settled` (after a run that finished): no temp file, no torn line, the index at the log's end and
+    pointing at each policy's last event."""
+    from extractors.models import PolicyRecord
+    from flows.events import ChangeEvent, PolicyIndex, QuarantineFile
+
+    view = FeedView()
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if rel.parts[0] == ".pipeline" or path.is_dir():
+            continue
+        assert path.resolve().is_relative_to(out.resolve()), rel
+        if TEMP_FILE.match(path.name):
+            view.temp_files.append(rel.as_posix())
+        elif rel.parts[0] == "records":
+            assert len(rel.parts) == 4 and all(SLUG.match(p) for p in rel.parts[1:3]) and rel.suffix == ".json", rel
+            record = PolicyRecord.model_validate_json(path.read_bytes())
+            assert rel.stem == record.record_id == f"rec_{record.source.sha256[:32]}", rel
+            view.records[rel.as_posix()] = json.loads(path.read_bytes())
+        elif rel.as_posix() == "index.json":
+            view.index = PolicyIndex.model_validate_json(path.read_bytes()).model_dump(mode="json")
+        elif rel.as_posix() == "quarantine.json":
+            view.quarantine = QuarantineFile.model_validate_json(path.read_bytes()).model_dump(mode="json")
+        elif rel.as_posix() == "changes.jsonl":
+            data = path.read_bytes()
+            whole = data[: data.rfind(b"\n") + 1]
+            view.torn_tail = data[len(whole):]
+            view.events = [ChangeEvent.model_validate_json(line).model_dump(mode="json") for line in whole.splitlines()]
+        else:
+            raise AssertionError(f"unexpected file in the feed: {rel}")
+    assert [e["seq"] for e in view.events] == list(range(1, len(view.events) + 1)), "change log seq has gaps or repeats"
+    for event in view.events:
+        assert event["record_path"] in view.records, event
+    if view.index is not None:
+        assert view.index["last_seq"] <= len(view.events)
+        for entry in view.index["policies"]:
+            assert entry["record_path"] in view.records, entry
+            assert view.events[entry["last_seq"] - 1]["policy_key"] == entry["policy_key"], entry
+    if settled:
+        assert not view.temp_files and not view.torn_tail, (view.temp_files, view.torn_tail[:80])
+        assert view.index is not None and view.quarantine is not None
+        assert view.index["last_seq"] == len(view.events)
+        last = {}
+        for event in view.events:
+            last[event["policy_key"]] = event["seq"]
+        assert {e["policy_key"]: e["last_seq"] for e in view.index["policies"]} == last
+    return view

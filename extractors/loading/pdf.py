@@ -154,7 +154,10 @@ def _second_opinion(data: bytes, error: pdfium.PdfiumError, *, name: str, limits
     try:
         return _read_with_pdfplumber(plumber, name=name, limits=limits, reason=reason)
     finally:
-        plumber.close()
+        try:
+            plumber.close()
+        except Exception:  # closing walks the pages again, and a damaged page raises there too
+            pass
 
 
 def _read_with_pdfplumber(plumber, *, name: str, limits, reason: str) -> PolicyText:
