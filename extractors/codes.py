@@ -39,6 +39,7 @@ SYSTEM_HINT = re.compile(
 )
 # e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50"
 PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
+CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*")  # e.g. "20550, 20551 and 0232T"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
@@ -96,7 +97,7 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
             codes.setdefault((code.code, code.system, code.status), code)
             if repaired:
                 repairs.append(Repair(kind="ocr_code", printed=code.printed, repaired=code.code, evidence=code.evidence))
-    for code in _prose_codes(doc, statuses, {id(m) for row in rows for m, _ in row.codes}, rows):
+    for code in _prose_codes(doc, statuses):
         codes.setdefault((code.code, code.system, code.status), code)
     return list(codes.values()), repairs
 
@@ -148,7 +149,7 @@ def _leading_codes(text: str, line: Line, in_code_section: bool) -> tuple[list[t
         if match is None:
             break
         found.append((match, repaired))
-        sep = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*").match(text, match.end())
+        sep = CODE_SEPARATOR.match(text, match.end())
         if sep and CODE.match(text, sep.end()):
             pos = sep.end()
             continue
@@ -254,32 +255,25 @@ def _description(doc: PolicyDoc, row: _Row) -> tuple[str | None, Evidence | None
     return (description or None), (evidence if description else None)
 
 
-def _prose_codes(doc: PolicyDoc, statuses: StatusIndex, seen: set[int], rows: list[_Row]) -> list[Code]:
-    """Codes named with their system in a sentence: "CPT code 0232T is considered investigational"."""
-    row_spans = [(r.line.start, (r.continuation[-1] if r.continuation else r.line).end) for r in rows]
+def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
+    """Codes named with their system in a sentence outside code sections ("CPT code 0232T is
+    considered investigational"); the sentence's own status is theirs."""
     out = []
     text = doc.text
     for cue in PROSE_CUE.finditer(text):
-        label = doc.section_label_at(cue.start())
-        if label in NARRATIVE or any(a <= cue.start() < b for a, b in row_spans):
-            continue
+        if doc.section_label_at(cue.start()) in NARRATIVE | {"codes"}:
+            continue  # code sections are read row by row (see _rows)
+        sentence = None
         pos = cue.end()
-        sentence_status = None
-        while True:
-            match = CODE.match(text, pos)
-            if match is None:
-                break
-            if sentence_status is None:
-                sent = doc.spacy.char_span(match.start("first"), match.end(), alignment_mode="expand")
-                if sent is not None:
-                    s = sent.sent
-                    sentence_status = statuses.status_of(s.start_char, s.end_char) or False
+        while (match := CODE.match(text, pos)) is not None:
+            if sentence is None:
+                span = doc.spacy.char_span(match.start("first"), match.end(), alignment_mode="expand")
+                sentence = span.sent if span is not None else False
             code = _make_code(doc, match, False, None, None, None)
+            status = statement_status(doc, statuses, sentence.start_char, sentence.end_char) if sentence else None
             if code is not None:
-                if sentence_status:
-                    code = code.model_copy(update={"status": sentence_status, "status_source": "heading"})
-                out.append(code)
-            sep = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b)[ \t]*").match(text, match.end())
+                out.append(code.model_copy(update={"status": status, "status_source": "statement" if status else None}))
+            sep = CODE_SEPARATOR.match(text, match.end())
             if not sep:
                 break
             pos = sep.end()

@@ -113,8 +113,10 @@ class Code(Model):
     code: str = Field(description="normalized code or range (no spaces, '-' as the range dash)")
     system: CodeSystem
     status: Status | None = None
-    status_source: Literal["heading", "policy"] | None = Field(
-        default=None, description="heading: a status heading above the code; policy: the policy's single overall status"
+    status_source: Literal["heading", "statement", "policy"] | None = Field(
+        default=None,
+        description="heading: a status heading above the code in its table; statement: the sentence that names the code; "
+        "policy: the policy's single overall status",
     )
     description: str | None = None
     printed: str = Field(description="the code as printed (OCR-damaged forms stay here)")
