@@ -12,7 +12,7 @@ from spacy.tokens import Span
 
 from extractors.document import Line, PolicyDoc
 from extractors.models import Status
-from extractors.statuses import DISCLAIMER, StatusIndex, strongest
+from extractors.statuses import DISCLAIMER, StatusIndex
 
 # Sections that state coverage: when they hold statements, statements elsewhere (a letterhead's legal
 # notice, an unlabeled preamble) are not the policy's.

@@ -4,7 +4,6 @@ The snippets follow the public layout conventions of each payer family (labels, 
 code-table headings, history tables); they guard the rules against being fitted to the seeds.
 """
 
-import pytest
 
 from extractors.assemble import build_record
 from extractors.loading import load_bytes, load_text
