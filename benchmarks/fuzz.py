@@ -3,8 +3,10 @@
 
 A failing example does not stop the run: it is counted, and the first few are printed with their
 error, so one run shows every kind of failure. Prints per property: examples, records, one-line
-errors, failures, time, the slowest example; asserts nothing (exit status 1 when anything failed).
-Run: python benchmarks/fuzz.py [--examples N] [--only NAME] [--seed N]
+errors, failures, time, the slowest example. Then the growth of extraction time on long runs of one
+piece (the shapes that were quadratic): seconds at 20,000 and 80,000 characters and their ratio
+(4 is linear, 16 quadratic; above 8 is flagged). Asserts nothing (exit status 1 when anything failed).
+Run: python benchmarks/fuzz.py [--examples N] [--only NAME] [--seed N] [--no-growth]
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.unit.test_fuzz_loaders import PROPERTIES, run_property  # noqa: E402
+from tests.unit.test_fuzz_loaders import PROPERTIES, RUN_PIECES, run_property, text_property  # noqa: E402
 
 SHOWN = 3  # failing examples printed per property
 
@@ -30,6 +32,7 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=5000, help="examples per property (default 5000)")
     parser.add_argument("--only", help="run one property (" + ", ".join(name for name, _, _ in PROPERTIES) + ")")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: a new one, printed)")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth figures")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     print(f"fuzz: {args.examples} examples per property, seed {seed}")
@@ -68,8 +71,25 @@ def main() -> int:
               f"{seconds:>9.1f}{slowest:>10.2f}")
         for value, error in failures:
             print(f"    FAILED {error}\n        on {value}")
+    if not args.no_growth and not args.only:
+        growth()
     print(f"total: {total_failures} failures in {time.perf_counter() - started:.1f} s")
     return 1 if total_failures else 0
+
+
+def growth(small: int = 20_000, large: int = 80_000) -> None:
+    print(f"\n{'long run of':<22}{small:>10,} ch s{large:>10,} ch s{'ratio':>8}")
+    text_property("Policy\nwarm up\n")
+    for piece in RUN_PIECES:
+        seconds = []
+        for size in (small, large):
+            text = "Policy\n" + piece * (size // len(piece)) + "\n"
+            begin = time.perf_counter()
+            text_property(text)
+            seconds.append(time.perf_counter() - begin)
+        ratio = seconds[1] / max(seconds[0], 1e-3)
+        flag = "  <- superlinear" if ratio > 8 and seconds[1] > 0.5 else ""
+        print(f"{piece!r:<22}{seconds[0]:>14.2f}{seconds[1]:>14.2f}{ratio:>8.1f}{flag}")
 
 
 if __name__ == "__main__":

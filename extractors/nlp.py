@@ -43,6 +43,28 @@ OPEN_END = re.compile(r"(?:[,;(/\-–]|\b(?:of|and|or|the|a|an|to|for|with|in|on
 NEGATORS = frozenset({"not", "no", "never", "neither", "nor", "n't", "without"})
 MAX_CHARS = 10_000_000
 LONGEST = {"@misc": "spacy.first_longest_spans_filter.v1"}
+MAX_SENTENCE = 400  # tokens; the longest sentence of the real policies has 116
+SUFFIX_TAIL = 100  # chars: a suffix (punctuation, units, an ellipsis) is far shorter
+LONG_TOKEN = 1000  # chars without a space: kept as one token (no real word is that long)
+
+
+def whole_token(string: str):
+    """spaCy's token_match: codes stay whole (TOKEN_MATCH), and so does a run of LONG_TOKEN or more
+    characters without a space (a blob, not words): splitting its affixes one at a time is quadratic."""
+    return len(string) >= LONG_TOKEN or TOKEN_MATCH(string)
+
+
+class TailSearch:
+    """spaCy's suffix search over a token's last SUFFIX_TAIL characters only. The tokenizer strips
+    suffixes one at a time and searched the whole rest of the token each time: quadratic on a long run
+    of suffix characters (10,000 commas took 7 s, 100,000 over ten minutes). Lookbehinds still see the
+    characters before the tail, so every suffix shorter than the tail is found exactly as before."""
+
+    def __init__(self, search) -> None:
+        self.pattern = search.__self__  # the compiled suffix regex behind `pattern.search`
+
+    def __call__(self, string: str):
+        return self.pattern.search(string, max(0, len(string) - SUFFIX_TAIL))
 
 
 TEXT_KEY = "policy_text"
@@ -114,6 +136,11 @@ def policy_senter(doc: Doc) -> Doc:
         index = np.searchsorted(token_starts, sorted(starts), side="left")
         sent_starts[index[index < len(doc)]] = 1
         sent_starts[0] = 1
+        # A sentence is cut every MAX_SENTENCE tokens: `span.sent` walks its whole sentence, so one
+        # endless "sentence" full of matches (a hostile page) made every extractor quadratic.
+        bounds = np.append(np.flatnonzero(sent_starts == 1), len(doc))
+        for i in np.flatnonzero(np.diff(bounds) > MAX_SENTENCE):
+            sent_starts[bounds[i] + MAX_SENTENCE : bounds[i + 1] : MAX_SENTENCE] = 1
     doc.from_array([SENT_START], sent_starts.reshape(-1, 1).astype("uint64"))
     return doc
 
@@ -190,7 +217,8 @@ def make_nlp() -> Language:
     """The pipeline, built once per process (patterns compiled once)."""
     nlp = spacy.blank("en")
     nlp.max_length = MAX_CHARS
-    nlp.tokenizer.token_match = TOKEN_MATCH
+    nlp.tokenizer.token_match = whole_token
+    nlp.tokenizer.suffix_search = TailSearch(nlp.tokenizer.suffix_search)
     nlp.add_pipe("policy_senter")
     ruler = nlp.add_pipe(
         "span_ruler", name="section_ruler",

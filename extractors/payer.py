@@ -20,7 +20,9 @@ IGNORED_SECTIONS = frozenset({"references", "websites", "index"})  # they cite o
 # History tables end many documents, and the issuer's own notice often follows them inside the same
 # section ("Services provided by Anthem ..."): mentions there count, at half weight.
 HALF_WEIGHT_SECTIONS = frozenset({"history"})
-DOMAIN = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)*?([a-z0-9-]+\.(?:com|org|net|gov))(?=[/:\s]|$)", re.I)  # e.g. https://www.bluecrossma.org/x
+# A match starts only where a host name can (not inside a run of name characters): a long run like
+# "aaaa..." is then tried once, not from each of its positions (which was quadratic: 100 KB took a minute).
+DOMAIN = re.compile(r"(?<![a-z0-9.-])(?:https?://)?(?:[a-z0-9-]+\.)*?([a-z0-9-]+\.(?:com|org|net|gov))(?=[/:\s]|$)", re.I)  # e.g. https://www.bluecrossma.org/x
 EARLY = 1500  # chars: the letterhead, where the issuer names itself
 
 

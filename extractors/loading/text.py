@@ -23,7 +23,9 @@ _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, une
 SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")  # e.g. "July\u00a01" -> "July 1"
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\ufffe\uffff]")  # e.g. zero-width space, soft hyphen
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # e.g. "\x07" (bell); keeps \t \n \x0c \r
-TRAILING = re.compile(r"[ \t]+$", re.M)  # e.g. "Prolotherapy   \n" -> "Prolotherapy\n"
+# Patterns that scan a run start only where the run starts (a lookbehind) or scan a bounded length:
+# tried from every position of a long run, they were quadratic (40,000 spaces took 8 s, a megabyte hours).
+TRAILING = re.compile(r"(?<![ \t])[ \t]+$", re.M)  # e.g. "Prolotherapy   \n" -> "Prolotherapy\n"
 BLANK_RUNS = re.compile(r"\n{3,}")  # e.g. "\n\n\n\n" -> "\n\n"
 
 
@@ -115,13 +117,14 @@ def _common_prefix(a: str, b: str) -> str:
 
 ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")  # e.g. "\*\*Note" -> "**Note" (kept literal)
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M)  # e.g. "## References" -> "References"
-HEADING_CLOSE = re.compile(r"[ \t]+#+[ \t]*$", re.M)  # e.g. "References ##" -> "References"
+HEADING_CLOSE = re.compile(r"(?<![ \t])[ \t]+#+[ \t]*$", re.M)  # e.g. "References ##" -> "References"
 RULE = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M)  # e.g. "---"
-BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)  # e.g. "**Criteria**" -> "Criteria"
+BOLD = re.compile(r"(\*\*|__)(?=\S)(.{1,1000}?)(?<=\S)\1", re.S)  # e.g. "**Criteria**" -> "Criteria"
 ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*\\])\*(?![\w*])")  # e.g. "*Spine J*." -> "Spine J."
-LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # e.g. "[Evidence Table](#)" -> "Evidence Table"
+LINK = re.compile(r"!?\[([^\]\n]{0,1000})\]\([^)\n]{0,2000}\)")  # e.g. "[Evidence Table](#)" -> "Evidence Table"
 TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)  # e.g. "| 20550 | Injection |"
-TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t:]*-{3,}[ \t:]*(\|[ \t:]*-{3,}[ \t:]*)+\|?[ \t]*(?:\n|$)", re.M)  # e.g. "|---|:--|"
+# possessive quantifiers: a line of spaces is not re-split between "[ \t]*" and "[ \t:]*" (quadratic)
+TABLE_RULE = re.compile(r"^[ \t]*+\|?[ \t:]*+-{3,}+[ \t:]*+(?:\|[ \t:]*+-{3,}+[ \t:]*+)++\|?[ \t]*+(?:\n|$)", re.M)  # e.g. "|---|:--|"
 _LITERAL = "\ue000"  # stands for an escaped character while markup is removed
 
 

@@ -161,6 +161,13 @@ RANDOM_BYTES = st.one_of(
               st.binary(max_size=2000)),
 )
 
+# Long runs of one piece: the shapes that made patterns and spaCy's affix splitting quadratic (a run
+# of commas, spaces, brackets, name characters, unclosed bold, status words in one endless sentence).
+RUN_PIECES = ["a", "1", "a.", " ", "\t", ",", "(", "[", '"', "a:", "**a ", "[a](", "![a", "INVESTIGATIONAL ", "20550-",
+              "<div>", "&amp;", " #", "|", "• ", "x\n", "…", "http://a/"]
+LONG_RUNS = st.builds(lambda head, piece, n, tail: head + piece * n + tail, st.sampled_from(["Policy\n", "", "<html><body>"]),
+                      st.sampled_from(RUN_PIECES), st.integers(1, 2000), st.sampled_from(["", "y", "\n"]))
+
 # (name, strategy, property): the CI test and benchmarks/fuzz.py run the same list.
 PROPERTIES = [
     ("random-bytes", st.tuples(RANDOM_BYTES, NAMES), lambda args: bytes_property(*args)),
@@ -169,8 +176,9 @@ PROPERTIES = [
     ("html-bytes", st.tuples(HTML.map(lambda h: h.encode("utf-8", "surrogatepass")), NAMES), lambda args: bytes_property(*args)),
     ("mutated-seeds", st.tuples(MUTATED_SEED, NAMES), lambda args: bytes_property(*args)),
     ("mutated-pdf", MUTATED_PDF, lambda data: bytes_property(data, "doc.pdf")),
+    ("long-runs", LONG_RUNS, text_property),
 ]
-EXAMPLES = {"random-bytes": 300, "random-text": 300, "html-fragments": 200, "html-bytes": 100, "mutated-seeds": 150, "mutated-pdf": 100}
+EXAMPLES = {"random-bytes": 300, "random-text": 300, "html-fragments": 200, "html-bytes": 100, "mutated-seeds": 150, "mutated-pdf": 100, "long-runs": 40}
 
 
 def run_property(name: str, strategy, prop, *, examples: int, derandomize: bool):
