@@ -107,9 +107,18 @@ def ingest_flow(
     lock_timeout: float = 60.0,
     force: bool = False,
     sources: str | None = None,
+    dask_address: str | None = None,
 ) -> dict:
     """Ingest every document of a folder or fsspec URL into the feed at `out`, or, with `sources`, every
-    document the source manifest's web sources serve (pulled first, conditionally); returns the run summary."""
+    document the source manifest's web sources serve (pulled first, conditionally); returns the run summary.
+
+    `dask_address` (e.g. "tcp://scheduler:8786") sends the batches to that Dask cluster: the flow runs
+    again as a subflow with the Dask task runner. This is how a deployment (`serve`, or a work pool)
+    reaches a cluster, since a deployment's task runner is the flow's own; the CLI uses --dask-address."""
+    if dask_address:
+        return flow_with_runner("dask", dask_address=dask_address)(
+            source=source, out=out, batch_size=batch_size, window=window, max_mb=max_mb, max_pages=max_pages,
+            max_chars=max_chars, timeout_seconds=timeout_seconds, lock_timeout=lock_timeout, force=force, sources=sources)
     limits = limits_from(max_mb, max_pages, max_chars, timeout_seconds)
     downloads, failed_downloads = None, []
     if sources:
