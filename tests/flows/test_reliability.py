@@ -430,3 +430,33 @@ def _feed_root(factory) -> Path:
     if "root" not in _cache:
         _cache["root"] = factory.mktemp("slug-root")
     return _cache["root"]
+
+
+# ---------------------------------------------------------------- input is parsed, never executed
+
+
+def test_input_is_parsed_never_executed_or_unpickled():
+    """No code path of the pipeline evaluates, executes or unpickles anything: no eval/exec/compile,
+    no pickle-like modules, YAML only through safe_load, no shell."""
+    import ast
+
+    unsafe_modules = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "cloudpickle", "joblib"}
+    found = []
+    for path in sorted((ROOT / "extractors").rglob("*.py")) + sorted((ROOT / "flows").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                found += [f"{where} imports {n}" for n in names if n.split(".")[0] in unsafe_modules]
+            elif isinstance(node, ast.Call):
+                function = node.func
+                if isinstance(function, ast.Name) and function.id in {"eval", "exec", "compile", "__import__"}:
+                    found.append(f"{where} calls {function.id}")
+                if isinstance(function, ast.Attribute) and function.attr in {"load", "unsafe_load", "full_load", "load_all"} \
+                        and isinstance(function.value, ast.Name) and function.value.id == "yaml":
+                    found.append(f"{where} calls yaml.{function.attr}")
+                if isinstance(function, ast.Attribute) and function.attr == "system" and getattr(function.value, "id", "") == "os":
+                    found.append(f"{where} calls os.system")
+                if any(k.arg == "shell" and getattr(k.value, "value", False) is True for k in node.keywords):
+                    found.append(f"{where} runs a shell")
+    assert found == []
