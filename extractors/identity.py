@@ -77,6 +77,13 @@ def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
 
 
 def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    found = _title_candidate(doc)
+    if found and not re.search(r"[^\W\d_]", found[0]):
+        return None  # e.g. a title printed as ".." or "12": a guess is worse than a gap
+    return found
+
+
+def _title_candidate(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     text = doc.text
     for match in TITLE_LABEL.finditer(text, 0, min(len(text), LETTERHEAD * 2)):
         return _clean(match.group("title"), match.span("title"))

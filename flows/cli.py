@@ -144,10 +144,15 @@ def _run_flow(call, *, show_progress: bool):
         _fail(str(error))
 
 
+def _one_line(text: str) -> str:
+    """Control characters (a newline in a file name) shown escaped, so one failure stays one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def _report_failures(summary) -> None:
     for failure in summary.failures:
         message = failure.error if failure.error.startswith(failure.uri) else f"{failure.uri}: {failure.error}"
-        typer.echo(f"policy-pipeline: failed: {message}", err=True)
+        typer.echo(f"policy-pipeline: failed: {_one_line(message)}", err=True)
     total = summary.failed + (summary.downloads or {}).get("failed", 0)
     if total > len(summary.failures):
         typer.echo(f"policy-pipeline: ... and {total - len(summary.failures)} more in quarantine.json", err=True)

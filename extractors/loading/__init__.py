@@ -112,9 +112,9 @@ def load_text(raw: str, *, name: str = "document", markdown: bool = True) -> Pol
     reject_binary(raw, name)
     raw = unescape_if_escaped(raw)
     if looks_like_html_document(raw):
-        media_type, text = "text/html", html_to_text(raw, keep_whitespace=False)
+        media_type, text = "text/html", html_to_text(raw, keep_whitespace=False, name=name)
     elif has_markup(raw):
-        media_type, text = "text/plain", html_to_text(strip_markdown(raw) if markdown else raw, keep_whitespace=True)
+        media_type, text = "text/plain", html_to_text(strip_markdown(raw) if markdown else raw, keep_whitespace=True, name=name)
     else:
         media_type, text = "text/plain", decode_entities(strip_markdown(raw) if markdown else raw)
     text = normalize_whitespace(text)

@@ -11,6 +11,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from extractors.errors import LimitExceeded
+
 SKIP = frozenset({"script", "style", "head", "noscript", "template", "iframe", "object", "svg", "math", "-comment"})
 BLOCK = frozenset(
     "p div section article header footer aside nav main h1 h2 h3 h4 h5 h6 ul ol dl dt dd table thead tbody "
@@ -28,6 +30,13 @@ ESCAPED_TAG = re.compile(r"&lt;/?(?:p|div|b|i|br|li|ul|td|tr|table|span|strong|e
 ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")  # e.g. "&amp;", "&#8211;"
 DOCUMENT_START = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.I)  # e.g. "<!DOCTYPE html>"
 WS = re.compile(r"[ \t\n\r\f]+")  # collapsible HTML whitespace
+# e.g. "<div class='x'>", "</span>": elements that must be closed explicitly (so their depth is real)
+CONTAINER = re.compile(
+    r"<(/?)(?:div|span|table|tbody|thead|tr|ul|ol|dl|section|article|aside|nav|main|header|footer|blockquote|"
+    r"font|b|i|u|em|strong|a|form|fieldset|center|small|big|sup|sub)\b[^<>]{0,2000}?(/?)>",
+    re.I,
+)
+MAX_DEPTH = 2000  # real policy pages nest a few dozen elements deep; parsers are quadratic in depth
 
 
 def looks_like_html_document(text: str) -> bool:
@@ -46,8 +55,21 @@ def unescape_if_escaped(text: str) -> str:
     return text
 
 
-def html_to_text(markup: str, *, keep_whitespace: bool) -> str:
+def nesting_depth(markup: str) -> int:
+    """How deep explicitly closed elements nest (one linear scan, before any parsing)."""
+    depth = deepest = 0
+    for match in CONTAINER.finditer(markup):
+        if match.group(2):
+            continue  # "<div/>"
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def html_to_text(markup: str, *, keep_whitespace: bool, name: str = "document") -> str:
     """Render HTML to text. `keep_whitespace` is for text with inline tags, whose newlines are meaningful."""
+    if nesting_depth(markup) > MAX_DEPTH:
+        raise LimitExceeded(f"{name}: HTML nested more than {MAX_DEPTH} elements deep")
     tree = LexborHTMLParser(markup)
     root = tree.root
     if root is None:

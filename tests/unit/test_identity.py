@@ -55,3 +55,7 @@ def test_payer(make_doc, text, name, developer):
 )
 def test_letterhead_title(make_doc, text, title):
     assert identity.extract(make_doc(text)).title == title
+
+
+def test_a_title_without_letters_is_no_title(make_doc):
+    assert identity.extract(make_doc("Medical Policy\nSubject: ..\nPolicy Number: A-1")).title is None

@@ -98,3 +98,11 @@ def test_limits():
 def test_html_lists_keep_their_markers():
     page = b"<html><body><p>Lead-in:</p><ul><li>Back pain</li><li>Knee pain</li></ul><ol><li>One</li><li>Two</li></ol></body></html>"
     assert load_bytes(page, name="p.html").text == "Lead-in:\n\n\xe2\x80\xa2 Back pain\n\xe2\x80\xa2 Knee pain\n\n1. One\n2. Two".encode("latin-1").decode("utf-8")
+
+
+def test_absurdly_deep_html_is_refused_quickly():
+    from extractors.errors import LimitExceeded
+
+    with pytest.raises(LimitExceeded, match="nested more than"):
+        load_bytes(b"<html><body>" + b"<div>" * 50_000 + b"x", name="deep.html")
+    assert "hello" in load_bytes(b"<html><body>" + b"<div><p>hello</p></div>" * 5_000, name="wide.html").text
