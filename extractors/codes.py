@@ -21,7 +21,7 @@ from extractors.structure import statement_status
 _SINGLE = (
     r"\d{4}[0-9FTU]"  # CPT, e.g. 20550, 0232T, 3044F
     r"|[A-CEGHJ-MP-V]\d{4}"  # HCPCS Level II, e.g. M0076, G0428
-    r"|[A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}"  # ICD-10-CM, e.g. Z00.00, M54.50
+    r"|[A-TV-Z]\d[0-9A-Z]\.[0-9A-Zx]{1,4}"  # ICD-10-CM, e.g. Z00.00, M54.50, S42.00xA (placeholder x)
     r"|[0-9B-DF-HX][0-9A-HJ-NP-Z]{6}"  # ICD-10-PCS, e.g. 0R533ZZ, 8E023DZ
 )
 # e.g. "20550", "+64484", "20550-20553", "I83.001 – I83.899"
@@ -59,6 +59,7 @@ class _Row:
 
 def system_of(code: str, hint: str | None = None) -> str | None:
     """Code system from the code's grammar, with a table heading's hint for the ambiguous shapes."""
+    code = code.upper()
     if re.fullmatch(r"\d{4}[0-9FTU]", code):
         return "CPT"
     if re.fullmatch(r"[A-Z]\d{4}", code):
@@ -104,9 +105,10 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
 
 def _make_code(doc, match, repaired, row, description, description_evidence) -> Code | None:
     first = match.group("first")
-    last = match.groupdict().get("last")
+    last = (match.groupdict().get("last") or "").upper() or None
     if repaired:
         first = first.replace("O", "0").replace("I", "1").replace("l", "1")
+    first = first.upper()  # e.g. the ICD placeholder "x" in S42.00xA
     system = system_of(first, row.system_hint if row else None)
     if system is None or (last and system_of(last, row.system_hint if row else None) != system):
         return None

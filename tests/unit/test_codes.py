@@ -107,3 +107,8 @@ def test_not_codes(make_doc, text):
 def test_codes_named_in_prose(make_doc):
     got = found(make_doc, "Policy\n\nCPT code 0232T is considered investigational for all indications.")
     assert got[("0232T", "CPT")].status == "experimental_investigational_unproven"
+
+
+def test_icd_placeholder_x_and_ranges(make_doc):
+    got = found(make_doc, "ICD-10 Codes\n\nICD-10-CM\nS42.00xA-S42.92xA\tFracture of clavicle, initial encounter\n")
+    assert [(c.code, c.printed) for c in got.values()] == [("S42.00XA-S42.92XA", "S42.00xA-S42.92xA")]
