@@ -30,6 +30,7 @@ Files go to OUT/<shard>/<index>.<txt|pdf>, `--per-folder` documents per shard fo
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -66,6 +67,8 @@ GAP = re.compile(
     rf"|(?P<month>\b(?:{MONTH_WORD})\b)"  # e.g. "July" in "July 1, 2025"
     r"|(?P<year>\b(?:19[5-9]\d|20[0-4]\d)\b)"  # e.g. "2025"
 )
+CREATION_DATE = re.compile(rb"/CreationDate\(D:\d{14}")  # e.g. "/CreationDate(D:20261123164636+00'00')"
+TRAILER_ID = re.compile(rb"(/ID\s*\[\s*)<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>")  # e.g. "/ID[<6B1E...><6B1E...>"
 CODE_ROW_CONTINUES = re.compile(r"[a-z(]")  # e.g. "report" continuing "93005<TAB>... without interpretation and"
 
 
@@ -96,8 +99,6 @@ class Pools:
 @lru_cache(maxsize=1)
 def bases(raw: str = str(RAW)) -> tuple[tuple[Base, ...], Pools]:
     """Load and extract every base document once (about 2 s)."""
-    import hashlib
-
     from extractors.assemble import build_record
     from extractors.loading import load_bytes
 
@@ -391,7 +392,10 @@ def real_copy(base: Base, rng: random.Random, index: int, revision: int) -> byte
     target.save(out)
     for pdf in (target, stamp_pdf, source):
         pdf.close()
-    return out.getvalue()
+    # pdfium writes the time and a random file /ID: make them fixed (same lengths, so offsets hold)
+    digest = hashlib.md5(f"{base.name}/{index}/{revision}/{sorted(dropped)}".encode()).hexdigest().upper().encode()
+    data = CREATION_DATE.sub(b"/CreationDate(D:20260101000000", out.getvalue(), count=1)
+    return TRAILER_ID.sub(lambda m: m.group(1) + b"<" + digest + b"><" + digest + b">", data)
 
 
 # ---------------------------------------------------------------- the corpus on disk

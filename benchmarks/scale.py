@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None, help="documents per task for the thread runs (default 25, the CLI's)")
     parser.add_argument("--dask-batch-size", type=int, default=None, help="documents per Dask task (default 50; quick 10)")
     parser.add_argument("--dask-window", type=int, default=None, help="Dask batches in flight (default 4 per worker)")
+    parser.add_argument("--dask-rounds", type=int, default=None, help="alternating rounds of 1 and 2 workers (default 2; quick 1)")
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora and feeds go (default: a temporary folder, removed)")
     parser.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
@@ -265,42 +266,41 @@ def main() -> None:
 
         first = source / "000"
         base = dict(seed=args.seed, per_folder=small, source=str(source), profile=str(args.profile) if args.profile else None)
-        rows = []
 
-        def thread(name, steps):
-            result = run_child({**base, "batch_size": batch, "window": 2, "steps": steps}, env, server_pid=server_pid,
-                               wait_idle=args.wait_idle)
-            return result
+        def thread(steps):
+            return run_child({**base, "batch_size": batch, "window": 2, "steps": steps}, env, server_pid=server_pid,
+                             wait_idle=args.wait_idle)
 
-        r_small = thread("ingest small", [{"name": f"ingest {small}", "source": str(first), "out": str(work / "feed-small")}])
-        rows.append(("ingest (thread runner)", small, r_small["runs"][0], r_small))
-        print_row(*rows[-1])
-        r_big = thread("ingest big", [{"name": f"ingest {big}", "source": str(source), "out": str(work / "feed-big")}])
-        rows.append(("ingest (thread runner)", big, r_big["runs"][0], r_big))
-        print_row(*rows[-1])
+        r_small = thread([{"name": f"ingest {small}", "source": str(first), "out": str(work / "feed-small")}])
+        print_row("ingest (thread runner)", small, r_small["runs"][0], r_small)
+        r_big = thread([{"name": f"ingest {big}", "source": str(source), "out": str(work / "feed-big")}])
+        print_row("ingest (thread runner)", big, r_big["runs"][0], r_big)
         changed = list(range(37 % 100, big, 100))  # every 100th document: 1 %
-        r_again = thread("re-run", [
+        r_again = thread([
             {"name": "re-run unchanged", "source": str(source), "out": str(work / "feed-big")},
             {"change": changed},
             {"name": "re-run 1 % changed", "source": str(source), "out": str(work / "feed-big")},
         ])
-        rows.append(("re-run, nothing changed", big, r_again["runs"][0], r_again))
-        print_row(*rows[-1])
-        rows.append((f"re-run, {r_again['changed']} changed (1 %)", big, r_again["runs"][1], r_again))
-        print_row(*rows[-1])
+        print_row("re-run, nothing changed", big, r_again["runs"][0], r_again)
+        print_row(f"re-run, {r_again['changed']} changed (1 %)", big, r_again["runs"][1], r_again)
 
-        dask = {}
+        dask: dict[int, list[dict]] = {1: [], 2: []}
         if not args.no_dask:
-            for workers in (1, 2):
-                window = args.dask_window or 4 * workers
-                result = run_child({**base, "batch_size": dask_batch, "window": window, "workers": workers, "steps": [
-                    {"name": f"dask {workers} workers", "source": str(first), "out": str(work / f"feed-dask-{workers}")}]},
-                    env, server_pid=server_pid, wait_idle=args.wait_idle)
-                dask[workers] = result
-                rows.append((f"dask, {workers} worker{'s' if workers > 1 else ''} (window {window})", small, result["runs"][0], result))
-                print_row(*rows[-1])
+            rounds = args.dask_rounds or (1 if args.quick else 2)
+            for round_ in range(rounds):  # alternating rounds, the best of each reported: others may share the cores
+                for workers in (1, 2):
+                    window = args.dask_window or 4 * workers
+                    result = run_child({**base, "batch_size": dask_batch, "window": window, "workers": workers, "steps": [
+                        {"name": f"dask {workers} workers round {round_ + 1}", "source": str(first),
+                         "out": str(work / f"feed-dask-{workers}-{round_}")}]}, env, server_pid=server_pid, wait_idle=args.wait_idle)
+                    dask[workers].append(result)
+                    label = f"dask, {workers} worker{'s' if workers > 1 else ''} (window {window})" + (f" #{round_ + 1}" if rounds > 1 else "")
+                    print_row(label, small, result["runs"][0], result)
 
         print_summary(small, big, r_small, r_big, r_again, dask, cores)
+        if args.quick:
+            print("  (quick mode: with so few documents a flow run's fixed cost, about 1 s, and the few Dask tasks dominate; "
+                  "the targets are for the full run)")
         if args.profile:
             print_profiles(args.profile)
     finally:
@@ -352,10 +352,12 @@ def print_summary(small: int, big: int, r_small: dict, r_big: dict, r_again: dic
           f"{verdict(rss <= 1.5)}")
     print(f"  1 % changed re-run: {incremental:.1f} s = {100 * incremental / full:.1f} % of the full run's {full:.0f} s "
           f"(target < 5 %): {verdict(incremental < 0.05 * full)}; nothing changed: {unchanged:.1f} s = {100 * unchanged / full:.1f} %")
-    if dask:
-        one, two = dask[1]["runs"][0]["wall"], dask[2]["runs"][0]["wall"]
-        print(f"  Dask 2 workers vs 1: {one:.1f} s / {two:.1f} s = {one / two:.2f}x (target >= 1.7x): {verdict(one / two >= 1.7)}")
-        for workers, result in sorted(dask.items()):
+    if dask[1] and dask[2]:
+        best = {k: min(results, key=lambda r: r["runs"][0]["wall"]) for k, results in dask.items()}
+        one, two = best[1]["runs"][0]["wall"], best[2]["runs"][0]["wall"]
+        rounds = f" (best of {len(dask[1])} rounds)" if len(dask[1]) > 1 else ""
+        print(f"  Dask 2 workers vs 1{rounds}: {one:.1f} s / {two:.1f} s = {one / two:.2f}x (target >= 1.7x): {verdict(one / two >= 1.7)}")
+        for workers, result in sorted(best.items()):
             run = result["runs"][0]
             used = run["cpu_flow"] + (run["cpu_workers"] or 0) + (run.get("cpu_server") or 0)
             print(f"    {workers} worker(s): {used:.0f} CPU s used of {cores * run['wall']:.0f} available "

@@ -45,3 +45,19 @@ def test_scale_quick_prints_the_table(tmp_path):
                  "dask, 2 workers", f"targets ({os.cpu_count()} cores)", "documents/s at 300 vs 100",
                  "peak RSS at 300 vs 100", "1 % changed re-run", "Dask 2 workers vs 1"):
         assert line in out, f"{line!r} missing from:\n{out}"
+
+
+@pytest.mark.parametrize("kind", [pytest.param("txt", id="text"), pytest.param("pdf", id="printed-pdf"),
+                                  pytest.param("real", id="real-pdf-copy")])
+def test_corpus_is_deterministic_varied_and_revisable(kind):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import corpus
+
+    mix = {kind: 1.0}
+    first, again, other = corpus.document(3, mix=mix), corpus.document(3, mix=mix), corpus.document(4, mix=mix)
+    assert first.kind == kind and first.data == again.data  # the same seed and index give the same bytes
+    assert first.data != other.data
+    assert corpus.document(3, mix=mix, revision=1).data != first.data
+    assert corpus.document(3, seed=8, mix=mix).data != first.data
+    tally = corpus.check(4, mix=mix)
+    assert tally["failed"] == 0 and tally["number"] == 4  # the generated numbers are printed and read back
