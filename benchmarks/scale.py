@@ -332,7 +332,7 @@ def print_row(name: str, docs: int, run: dict, result: dict) -> None:
         t = run["tasks"]
         if t.get("tasks"):
             print(f"{'':<38}tasks {t['tasks']}, {t['mean_task_s']:.2f} s each, compute {t['compute_s']:.0f} s over "
-                  f"{t['first_to_last_s']:.0f} s from first start to last end" + (f"; cluster start + warm-up {result['cluster_start']:.0f} s (not timed)" if result.get("cluster_start") is not None else ""))
+                  f"{t['first_to_last_s']:.0f} s from first start to last end" + (f"; cluster start + warm-up {result['cluster_start']:.1f} s (not timed)" if result.get("cluster_start") is not None else ""))
 
 
 def print_summary(small: int, big: int, r_small: dict, r_big: dict, r_again: dict, dask: dict, cores: int) -> None:
