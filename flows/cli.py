@@ -166,7 +166,7 @@ def ingest(
     task_runner: str = typer.Option("thread", "--task-runner", help="thread (default) or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="An existing Dask scheduler (implies dask)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes of the local Dask cluster (default 2)."),
-    batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per Prefect task."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per Prefect task (default 25; 50 on Dask)."),
     max_mb: Optional[float] = MaxMb,
     max_pages: Optional[int] = MaxPages,
     max_chars: Optional[int] = MaxChars,
@@ -200,6 +200,7 @@ def ingest(
     from flows.ingest import flow_with_runner
 
     window = 2 if task_runner == "thread" else 2 * (workers or 2) if not dask_address else 8
+    batch_size = batch_size or (25 if task_runner == "thread" else 50)  # a Dask task costs ~0.1 s: bigger batches
     run = flow_with_runner(task_runner, dask_address=dask_address, workers=workers)
     params = dict(source=source or "raw_documents", out=str(out), batch_size=batch_size, window=window, max_mb=max_mb,
                   max_pages=max_pages, max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force,
@@ -271,7 +272,8 @@ def serve(
     cron: str = typer.Option("0 3 * * *", "--cron", help="Schedule as a cron expression (default daily at 03:00 UTC)."),
     interval: Optional[float] = typer.Option(None, "--interval", help="Schedule every N seconds instead of --cron."),
     name: str = typer.Option("scheduled-ingest", "--name", help="Deployment name."),
-    batch_size: int = typer.Option(25, "--batch-size", min=1, help="Documents per Prefect task."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Documents per Prefect task (default 25; 50 on Dask)."),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Send each run's batches to this Dask scheduler."),
     max_mb: Optional[float] = MaxMb,
     max_pages: Optional[int] = MaxPages,
     max_chars: Optional[int] = MaxChars,
@@ -296,7 +298,8 @@ def serve(
 
     absolute = source if is_url(source) else str(Path(source).absolute())
     serve_flow(source=absolute, out=str(out.absolute()), cron=cron, interval=interval, name=name,
-               parameters=dict(batch_size=batch_size, max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
+               parameters=dict(batch_size=batch_size or (50 if dask_address else 25), dask_address=dask_address,
+                               max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
                                timeout_seconds=timeout))
 
 

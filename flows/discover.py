@@ -147,21 +147,33 @@ def _filesystem(url: str):
 def _fsspec_refs(url: str) -> Iterator[DocumentRef]:
     fs, path = _filesystem(url)
     try:
-        if fs.isdir(path):
-            names = sorted(fs.find(path))
-        elif fs.exists(path):
-            names = [path]
-        else:
+        is_dir = fs.isdir(path)
+        if not is_dir and not fs.exists(path):
             raise InputError(f"{url}: no such file or folder")
     except PolicyError:
         raise
     except Exception as error:
-        raise InputError(f"{url}: cannot list ({type(error).__name__}: {error})".splitlines()[0]) from None
-    return (
-        DocumentRef(uri=fs.unstrip_protocol(name), url=fs.unstrip_protocol(name))
-        for name in names
-        if not name.rstrip("/").rsplit("/", 1)[-1].startswith(".")
-    )
+        raise InputError(_cannot_list(url, error)) from None
+    if not is_dir:
+        return iter([DocumentRef(uri=fs.unstrip_protocol(path), url=fs.unstrip_protocol(path))])
+    return _fsspec_walk(fs, path, url)
+
+
+def _fsspec_walk(fs, path: str, url: str) -> Iterator[DocumentRef]:
+    """A folder of an fsspec filesystem, one directory listing at a time (a bucket of 300,000 objects is
+    never held in memory), in a stable order: each directory's files, then its sub-folders, sorted."""
+    try:
+        for directory, dirs, files in fs.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))  # fsspec walks the list it yielded
+            for name in sorted(f for f in files if not f.startswith(".")):
+                full = f"{directory.rstrip('/')}/{name}" if name else directory
+                yield DocumentRef(uri=fs.unstrip_protocol(full), url=fs.unstrip_protocol(full))
+    except Exception as error:
+        raise InputError(_cannot_list(url, error)) from None
+
+
+def _cannot_list(url: str, error: BaseException) -> str:
+    return f"{url}: cannot list ({type(error).__name__}: {error})".splitlines()[0]
 
 
 # ---------------------------------------------------------------- reading

@@ -105,3 +105,14 @@ def _link(path: Path, target: Path) -> Path:
 def _fifo(path: Path) -> Path:
     os.mkfifo(path)
     return path
+
+
+def test_fsspec_folders_are_walked_in_a_stable_order_without_hidden_files():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    for name in ["walk/b.txt", "walk/a.txt", "walk/.hidden.txt", "walk/sub/c.txt", "walk/.git/x.txt"]:
+        fs.pipe(f"/{name}", b"policy")
+    assert [ref.uri for ref in discover("memory://walk")] == [
+        "memory:///walk/a.txt", "memory:///walk/b.txt", "memory:///walk/sub/c.txt",
+    ]
