@@ -12,7 +12,6 @@ concurrency tests); `read_feed(out)` reads a feed the way a consumer would and c
 from __future__ import annotations
 
 import codecs
-import io
 import json
 import os
 import re
@@ -45,44 +44,17 @@ class Case:
 
 
 def _pdf(pages: list[str] | None = None, *, blank_pages: int = 0, encrypt: tuple[str, str] | None = None) -> bytes:
-    from reportlab.lib.pagesizes import letter
-    from reportlab.pdfgen import canvas
+    """Pages of text as a plain PDF (tabs as spaces), from the shared PDF fixtures."""
+    from tests.pdf_fixtures import simple_pdf
 
-    buffer = io.BytesIO()
-    options = {}
-    if encrypt:
-        from reportlab.lib import pdfencrypt
-
-        user, owner = encrypt
-        options["encrypt"] = pdfencrypt.StandardEncryption(user, ownerPassword=owner, strength=128)
-    pdf = canvas.Canvas(buffer, pagesize=letter, **options)
-    for page in pages or []:
-        y = 740
-        for line in page.splitlines():
-            pdf.drawString(72, y, line.replace("\t", "    "))
-            y -= 14
-        pdf.showPage()
-    for _ in range(blank_pages):
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return simple_pdf([page.replace("\t", "    ").splitlines() for page in pages or []], encrypt=encrypt, blank_pages=blank_pages)
 
 
 def _image_only_pdf(text: str) -> bytes:
     """A scan: the policy rendered to a picture, wrapped in a PDF with no text layer."""
-    import pypdfium2 as pdfium
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
+    from tests.pdf_fixtures import image_only_pdf
 
-    page = pdfium.PdfDocument(_pdf([text]))[0]
-    image = page.render(scale=3).to_pil()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=letter)
-    pdf.drawImage(ImageReader(image), 0, 0, *letter)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return image_only_pdf(_pdf([text]), scale=3)
 
 
 def build_corpus(folder: Path, *, big_mb: int = 50) -> list[Case]:
