@@ -23,7 +23,8 @@ from extractors.errors import LimitExceeded, PolicyError
 from extractors.loading import DEFAULT_LIMITS, Limits
 from flows.discover import DocumentRef, fingerprint, read_ref
 from flows.events import ChangeEvent, RunSummary
-from flows.store import Committed, Feed, canonical_json, utc_now
+from flows.files import canonical_json
+from flows.store import Committed, Feed, utc_now
 
 MAX_FAILURES_LISTED = 100
 BATCH_BYTES = 32 * 1024 * 1024  # a batch also ends when its documents reach this many bytes

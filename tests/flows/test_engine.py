@@ -12,7 +12,7 @@ import pytest
 from extractors.loading import Limits
 from flows.discover import DocumentRef, discover, single_ref
 from flows.engine import extract_batch, ingest_refs, serial_runner
-from flows.store import read_changes
+from flows.files import read_changes
 
 RAW = Path(__file__).resolve().parents[2] / "raw_documents"
 CIGNA_2025 = RAW / "000_28171920f14a321b.txt"
@@ -203,7 +203,7 @@ def _rename(outcome, number):
     from dataclasses import replace
 
     from extractors.models import PolicyRecord
-    from flows.store import canonical_json
+    from flows.files import canonical_json
 
     record = PolicyRecord.model_validate_json(outcome.record_json)
     record = record.model_copy(update={
@@ -238,7 +238,7 @@ def _add_code(outcome):
     from dataclasses import replace
 
     from extractors.models import Code, PolicyRecord
-    from flows.store import canonical_json
+    from flows.files import canonical_json
 
     record = PolicyRecord.model_validate_json(outcome.record_json)
     extra = Code(code="J3490", system="HCPCS", printed="J3490", evidence=record.codes[0].evidence)

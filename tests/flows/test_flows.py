@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.store import read_changes
+from flows.files import read_changes
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "raw_documents"

@@ -23,7 +23,7 @@ import pytest
 
 from extractors.pipeline import extract_bytes
 from flows.discover import path_uri
-from flows.store import canonical_json
+from flows.files import canonical_json
 from tests.hostile import Case, build_corpus, read_feed
 
 ROOT = Path(__file__).resolve().parents[2]

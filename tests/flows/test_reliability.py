@@ -400,7 +400,7 @@ def test_hostile_numbers_and_titles_stay_inside_out(prefect_harness, tmp_path):
        uri=st.text(max_size=100))
 def test_any_printed_name_gives_a_slug_path_inside_the_feed(tmp_path_factory, payer, number, title, uri):
     """Whatever a policy prints as payer, number or title: the record path is slugs and stays inside."""
-    from flows.store import policy_key, record_relpath, safe_path
+    from flows.files import policy_key, record_relpath, safe_path
 
     record = _base_record()
     record = record.model_copy(update={

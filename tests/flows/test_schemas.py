@@ -11,7 +11,7 @@ import pytest
 from flows.discover import discover
 from flows.engine import ingest_refs
 from flows.schemas import SCHEMA_FILES, SCHEMAS, schema_text, write_schemas
-from flows.store import read_changes
+from flows.files import read_changes
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "structured_output" / "schema"
 REGENERATE = "python -c \"from flows.schemas import write_schemas; write_schemas('structured_output/schema')\""

@@ -13,9 +13,8 @@ import time
 import pytest
 
 from flows.engine import Outcome
-from flows.store import (
-    CHANGES_FILE, Feed, FeedBusy, FeedError, append_lines, atomic_write, read_changes, repair_log_tail, safe_path, slug,
-)
+from flows.files import FeedBusy, FeedError, append_lines, atomic_write, read_changes, repair_log_tail, safe_path, slug
+from flows.store import CHANGES_FILE, Feed
 
 
 @pytest.mark.parametrize(
@@ -89,7 +88,7 @@ def test_repair_truncates_the_torn_tail(tmp_path):
 
 def _record_outcome(seed, uri=None):
     from extractors.pipeline import extract_file
-    from flows.store import canonical_json
+    from flows.files import canonical_json
 
     record = extract_file(seed, uri=uri or str(seed))
     return Outcome(uri=record.source.uri, record_json=canonical_json(record), sha256=record.source.sha256)
