@@ -173,6 +173,7 @@ def ingest(
     timeout: Optional[float] = Timeout,
     lock_timeout: float = LockTimeout,
     force: bool = typer.Option(False, "--force", help="Re-extract unchanged documents too."),
+    rehash: bool = typer.Option(False, "--rehash", help="Hash every file's bytes, even those whose size and times are unchanged."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr (when a terminal)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
 ) -> None:
@@ -204,7 +205,7 @@ def ingest(
     run = flow_with_runner(task_runner, dask_address=dask_address, workers=workers)
     params = dict(source=source or "raw_documents", out=str(out), batch_size=batch_size, window=window, max_mb=max_mb,
                   max_pages=max_pages, max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force,
-                  sources=str(sources.absolute()) if sources else None)
+                  rehash=rehash, sources=str(sources.absolute()) if sources else None)
     summary = RunSummary.model_validate(_run_flow(lambda: run(**params), show_progress=progress))
     _print_summary(summary, as_json)
 

@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from extractors.loading import DEFAULT_LIMITS, MB, Limits
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+://")  # e.g. "s3://bucket/policies/", "memory://docs"
 CHUNK = 1 << 20
+SETTLED_NS = 2_000_000_000  # a file written in the last 2 s is hashed again next time: its mtime may not move on a rewrite
 
 
 @dataclass(frozen=True)
@@ -242,17 +244,42 @@ def _read_url(ref: DocumentRef, limits: Limits) -> bytes:
 
 def fingerprint(ref: DocumentRef, limits: Limits = DEFAULT_LIMITS) -> str:
     """sha256 of the bytes, streamed (memory stays flat). A ref that carries its hash is trusted."""
+    return fingerprint_and_stat(ref, limits)[0]
+
+
+def fingerprint_and_stat(ref: DocumentRef, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str | None]:
+    """(sha256, stat key) where the stat key is what `stat_key` will say while the file keeps these
+    bytes, or None when it cannot vouch for them: not a local file, changed while being read, or
+    modified too recently for its timestamp to tell a later write apart (git's "racy" case)."""
     if ref.sha256:
-        return ref.sha256
+        return ref.sha256, None
+    if ref.path is None:
+        return hashlib.sha256(read_ref(ref, limits)).hexdigest(), None
     digest = hashlib.sha256()
-    if ref.path is not None:
-        fd, _ = _open_regular(ref, limits)
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                while chunk := handle.read(CHUNK):
-                    digest.update(chunk)
-        except OSError as error:
-            raise InputError(f"{ref.uri}: cannot read ({error.strerror or error})") from None
-    else:
-        digest.update(read_ref(ref, limits))
-    return digest.hexdigest()
+    fd, _ = _open_regular(ref, limits)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            before = _stat_key(os.fstat(handle.fileno()))
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+            info = os.fstat(handle.fileno())
+    except OSError as error:
+        raise InputError(f"{ref.uri}: cannot read ({error.strerror or error})") from None
+    settled = max(info.st_mtime_ns, info.st_ctime_ns) < time.time_ns() - SETTLED_NS
+    return digest.hexdigest(), before if settled and _stat_key(info) == before else None
+
+
+def stat_key(ref: DocumentRef) -> str | None:
+    """size, modification and change times and inode of a local regular file, as one string; None
+    for anything else (then the bytes are always hashed)."""
+    if ref.path is None or ref.sha256:
+        return None
+    try:
+        info = os.stat(ref.path)
+    except OSError:
+        return None
+    return _stat_key(info) if stat.S_ISREG(info.st_mode) else None
+
+
+def _stat_key(info: os.stat_result) -> str:
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from extractors.errors import LimitExceeded, PolicyError
 from extractors.loading import DEFAULT_LIMITS, Limits
-from flows.discover import DocumentRef, fingerprint, read_ref
+from flows.discover import DocumentRef, fingerprint_and_stat, read_ref, stat_key
 from flows.events import ChangeEvent, RunSummary
 from flows.files import canonical_json
 from flows.store import Committed, Feed, utc_now
@@ -148,6 +148,7 @@ def ingest_refs(
     batch_size: int = 25,
     runner: BatchRunner | None = None,
     force: bool = False,
+    rehash: bool = False,
     lock_timeout: float = 60.0,
     run_id: str | None = None,
     collect_events: bool = False,
@@ -158,7 +159,8 @@ def ingest_refs(
     """Ingest documents into the feed at `out`. Refs stream through: memory stays flat in their number.
 
     Unchanged documents (same uri, same bytes, same extractor, record present) are skipped after a
-    hash and one lookup; `force` re-extracts them (the feed still changes only if the record does).
+    hash and one lookup; a local file whose size, times and inode match the last run's is not even
+    read (`rehash` reads it anyway); `force` re-extracts them (the feed still changes only if the record does).
     A web source passes its download counts and its failed downloads: those are quarantined like
     failed extractions but counted apart, in `summary.downloads`.
     """
@@ -199,7 +201,11 @@ def ingest_refs(
                 _emit("discovered", uri=ref.uri)
                 if not force:
                     try:
-                        sha256 = fingerprint(ref, limits)
+                        sha256 = None if rehash else feed.cached_sha256(ref.uri, stat_key(ref))
+                        if sha256 is None:
+                            sha256, vouched = fingerprint_and_stat(ref, limits)
+                            if ref.path is not None and not ref.sha256:
+                                feed.remember_sha256(ref.uri, vouched, sha256)
                     except PolicyError as error:
                         failed = Outcome(ref.uri, error=str(error), kind=type(error).__name__, source_name=ref.source_name)
                         for committed in feed.commit([failed], run_id=run_id):

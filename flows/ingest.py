@@ -78,14 +78,14 @@ def limits_from(max_mb: float | None, max_pages: int | None, max_chars: int | No
 
 
 def ingest_documents(refs: Iterable[DocumentRef], out: str, *, limits: Limits = DEFAULT_LIMITS, batch_size: int = 25,
-                     window: int = 2, force: bool = False, lock_timeout: float = 60.0, collect_events: bool = False,
+                     window: int = 2, force: bool = False, rehash: bool = False, lock_timeout: float = 60.0, collect_events: bool = False,
                      title: str = "Ingestion summary", downloads: dict[str, int] | None = None,
                      failed_downloads: Iterable[Outcome] = ()) -> IngestResult:
     """The seam for any document source inside a Prefect flow: ingest the given refs with batches as
     tasks, then publish the summary as a markdown artifact. (Without Prefect: `engine.ingest_refs`.)"""
     logger = get_run_logger()
     result = ingest_refs(
-        refs, out, limits=limits, batch_size=batch_size, runner=prefect_runner(window=window), force=force,
+        refs, out, limits=limits, batch_size=batch_size, runner=prefect_runner(window=window), force=force, rehash=rehash,
         lock_timeout=lock_timeout, collect_events=collect_events, on_wait=logger.warning, downloads=downloads,
         failed_downloads=failed_downloads,
     )
@@ -106,6 +106,7 @@ def ingest_flow(
     timeout_seconds: float | None = None,
     lock_timeout: float = 60.0,
     force: bool = False,
+    rehash: bool = False,
     sources: str | None = None,
     dask_address: str | None = None,
 ) -> dict:
@@ -118,7 +119,7 @@ def ingest_flow(
     if dask_address:
         return flow_with_runner("dask", dask_address=dask_address)(
             source=source, out=out, batch_size=batch_size, window=window, max_mb=max_mb, max_pages=max_pages,
-            max_chars=max_chars, timeout_seconds=timeout_seconds, lock_timeout=lock_timeout, force=force, sources=sources)
+            max_chars=max_chars, timeout_seconds=timeout_seconds, lock_timeout=lock_timeout, force=force, rehash=rehash, sources=sources)
     limits = limits_from(max_mb, max_pages, max_chars, timeout_seconds)
     downloads, failed_downloads = None, []
     if sources:
@@ -131,7 +132,7 @@ def ingest_flow(
     else:
         refs = discover(source, exclude=[out])
     result = ingest_documents(refs, out, limits=limits, batch_size=batch_size, window=window, force=force,
-                              lock_timeout=lock_timeout, downloads=downloads, failed_downloads=failed_downloads)
+                              rehash=rehash, lock_timeout=lock_timeout, downloads=downloads, failed_downloads=failed_downloads)
     return result.summary.model_dump(mode="json")
 
 

@@ -40,6 +40,7 @@ from flows.events import (
 INDEX_FILE = "index.json"
 CHANGES_FILE = "changes.jsonl"
 QUARANTINE_FILE = "quarantine.json"
+FINGERPRINT_BATCH = 1000  # fingerprint-cache rows written per transaction
 # ---------------------------------------------------------------- the feed
 
 SCHEMA_SQL = """
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, event TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS quarantine(uri TEXT PRIMARY KEY, entry TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs(run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, summary TEXT);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fingerprints(uri TEXT PRIMARY KEY, stat TEXT NOT NULL, sha256 TEXT NOT NULL);
 """
 
 
@@ -86,6 +88,8 @@ class Feed:
         self.db = connection
         self.changes_path = root / CHANGES_FILE
         self.last_seq = self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        self._fingerprints: list[tuple[str, str, str]] = []
+        self._forget: list[str] = []
 
     # ---- opening, recovery, closing
 
@@ -169,7 +173,33 @@ class Feed:
         self.db.execute("INSERT OR REPLACE INTO runs(run_id, started_at, summary) VALUES (?, ?, NULL)", (run_id, started_at))
 
     def finish_run(self, run_id: str, summary_json: str) -> None:
+        self.flush_fingerprints()
         self.db.execute("UPDATE runs SET summary = ? WHERE run_id = ?", (summary_json, run_id))
+
+    # ---- the fingerprint cache: a local file whose stat is unchanged keeps its last hash
+
+    def cached_sha256(self, uri: str, stat_key: str | None) -> str | None:
+        if stat_key is None:
+            return None
+        row = self.db.execute("SELECT stat, sha256 FROM fingerprints WHERE uri = ?", (uri,)).fetchone()
+        return row[1] if row and row[0] == stat_key else None
+
+    def remember_sha256(self, uri: str, stat_key: str | None, sha256: str) -> None:
+        """Buffered (written with the next batch or at the end of the run): losing it costs a re-hash."""
+        if stat_key is None:
+            self._forget.append(uri)
+        else:
+            self._fingerprints.append((uri, stat_key, sha256))
+        if len(self._fingerprints) + len(self._forget) >= FINGERPRINT_BATCH:
+            self.flush_fingerprints()
+
+    def flush_fingerprints(self) -> None:
+        if not (self._fingerprints or self._forget):
+            return
+        with self.transaction():
+            self.db.executemany("DELETE FROM fingerprints WHERE uri = ?", [(uri,) for uri in self._forget])
+            self.db.executemany("INSERT OR REPLACE INTO fingerprints(uri, stat, sha256) VALUES (?, ?, ?)", self._fingerprints)
+        self._fingerprints, self._forget = [], []
 
     # ---- the unchanged check (cheap: one indexed lookup and one stat)
 

@@ -132,6 +132,64 @@ def test_only_changed_documents_are_extracted(tmp_path, seeds):
     assert (summary.updated, summary.unchanged) == (1, 4)
 
 
+def _hashed_uris(monkeypatch) -> list[str]:
+    """Record which files the unchanged check reads to hash."""
+    import flows.engine as engine
+
+    hashed: list[str] = []
+    real = engine.fingerprint_and_stat
+
+    def counting(ref, limits):
+        hashed.append(ref.uri)
+        return real(ref, limits)
+
+    monkeypatch.setattr(engine, "fingerprint_and_stat", counting)
+    return hashed
+
+
+def test_files_with_unchanged_stat_are_not_read_again(tmp_path, seeds, monkeypatch):
+    monkeypatch.setattr("flows.discover.SETTLED_NS", 0)  # the seeds were written just now
+    out = tmp_path / "out"
+    ingest_refs(discover(seeds), str(out))
+    hashed = _hashed_uris(monkeypatch)
+    assert ingest_refs(discover(seeds), str(out)).summary.unchanged == 5
+    assert hashed == []
+
+    target = seeds / "002_8419a1a18e368a6f.txt"
+    target.write_bytes(target.read_bytes().replace(b"Reviewed", b"reviewed", 1) + b"\n\nReviewed again.\n")
+    summary = ingest_refs(discover(seeds), str(out)).summary
+    assert hashed == [target.as_posix()] and (summary.updated, summary.unchanged) == (1, 4)
+
+    hashed.clear()
+    assert ingest_refs(discover(seeds), str(out), rehash=True).summary.unchanged == 5
+    assert len(hashed) == 5  # --rehash reads every file
+
+
+def test_a_just_written_file_is_hashed_again_next_run(tmp_path, seeds, monkeypatch):
+    """A file modified within the last moments cannot be vouched for by its timestamps (a rewrite of
+    the same size in the same clock tick keeps them): it is hashed until it has settled."""
+    out = tmp_path / "out"
+    ingest_refs(discover(seeds), str(out))
+    hashed = _hashed_uris(monkeypatch)
+    ingest_refs(discover(seeds), str(out))
+    assert len(hashed) == 5
+
+
+def test_same_size_rewrite_with_old_mtime_is_still_noticed(tmp_path, seeds, monkeypatch):
+    import os
+
+    monkeypatch.setattr("flows.discover.SETTLED_NS", 0)
+    out = tmp_path / "out"
+    ingest_refs(discover(seeds), str(out))
+    target = seeds / "002_8419a1a18e368a6f.txt"
+    info = target.stat()
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"2", b"3", 1))
+    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))  # like cp -p: same size, same mtime
+    summary = ingest_refs(discover(seeds), str(out)).summary
+    assert (summary.updated, summary.unchanged) == (1, 4)  # the change time moved
+
+
 def test_discovery_streams_through_batches(tmp_path, seeds):
     trace = []
 
@@ -154,10 +212,10 @@ def test_per_document_timeout(tmp_path, seeds, monkeypatch):
 
     real = extractors.pipeline.extract_bytes
 
-    def slow_for_one(data, *, uri, limits):
+    def slow_for_one(data, *, uri, **options):
         if uri.endswith("003_661f0c03eaab9786.txt"):
             time.sleep(3)
-        return real(data, uri=uri, limits=limits)
+        return real(data, uri=uri, **options)
 
     monkeypatch.setattr(extractors.pipeline, "extract_bytes", slow_for_one)
     started = time.perf_counter()
@@ -173,10 +231,10 @@ def test_internal_error_costs_only_that_document(tmp_path, seeds, monkeypatch):
 
     real = extractors.pipeline.extract_bytes
 
-    def broken_for_one(data, *, uri, limits):
+    def broken_for_one(data, *, uri, **options):
         if uri.endswith("004_932140991e830c15.txt"):
             raise RuntimeError("boom\nsecond line")
-        return real(data, uri=uri, limits=limits)
+        return real(data, uri=uri, **options)
 
     monkeypatch.setattr(extractors.pipeline, "extract_bytes", broken_for_one)
     summary = ingest_refs(discover(seeds), str(tmp_path / "out")).summary
