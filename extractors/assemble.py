@@ -28,7 +28,7 @@ def extractor_info() -> Extractor:
     return Extractor(version=version)
 
 
-def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int) -> PolicyRecord:
+def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, payer_hint: str | None = None) -> PolicyRecord:
     doc = parse(policy_text)
     found_dates = dates.extract(doc)
     found_coverage = coverage.extract(doc)
@@ -55,7 +55,7 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int) -
             uri=uri, sha256=sha256, media_type=policy_text.media_type, pages=policy_text.pages, bytes=size,
             ocr_pages=list(policy_text.ocr_pages),
         ),
-        payer=payer.extract(doc),
+        payer=payer.with_hint(payer.extract(doc), payer_hint),
         policy=identity.extract(doc),
         dates=Dates(**found_dates),
         coverage=found_coverage,

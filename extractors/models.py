@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_NAME = "policy-record"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class Model(BaseModel):
@@ -68,6 +68,11 @@ class Payer(Model):
     developer: str | None = Field(default=None, description="who wrote the guideline when a plan adopts it (eviCore...)")
     evidence: Evidence | None = None
     developer_evidence: Evidence | None = None
+    basis: Literal["document", "source_hint"] | None = Field(
+        default=None,
+        description="where `name` came from: the document (see `evidence`) or, when the document names no "
+        "issuing plan, the payer hint of the source it was pulled from (no evidence)",
+    )
 
 
 class Policy(Model):

@@ -99,4 +99,42 @@ def extract(doc: PolicyDoc) -> Payer:
         developer=developer.name if developer else None,
         evidence=doc.evidence(*chosen.first),
         developer_evidence=doc.evidence(*developer.first) if developer else None,
+        basis="document",
     )
+
+
+def with_hint(found: Payer, hint: str | None) -> Payer:
+    """The payer once the source's payer hint is known (a manifest says whose website a document came from).
+
+    The document's own words win; the hint fills in only when the document names no issuer, or names
+    only a guideline developer (then the hint is the adopting plan and the developer is kept as such).
+    A hint that is a gazetteer name or alias is given its canonical name ("uhc" -> "UnitedHealthcare").
+    """
+    hint = " ".join((hint or "").split())
+    if not hint:
+        return found
+    name = _aliases().get(hint.lower(), hint)
+    if found.name is None:
+        return Payer(name=name, basis="source_hint")
+    if found.developer is None and _roles().get(found.name) == {"developer"} and name != found.name:
+        return Payer(name=name, developer=found.name, developer_evidence=found.evidence, basis="source_hint")
+    return found
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Every gazetteer pattern and label, lower-cased -> canonical name (plans win over developers)."""
+    from extractors.nlp import _patterns
+
+    rows = sorted(_patterns("payers.jsonl"), key=lambda row: row["id"].startswith("plan:"))
+    return {key.lower(): row["label"] for row in rows for key in (row["pattern"], row["label"])}
+
+
+@lru_cache(maxsize=1)
+def _roles() -> dict[str, set[str]]:
+    from extractors.nlp import _patterns
+
+    roles: dict[str, set[str]] = {}
+    for row in _patterns("payers.jsonl"):
+        roles.setdefault(row["label"], set()).add(row["id"].split(":", 1)[0])
+    return roles

@@ -15,10 +15,11 @@ def load_file(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> tuple[byt
     return data, load_bytes(data, name=str(path), limits=limits)
 
 
-def extract_bytes(data: bytes, *, uri: str, limits: Limits = DEFAULT_LIMITS) -> PolicyRecord:
-    """Raw bytes -> record. Raises `PolicyError` (one-line message) for input that cannot be read."""
+def extract_bytes(data: bytes, *, uri: str, limits: Limits = DEFAULT_LIMITS, payer_hint: str | None = None) -> PolicyRecord:
+    """Raw bytes -> record. Raises `PolicyError` (one-line message) for input that cannot be read.
+    `payer_hint` (whose website the bytes came from) names the payer when the document does not."""
     policy_text = load_bytes(data, name=uri, limits=limits)
-    return build_record(policy_text, uri=uri, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return build_record(policy_text, uri=uri, sha256=hashlib.sha256(data).hexdigest(), size=len(data), payer_hint=payer_hint)
 
 
 def extract_file(path: str | Path, *, uri: str | None = None, limits: Limits = DEFAULT_LIMITS) -> PolicyRecord:

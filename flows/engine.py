@@ -84,7 +84,7 @@ def extract_ref(ref: DocumentRef, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     try:
         data = read_ref(ref, limits)
         sha256 = hashlib.sha256(data).hexdigest()
-        record = call_with_timeout(lambda: extract_bytes(data, uri=ref.uri, limits=limits), limits.timeout_seconds, what=ref.uri)
+        record = call_with_timeout(lambda: extract_bytes(data, uri=ref.uri, limits=limits, payer_hint=ref.payer_hint), limits.timeout_seconds, what=ref.uri)
         return Outcome(ref.uri, record_json=canonical_json(record), sha256=sha256, source_name=ref.source_name,
                        seconds=time.perf_counter() - started)
     except PolicyError as error:

@@ -190,6 +190,18 @@ def test_same_size_rewrite_with_old_mtime_is_still_noticed(tmp_path, seeds, monk
     assert (summary.updated, summary.unchanged) == (1, 4)  # the change time moved
 
 
+def test_a_sources_payer_hint_names_the_payer_the_document_does_not(tmp_path):
+    doc = tmp_path / "policy.txt"
+    doc.write_text("Medical Policy\nSubject: Widget Therapy\n\nPolicy\n\nWidget therapy is considered investigational.\n")
+    ref = DocumentRef(uri="https://plan.example/policies/widget.txt", path=str(doc), payer_hint="Example Health Plan")
+    out = tmp_path / "out"
+    assert ingest_refs([ref], str(out)).summary.new == 1
+    [path] = records(out)
+    payer = json.loads(path.read_text())["payer"]
+    assert (payer["name"], payer["basis"], payer["evidence"]) == ("Example Health Plan", "source_hint", None)
+    assert path.parent.parent.name == "example-health-plan"
+
+
 def test_discovery_streams_through_batches(tmp_path, seeds):
     trace = []
 

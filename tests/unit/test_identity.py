@@ -46,6 +46,27 @@ def test_payer(make_doc, text, name, developer):
 
 
 @pytest.mark.parametrize(
+    "text, hint, name, developer, basis",
+    [
+        pytest.param("Policy\n\nX is covered.", "Acme Health Plan", "Acme Health Plan", None, "source_hint", id="no-payer-printed-hint-fills"),
+        pytest.param("Policy\n\nX is covered.", "  uhc ", "UnitedHealthcare", None, "source_hint", id="hint-alias-is-canonical"),
+        pytest.param("Cigna Medical Coverage Policy\n\nX is covered.", "Aetna", "Cigna", None, "document", id="document-wins-over-hint"),
+        pytest.param("eviCore healthcare Clinical Guidelines\n\nCMM-204: Prolotherapy", "Cigna", "Cigna", "eviCore", "source_hint", id="developer-only-hint-is-the-plan"),
+        pytest.param("Cigna Medical Coverage Policies\n\nThis policy has been developed by eviCore, Inc. for Cigna.", "Aetna", "Cigna", "eviCore", "document", id="plan-and-developer-printed"),
+        pytest.param("Policy\n\nX is covered.", None, None, None, None, id="no-payer-no-hint"),
+        pytest.param("Policy\n\nX is covered.", " ", None, None, None, id="blank-hint-is-no-hint"),
+    ],
+)
+def test_payer_hint(make_doc, text, hint, name, developer, basis):
+    found = payer.with_hint(payer.extract(make_doc(text)), hint)
+    assert (found.name, found.developer, found.basis) == (name, developer, basis)
+    if basis == "source_hint":
+        assert found.evidence is None  # the hint is not in the text: nothing to point at
+        if developer:
+            assert found.developer_evidence.text.lower().startswith("evicore")
+
+
+@pytest.mark.parametrize(
     "text, title",
     [
         pytest.param("Prolotherapy\n\nPolicy\n\nX is considered investigational.", "Prolotherapy", id="title-line-alone"),
