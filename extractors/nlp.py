@@ -182,9 +182,13 @@ class PolicySections:
                 continue
             if not HEADER_SUFFIX.match(text[span.end_char : line_end]):
                 continue
-            if headers and STICKY.get(headers[-1].label_) and span.label_ not in STICKY[headers[-1].label_]:
-                continue  # e.g. "Definitions" inside a history row summarizing what changed
             headers.append(span)
+        sticky: list[Span] = []
+        for span in _without_contents_lists(text, headers):
+            if sticky and STICKY.get(sticky[-1].label_) and span.label_ not in STICKY[sticky[-1].label_]:
+                continue  # e.g. "Definitions" inside a history row summarizing what changed
+            sticky.append(span)
+        headers = sticky
         sections = [
             Span(doc, header.start, headers[i + 1].start if i + 1 < len(headers) else len(doc), label=header.label_)
             for i, header in enumerate(headers)
@@ -192,6 +196,32 @@ class PolicySections:
         doc.spans["section_headers"] = headers
         doc.spans["sections"] = sections
         return doc
+
+
+CONTENTS_RUN = 3  # headings in a row with no text between them: a list of contents, not sections
+
+
+def _without_contents_lists(text: str, headers: list[Span]) -> list[Span]:
+    """Drop runs of CONTENTS_RUN or more headings with nothing but blank lines between them (a page's
+    contents list or navigation: "POLICY / RELATED POLICIES / ... / HISTORY"), which would otherwise
+    make the last entry swallow the document. A final heading that repeats an earlier entry's label is
+    the real first section, printed right after the list, and is kept."""
+    kept: list[Span] = []
+    run: list[Span] = []
+
+    def flush() -> None:
+        if len(run) < CONTENTS_RUN:
+            kept.extend(run)
+        elif run[-1].label_ in {h.label_ for h in run[:-1]}:
+            kept.append(run[-1])
+        run.clear()
+
+    for header in headers:
+        if run and text[run[-1].end_char : header.start_char].strip(" \t\n:") != "":
+            flush()
+        run.append(header)
+    flush()
+    return kept
 
 
 @Language.component("status_negation")

@@ -46,3 +46,24 @@ def test_status_negation_moves_negated_phrases_aside():
     doc = nlp("A is not considered investigational. B is investigational. C is not medically necessary.")
     assert [s.text for s in doc.spans["statuses"]] == ["investigational", "not medically necessary"]
     assert [s.sent.text for s in doc.spans["negated_statuses"]] == ["A is not considered investigational."]
+
+
+@pytest.mark.parametrize(
+    "text, sections",
+    [
+        pytest.param(
+            "POLICY\nRELATED POLICIES\nREFERENCES\nHISTORY\n\nA title\n\nPolicy\n\nX is investigational.\n\nReferences\n\n1. A.",
+            ["policy", "references"], id="contents-list-is-not-sections",
+        ),
+        pytest.param(
+            "Contents\nPolicy\nReferences\nHistory\nPolicy\n\nX is investigational.",
+            ["policy"], id="first-section-right-after-contents",
+        ),
+        pytest.param("Policy\nCoverage Rationale\n\nX is investigational.\n\nReferences\n\n1. A.", ["policy", "policy", "references"], id="two-headings-in-a-row-stay"),
+    ],
+)
+def test_contents_lists(text, sections):
+    from extractors.nlp import make_nlp
+
+    doc = make_nlp()(text)
+    assert [s.label_ for s in doc.spans["sections"]] == sections
