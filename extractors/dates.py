@@ -99,19 +99,22 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[Parsed
 # followed by ":" or a date on the same line, so prose like "became effective in 2019" is not a label.
 LABELS: list[tuple[str, int, str]] = [
     ("original_effective", 0, r"(?i:original\s+effective\s+date|original\s+effective|date\s+of\s+origin|origination\s+date|original\s+policy\s+date|effective\s+date\s+of\s+origin|first\s+effective\s+date|original\s+date)"),
-    ("next_review", 0, r"(?i:next\s+(?:scheduled\s+)?review\s+(?:date|due(?:\s+by)?)|next\s+(?:annual\s+)?review|scheduled\s+review\s+date|review\s+due(?:\s+by)?)"),
+    ("original_effective", 1, r"Origination(?=\s*:)"),  # e.g. "Origination: 2/2010"
+    # e.g. "Next Review Date:", "Next Annual Review:", "Next CAP Review: 8/2018" (a committee's acronym)
+    ("next_review", 0, r"(?i:next\s+(?:scheduled\s+)?review\s+(?:date|due(?:\s+by)?)|next\s+(?:annual\s+|scheduled\s+|(?-i:[A-Z]{2,6})\s+)?review|scheduled\s+review\s+date|review\s+due(?:\s+by)?)"),
     ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?)"),
-    ("last_reviewed", 1, r"Reviewed(?=\s*:)"),
+    ("last_reviewed", 0, r"Last\s+[A-Z]{2,6}\s+Review(?:ed)?(?:\s+Date)?"),  # e.g. "Last CAP Review: 9/2016"
+    ("last_reviewed", 1, r"(?:Reviewed|Annual\s+Review)(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Reviewed: 3/2024", "Annual Review: November 2023"
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
-    ("last_revised", 1, r"Revised(?=\s*:)"),
+    ("last_revised", 1, r"Revised(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Revised: 3/2024", "Revised February 2015"
     ("created", 0, r"(?i:date\s+created|creation\s+date)"),
-    ("effective", 0, r"(?i:(?:current\s+|policy\s+)?effective\s+date(?:\s+of\s+this\s+version)?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after)"),
+    ("effective", 0, r"(?i:(?:current\s+|policy\s+)?effective\s+date(?:\s+of\s+(?:this\s+version|(?:the\s+)?current\s+(?:policy|version)))?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after)"),
     ("effective", 1, r"Effective(?=\s*:|\s+(?:\d|" + _MON + r"))"),
     ("effective", 2, r"(?i:publish(?:ed)?\s+date|date\s+(?:of\s+)?publication|date\s+published)"),
 ]
 LABEL = re.compile("|".join(f"(?P<L{i}>(?<![\\w-]){pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
 SEPARATOR = re.compile(
-    r"(?:\(s\))?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*)?"  # e.g. ": ", "(s): ", ":\n", " - ", " ........ "
+    r"(?:\(s\))?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
 )
 EXCLUDED = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index"})
@@ -143,7 +146,8 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
     text = doc.text
     out = []
     for match in LABEL.finditer(text):
-        if doc.section_label_at(match.start()) in EXCLUDED:
+        narrative = doc.section_label_at(match.start()) in EXCLUDED
+        if narrative and not _metadata_line(doc, match.start()):
             continue
         index = int(match.lastgroup[1:])
         field, priority, _ = LABELS[index]
@@ -154,10 +158,22 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
             year = YEAR.match(text, after)
             if year:
                 parsed = ParsedDate(year.group("y"), "year", year.start(), year.end())
+        if parsed and narrative and text[parsed.end : doc.line_at(parsed.end).end].strip(" \t.;"):
+            continue  # inside prose sections only a whole "Label: date" line counts
         if parsed:
-            # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label
-            out.append(DateMention(field, priority + (0.5 if doc.in_furniture(match.start()) else 0), match.group(0), parsed))
+            # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label;
+            # a metadata line inside a narrative section (a page that opens with its Description) to both
+            penalty = (0.5 if doc.in_furniture(match.start()) else 0) + (1 if narrative else 0)
+            out.append(DateMention(field, priority + penalty, match.group(0), parsed))
     return out
+
+
+def _metadata_line(doc: PolicyDoc, offset: int) -> bool:
+    """A label that opens its line, in a section that may hold one (never references, websites, history)."""
+    if doc.section_label_at(offset) in {"references", "websites", "history"}:
+        return False
+    line = doc.line_at(offset)
+    return not doc.text[line.start : offset].strip()
 
 
 TABLE_LABELS = [(field, re.compile(rf"^\s*(?:{pattern})\s*:?\s*$")) for field, _, pattern in LABELS]

@@ -53,6 +53,17 @@ def test_not_dates(text):
             "Date Created\tDate Reviewed\tDate Last Revised\n04/1999\t04/05/2011 MPC, 11/07/2023 MPC\t04/05/2011",
             "last_reviewed", "2023-11-07", "day", id="review-table-latest",
         ),
+        pytest.param("Effective Date\n\n02/02/2023\n\nLast Reviewed\n\nNA", "effective", "2023-02-02", "day", id="value-after-blank-line"),
+        pytest.param("Origination: 2/2010\nLast Review: 8/2017", "original_effective", "2010-02", "month", id="origination"),
+        pytest.param("Next CAP Review: 8/2018", "next_review", "2018-08", "month", id="next-acronym-review"),
+        pytest.param("Last CAP Review: 9/2016", "last_reviewed", "2016-09", "month", id="last-acronym-review"),
+        pytest.param("Annual Review: November 2023", "last_reviewed", "2023-11", "month", id="annual-review"),
+        pytest.param("Effective Date of current policy: 9/01/2018", "effective", "2018-09-01", "day", id="effective-of-current-policy"),
+        pytest.param("Clinical Policy Bulletin: Acupuncture\nRevised February 2015", "last_revised", "2015-02", "month", id="revised-without-colon"),
+        pytest.param(
+            "Description\n\nA sleep study records bodily functions.\n\nSleep Studies\n\nEffective Date: 02/02/2023\nReview Date: 03/01/2024",
+            "last_reviewed", "2024-03-01", "day", id="metadata-lines-after-a-description",
+        ),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -68,6 +79,8 @@ def test_labeled_dates(make_doc, text, field, value, precision):
         pytest.param("Policy History\n\n5/1/2010 Medical Policy 183 effective 5/1/2010 describing non-coverage", id="history-row"),
         pytest.param("References\n\n1. CMS. National Coverage Determination. Effective March 7, 2019.", id="reference-entry"),
         pytest.param("This rule became effective January 1, 2020 for all plans.", id="lowercase-prose"),
+        pytest.param("Rationale\n\nEffective Date: 10/01/2015 of the LCD cited above applies here.", id="label-in-rationale-prose"),
+        pytest.param("Policy History\n\nEffective Date: 10/01/2015", id="metadata-line-in-history"),
     ],
 )
 def test_no_effective_date(make_doc, text):
