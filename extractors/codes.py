@@ -185,7 +185,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             continue
         in_codes = label == "codes"
         content = line.text.strip()
-        previous = rows[-1] if rows and _adjacent(doc, rows[-1], index) else None
+        previous = rows[-1] if rows and (_adjacent(doc, rows[-1], index) or (in_codes and _bare_row_above(doc, rows[-1], index))) else None
         if previous is not None and (open_brackets > 0 or CONTINUES.search(_last_text(previous, text))):
             previous.continuation.append(line)  # e.g. "... includes codes" / "0S523ZZ, 0S543ZZ]"
             open_brackets = max(0, open_brackets + _bracket_balance(content))
@@ -224,6 +224,15 @@ def _adjacent(doc: PolicyDoc, row: _Row, index: int) -> bool:
     """True when line `index` directly follows the row or its last continuation line."""
     last = row.continuation[-1] if row.continuation else row.line
     return doc.line_index(last.start) == index - 1
+
+
+def _bare_row_above(doc: PolicyDoc, row: _Row, index: int) -> bool:
+    """A code printed alone on its line, one blank line above: its description is this line
+    (web pages and some PDFs print "0275T", a blank line, then "Percutaneous laminotomy ...")."""
+    if row.continuation or doc.text[row.description_start : row.line.end].strip(" \t:|-–"):
+        return False
+    between = doc.lines[doc.line_index(row.line.start) + 1 : index]
+    return len(between) == 1 and between[0].is_blank
 
 
 def _last_text(row: _Row, text: str) -> str:

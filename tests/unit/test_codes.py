@@ -112,3 +112,23 @@ def test_codes_named_in_prose(make_doc):
 def test_icd_placeholder_x_and_ranges(make_doc):
     got = found(make_doc, "ICD-10 Codes\n\nICD-10-CM\nS42.00xA-S42.92xA\tFracture of clavicle, initial encounter\n")
     assert [(c.code, c.printed) for c in got.values()] == [("S42.00XA-S42.92XA", "S42.00xA-S42.92xA")]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        pytest.param("Code Table", id="code-table"),
+        pytest.param("CODING & BILLING INFORMATION", id="coding-and-billing"),
+        pytest.param("Billing/Coding Information", id="billing-slash-coding"),
+    ],
+)
+def test_code_section_headings_by_vocabulary(make_doc, heading):
+    text = f"Policy\n\nX is investigational.\n\n{heading}\n\nCPT codes not covered for indications listed in the CPB:\n0232T\tInjection(s), platelet rich plasma"
+    [code] = codes.extract(make_doc(text))[0]
+    assert (code.code, code.status, code.description) == ("0232T", "not_covered", "Injection(s), platelet rich plasma")
+
+
+def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
+    text = "Coding\n\nCPT\n\n0275T\n\nPercutaneous laminotomy/laminectomy; lumbar\n\n0274T\n\nPercutaneous laminotomy/laminectomy; cervical or thoracic\n\nThe procedure is investigational."
+    got = {c.code: c.description for c in codes.extract(make_doc(text))[0]}
+    assert got == {"0275T": "Percutaneous laminotomy/laminectomy; lumbar", "0274T": "Percutaneous laminotomy/laminectomy; cervical or thoracic"}
