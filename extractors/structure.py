@@ -23,6 +23,9 @@ NOT_STATEMENTS = frozenset(
 )
 # e.g. "is considered", "are not covered", "This is not a covered service", "Aetna considers", "Cigna covers"
 VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considers?|considered|deemed|covers?|covered|eligible|supports?|there\s+is)\b")
+# A definition of a status term is no coverage position, e.g. "Experimental/Investigational services are
+# defined as ...", "The term 'medically necessary' means ...", "... is defined by the plan as ..."
+DEFINITION = re.compile(r"(?i)\b(?:is|are)\s+defined\s+(?:\w+\s+){0,4}?as\b|^\W*(?:the\s+)?term\s+\S.{0,60}?\bmeans\b")
 # A medically necessary statement that sets conditions, e.g. "... is medically necessary when:"
 CRITERIA_CUE = re.compile(
     r"(?i)\b(?:when|if|only\s+if|provided\s+that|unless|criteria|in\s+certain\s+circumstances|the\s+following|"
@@ -68,7 +71,7 @@ def statements(doc: PolicyDoc) -> list[Statement]:
             continue
         start, end = _trim(doc.text, sentence.start_char, sentence.end_char)
         text = doc.text[start:end]
-        if len(text) > 1500 or DISCLAIMER.search(text) or not VERB_FRAME.search(text) or text.rstrip().endswith("?"):
+        if len(text) > 1500 or DISCLAIMER.search(text) or DEFINITION.search(text) or not VERB_FRAME.search(text) or text.rstrip().endswith("?"):
             continue
         status = statement_status(doc, index, start, end)
         if status is not None:

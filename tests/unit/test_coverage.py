@@ -33,6 +33,8 @@ def test_statement_status(make_doc, sentence, status):
         pytest.param("This device is no longer considered experimental.", id="no-longer"),
         pytest.param("Is this clinically appropriate?", id="question"),
         pytest.param("Listing of a code does not imply that the service is a covered or non-covered health service.", id="disclaimer"),
+        pytest.param("Experimental/Investigational services are defined as services not proven safe and effective.", id="definition"),
+        pytest.param("The term 'experimental' means a service not yet accepted as standard care.", id="term-means"),
     ],
 )
 def test_not_a_negative_statement(make_doc, sentence):
