@@ -23,13 +23,23 @@ NUMBER_LABEL = re.compile(
     r"(?P<number>(?:[A-Z]{1,4} (?=\d))?[A-Z0-9][A-Z0-9._/-]{1,24}[A-Z0-9])(?![\w.-])",  # e.g. "2026T0553II", "MP 7.01.06"
     re.I | re.M,
 )
+# A label alone on its line and the id alone on the next (one blank line allowed): web pages and PDF
+# tables print them so. The label must say it is an id (Number, No., ID, #) or end with ":".
+# e.g. "LCD ID\nL33707", "Medical Policy:\nZ-67-096", "Policy Number\n\n2026T0553II"
+NUMBER_NEXT_LINE = re.compile(
+    r"^[ \t]*(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate)[ \t]+)?"
+    r"(?:Policy|Document|Guideline|Bulletin|Protocol|LCD|LCA|NCD|Article|CPB)"
+    r"(?:[ \t]*(?:Number|No\.|ID|\#)[ \t]*:?|[ \t]*:)[ \t]*\n(?:[ \t]*\n)?"
+    r"[ \t]*(?P<number>(?:[A-Z]{1,4} (?=\d))?[A-Z0-9][A-Z0-9._/-]{1,24}[A-Z0-9])[ \t]*$",
+    re.I | re.M,
+)
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
 ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
 TITLE_LABEL = re.compile(
     r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title|"
-    r"Clinical\s+Policy\s+Bulletin)[ \t]*:[ \t]*(?P<title>[^\n\t]{3,200}?)[ \t]*$",
+    r"Clinical\s+Policy\s+Bulletin)(?:[ \t]*:[ \t]*|[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<title>[^\n\t]{3,200}?)[ \t]*$",
     re.M | re.I,
-)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title: Facet Joint Interventions"
+)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title: Facet Joint Interventions", "LCD Title\nHeavy Metal Testing"
 # Lines that name the kind of document, not its subject: the title is the next line.
 DOC_TYPE = re.compile(
     r"^[ \t]*(?:[\w&®.,'-]+[ \t]+){0,6}?(?:Medical(?:[ \t]+Coverage)?[ \t]+Polic(?:y|ies)|Clinical[ \t]+(?:UM[ \t]+)?Guidelines?|"
@@ -42,7 +52,9 @@ DOC_TYPE = re.compile(
 METADATA_LINE = re.compile(r"\.{4,}|^[\w ]{2,40}:\s|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
 VERSION = re.compile(r"(?<![\w-])(?:Version|Ver\.)[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023, Ver. 3
 LETTERHEAD = 3000  # chars
-NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject)\b|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}")
+NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject|"
+                       r"(?:last|next|original|annual)\s+(?:review|revision|revised|reviewed|effective)|revision\s+dates?|review\s+date|"
+                       r"(?:lcd|lca|ncd|article|document|guideline)\s+(?:id|number|no\.?|\#)(?!\w))|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}")
 STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|are)\s+(?:considered\s+)?(?:not\s+)?(?:INVESTIGATIONAL|investigational|experimental|unproven|medically|covered|a covered)", re.M)
 NARRATIVE = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index", "codes"})
 
@@ -69,6 +81,10 @@ def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     for match in NUMBER_LABEL.finditer(doc.text):
         value = match.group("number")
         if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", value):
+            return value, match.span("number")
+    for match in NUMBER_NEXT_LINE.finditer(doc.text):
+        value = match.group("number")
+        if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(r"(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}", value):
             return value, match.span("number")
     for match in ID_TITLE_LINE.finditer(doc.text):
         if _allowed(doc, match.start()):
@@ -106,7 +122,7 @@ def _letterhead_line(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     seen = 0
     for line in doc.lines_between(0, min(doc.first_section_start, LETTERHEAD)):
         content = line.text.strip()
-        if not content:
+        if not content or _is_heading_line(doc, line):
             continue
         seen += 1
         if seen > 5:
@@ -130,7 +146,7 @@ def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]]
             continue
         if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")):
             return None
-        if DOC_TYPE.match(content):
+        if DOC_TYPE.match(content) or _is_heading_line(doc, line):
             continue
         start = line.start + len(line.text) - len(line.text.lstrip())
         return _clean(content, (start, start + len(content)))
@@ -148,6 +164,19 @@ def _statement_subject(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
             start = sentence.start_char + match.start("subject")
             return match.group("subject"), (start, start + len(match.group("subject")))
     return None
+
+
+def _is_heading_line(doc: PolicyDoc, line) -> bool:
+    """A line that is nothing but a section-heading phrase ("RELATED POLICIES"), used as a heading or not
+    (an entry of a contents list is not a section but is no title either)."""
+    if "heading_lines" not in doc.cache:
+        doc.cache["heading_lines"] = {
+            doc.line_at(span.start_char).start
+            for span in doc.spacy.spans.get("section_candidates", [])
+            if not doc.text[doc.line_at(span.start_char).start : span.start_char].strip()
+            and not doc.text[span.end_char : doc.line_at(span.start_char).end].strip(" \t:")
+        }
+    return line.start in doc.cache["heading_lines"]
 
 
 def _version(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:

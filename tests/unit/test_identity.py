@@ -15,6 +15,10 @@ from extractors import identity, payer
         pytest.param("Medical Policy: 02.01.18\n\nPolicy\n\nProlotherapy is considered investigational for all applications.", "02.01.18", "Prolotherapy", id="statement-subject"),
         pytest.param("Kaiser Foundation Health Plan of Washington\n\nClinical Review Criteria\nProlotherapy/Sclerotherapy\n\nNOTICE: text.", None, "Prolotherapy/Sclerotherapy", id="no-number"),
         pytest.param("Related Policies\nDiagnosis and Treatment of Sacroiliac Joint Pain, #320\n\nPolicy\n\nProlotherapy is investigational.", None, "Prolotherapy", id="related-policy-number-is-not-ours"),
+        pytest.param("LCD ID\nL33707\n\nLCD Title\nPulmonary Diagnostic Services\n\nCoverage Indications", "L33707", "Pulmonary Diagnostic Services", id="id-and-title-on-the-next-line"),
+        pytest.param("Medical Policy:\n\nZ-67-096\n\nTopic: Experimental Services", "Z-67-096", "Experimental Services", id="id-after-blank-line"),
+        pytest.param("Clinical Policy\n2024\n\nPolicy\n\nX is investigational.", None, None, id="year-after-doc-type-is-no-id"),
+        pytest.param("Humana Sleep Studies Form\n\nEffective Date\n\n02/02/2023\n\nLast Reviewed\n\nNA", None, None, id="date-label-is-no-title"),
     ],
 )
 def test_number_and_title(make_doc, text, number, title):
@@ -36,6 +40,7 @@ def test_version(make_doc):
         pytest.param("Policy\n\nServices provided by Anthem HealthChoice HMO, Inc., licensees of the Blue Cross and Blue Shield Association.", "Anthem", None, id="association-is-not-issuer"),
         pytest.param("Medical Policy Terms\nhttps://www.bluecrossma.org/medical-policies/x.pdf\nInformation Pertaining to All Blue Cross Blue Shield Medical Policies", "Blue Cross Blue Shield of Massachusetts", None, id="domain-names-specific-plan"),
         pytest.param("Policy\n\nX is covered.\n\nReferences\n\n1. Aetna. Clinical policy bulletin. 2020.", None, None, id="references-do-not-count"),
+        pytest.param("Oscar\nClinical Guideline CG012\n\nPlease contact Oscar. Medicare Advantage plans follow CMS rules.", "Oscar Health", None, id="brand-alone-beats-regulator"),
     ],
 )
 def test_payer(make_doc, text, name, developer):
