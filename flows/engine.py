@@ -204,7 +204,7 @@ def ingest_refs(
                         sha256 = None if rehash else feed.cached_sha256(ref.uri, stat_key(ref))
                         if sha256 is None:
                             sha256, vouched = fingerprint_and_stat(ref, limits)
-                            if ref.path is not None and not ref.sha256:
+                            if vouched:
                                 feed.remember_sha256(ref.uri, vouched, sha256)
                     except PolicyError as error:
                         failed = Outcome(ref.uri, error=str(error), kind=type(error).__name__, source_name=ref.source_name)

@@ -89,7 +89,6 @@ class Feed:
         self.changes_path = root / CHANGES_FILE
         self.last_seq = self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         self._fingerprints: list[tuple[str, str, str]] = []
-        self._forget: list[str] = []
 
     # ---- opening, recovery, closing
 
@@ -184,22 +183,19 @@ class Feed:
         row = self.db.execute("SELECT stat, sha256 FROM fingerprints WHERE uri = ?", (uri,)).fetchone()
         return row[1] if row and row[0] == stat_key else None
 
-    def remember_sha256(self, uri: str, stat_key: str | None, sha256: str) -> None:
-        """Buffered (written with the next batch or at the end of the run): losing it costs a re-hash."""
-        if stat_key is None:
-            self._forget.append(uri)
-        else:
-            self._fingerprints.append((uri, stat_key, sha256))
-        if len(self._fingerprints) + len(self._forget) >= FINGERPRINT_BATCH:
+    def remember_sha256(self, uri: str, stat_key: str, sha256: str) -> None:
+        """Buffered, written FINGERPRINT_BATCH rows at a time and at the end of the run: losing rows
+        costs a re-hash only. A row whose stat no longer matches is never used, so none is deleted."""
+        self._fingerprints.append((uri, stat_key, sha256))
+        if len(self._fingerprints) >= FINGERPRINT_BATCH:
             self.flush_fingerprints()
 
     def flush_fingerprints(self) -> None:
-        if not (self._fingerprints or self._forget):
+        if not self._fingerprints:
             return
         with self.transaction():
-            self.db.executemany("DELETE FROM fingerprints WHERE uri = ?", [(uri,) for uri in self._forget])
             self.db.executemany("INSERT OR REPLACE INTO fingerprints(uri, stat, sha256) VALUES (?, ?, ?)", self._fingerprints)
-        self._fingerprints, self._forget = [], []
+        self._fingerprints = []
 
     # ---- the unchanged check (cheap: one indexed lookup and one stat)
 
