@@ -118,6 +118,8 @@ SEPARATOR = re.compile(
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
 )
 EXCLUDED = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index"})
+# Of those, the sections that never hold a metadata line ("Effective Date: ..." there is someone else's date).
+NO_METADATA = frozenset({"references", "websites", "history"})
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,9 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
     text = doc.text
     out = []
     for match in LABEL.finditer(text):
-        narrative = doc.section_label_at(match.start()) in EXCLUDED
-        if narrative and not _metadata_line(doc, match.start()):
+        section = doc.section_label_at(match.start())
+        narrative = section in EXCLUDED
+        if narrative and (section in NO_METADATA or not _opens_line(doc, match.start())):
             continue
         index = int(match.lastgroup[1:])
         field, priority, _ = LABELS[index]
@@ -168,12 +171,8 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
     return out
 
 
-def _metadata_line(doc: PolicyDoc, offset: int) -> bool:
-    """A label that opens its line, in a section that may hold one (never references, websites, history)."""
-    if doc.section_label_at(offset) in {"references", "websites", "history"}:
-        return False
-    line = doc.line_at(offset)
-    return not doc.text[line.start : offset].strip()
+def _opens_line(doc: PolicyDoc, offset: int) -> bool:
+    return not doc.text[doc.line_at(offset).start : offset].strip()
 
 
 TABLE_LABELS = [(field, re.compile(rf"^\s*(?:{pattern})\s*:?\s*$")) for field, _, pattern in LABELS]

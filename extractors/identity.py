@@ -78,14 +78,12 @@ def _allowed(doc: PolicyDoc, offset: int) -> bool:
 
 
 def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
-    for match in NUMBER_LABEL.finditer(doc.text):
-        value = match.group("number")
-        if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", value):
-            return value, match.span("number")
-    for match in NUMBER_NEXT_LINE.finditer(doc.text):
-        value = match.group("number")
-        if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(r"(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}", value):
-            return value, match.span("number")
+    # e.g. "Number: 04/05/2011" is a date; alone on the line under its label, "2024" is a year
+    for pattern, not_an_id in ((NUMBER_LABEL, r"\d{1,2}/\d{1,2}/\d{2,4}"), (NUMBER_NEXT_LINE, r"(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}")):
+        for match in pattern.finditer(doc.text):
+            value = match.group("number")
+            if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(not_an_id, value):
+                return value, match.span("number")
     for match in ID_TITLE_LINE.finditer(doc.text):
         if _allowed(doc, match.start()):
             return match.group("number"), match.span("number")
@@ -170,12 +168,12 @@ def _is_heading_line(doc: PolicyDoc, line) -> bool:
     """A line that is nothing but a section-heading phrase ("RELATED POLICIES"), used as a heading or not
     (an entry of a contents list is not a section but is no title either)."""
     if "heading_lines" not in doc.cache:
-        doc.cache["heading_lines"] = {
-            doc.line_at(span.start_char).start
-            for span in doc.spacy.spans.get("section_candidates", [])
-            if not doc.text[doc.line_at(span.start_char).start : span.start_char].strip()
-            and not doc.text[span.end_char : doc.line_at(span.start_char).end].strip(" \t:")
-        }
+        starts = set()
+        for span in doc.spacy.spans.get("section_candidates", []):
+            around = doc.line_at(span.start_char)
+            if not doc.text[around.start : span.start_char].strip() and not doc.text[span.end_char : around.end].strip(" \t:"):
+                starts.add(around.start)
+        doc.cache["heading_lines"] = starts
     return line.start in doc.cache["heading_lines"]
 
 
