@@ -8,7 +8,10 @@ module imports it: a private PREFECT_HOME, no telemetry, a quiet server.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,24 @@ def _feed_files(out: Path) -> dict[str, tuple[bytes, int]]:
 @pytest.fixture
 def feed_files():
     return _feed_files
+
+
+@contextmanager
+def _lock_held(out: Path):
+    """Another process holds the feed's lock on `out` while the block runs (killed after it)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom flows.store import Feed\nwith Feed.open(sys.argv[1]):\n"
+         "    print('locked', flush=True); time.sleep(60)", str(out)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.fixture
+def lock_held():
+    return _lock_held

@@ -95,19 +95,10 @@ def test_cli_reextract_prints_the_change(prefect_harness, tmp_path):
     assert "reference removed: Workloss Data Institute" in done.stdout and "(no status change)" in done.stdout
 
 
-def test_cli_stops_when_another_run_holds_the_lock(prefect_harness, seeds, tmp_path):
+def test_cli_stops_when_another_run_holds_the_lock(prefect_harness, seeds, tmp_path, lock_held):
     out = tmp_path / "out"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom flows.store import Feed\nwith Feed.open(sys.argv[1]):\n"
-         "    print('locked', flush=True); time.sleep(60)", str(out)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held(out):
         done = cli("ingest", str(seeds), "--out", str(out), "--lock-timeout", "0.5", api_url=prefect_harness)
-    finally:
-        holder.kill()
-        holder.wait()
     assert done.returncode == 4
     assert done.stderr.strip().splitlines()[-1].startswith("policy-pipeline: ") and "holds the lock" in done.stderr
     assert "Traceback" not in done.stderr

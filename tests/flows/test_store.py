@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
@@ -172,22 +170,13 @@ def test_views_are_not_rewritten_when_nothing_changed(tmp_path, seeds):
     assert {name: (out / name).stat().st_mtime_ns for name in before} == before
 
 
-def test_a_second_writer_waits_then_stops_with_a_clear_message(tmp_path):
+def test_a_second_writer_waits_then_stops_with_a_clear_message(tmp_path, lock_held):
     out = tmp_path / "out"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom flows.store import Feed\nwith Feed.open(sys.argv[1]):\n"
-         "    print('locked', flush=True); time.sleep(30)", str(out)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held(out):
         waited = []
         with pytest.raises(FeedBusy, match="another ingestion run holds the lock"):
             with Feed.open(out, lock_timeout=0.3, on_wait=waited.append):
                 pass
         assert waited and "waiting up to 0.3 s" in waited[0]
-    finally:
-        holder.kill()
-        holder.wait()
     with Feed.open(out, lock_timeout=5):  # the OS released the lock with the killed process
         pass
