@@ -1,6 +1,6 @@
 """Mentions -> PolicyRecord: runs each extractor once over the shared PolicyDoc and applies the few
 rules that join fields (a code table with no status heading takes the policy's single status; a
-review date missing from the letterhead is read from the latest "review" row of the history).
+review or revision date missing from the letterhead is read from the history table).
 """
 
 from __future__ import annotations
@@ -39,10 +39,13 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
         warnings.append("no coverage statement found")
 
     found_codes = _policy_status_for_codes(found_codes, found_coverage.status)
-    if "last_reviewed" not in found_dates:
-        reviewed = _reviewed_from_history(found_history)
-        if reviewed is not None:
-            found_dates["last_reviewed"] = reviewed
+    # dates the letterhead does not print are read from the history table: the latest "review" row,
+    # and for last_revised the newest row of any kind (the record contract's fallback)
+    for field, wanted in (("last_reviewed", REVIEW), ("last_revised", None)):
+        if field not in found_dates:
+            derived = _date_from_history(found_history, wanted)
+            if derived is not None:
+                found_dates[field] = derived
 
     repairs = [
         Repair(kind=r.kind, printed=r.printed, repaired=policy_text.text[r.start : r.end], evidence=doc.evidence(r.start, r.end))
@@ -75,11 +78,13 @@ def _policy_status_for_codes(found: list[Code], status: Status | None) -> list[C
     return [c if c.status is not None else c.model_copy(update={"status": status, "status_source": "policy"}) for c in found]
 
 
-def _reviewed_from_history(rows: list[HistoryEntry]) -> DateValue | None:
-    reviewed = [r for r in rows if r.date and REVIEW.search(r.text)]
-    if not reviewed:
+def _date_from_history(rows: list[HistoryEntry], wanted: re.Pattern | None) -> DateValue | None:
+    """The newest history row's date (of rows whose text matches `wanted`, when given), with the
+    row's printed date as evidence."""
+    dated = [r for r in rows if r.date and (wanted is None or wanted.search(r.text))]
+    if not dated:
         return None
-    latest = max(reviewed, key=lambda r: r.date)
+    latest = max(dated, key=lambda r: r.date)
     evidence = latest.evidence
     printed = latest.printed_date or ""
     offset = evidence.text.find(printed) if printed else -1

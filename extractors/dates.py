@@ -29,7 +29,7 @@ _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug
 # One alternation, most specific first; each branch has its own group names.
 DATE = re.compile(
     r"(?<![\w/.])(?:"
-    rf"(?P<mon1>{_MON})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"  # e.g. July 1, 2025
+    rf"(?P<mon1>{_MON})(?:\.\s*|\s+)(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"  # e.g. July 1, 2025
     rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # e.g. 1 July 2025
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # e.g. 2025-07-01
     r"|(?P<m4>\d{1,2})/(?P<d4>\d{1,2})/(?P<y4>\d{4}|\d{2})(?![\d/])"  # e.g. 04/05/2011, 8/12/26
@@ -82,6 +82,18 @@ def _month(year: int, month: int, match: re.Match) -> ParsedDate | None:
     if not (1 <= month <= 12 and 1900 <= year <= 2100):
         return None
     return ParsedDate(f"{year:04d}-{month:02d}", "month", match.start(), match.end())
+
+
+# e.g. "02/22": month and two-digit year, read only where a date must stand (a history table's date
+# cell, right after a date label); elsewhere "02/22" is as likely a ratio or a fraction
+SHORT_MONTH = re.compile(r"(?<![\w/.])(?P<m>0[1-9]|1[0-2])/(?P<y>\d{2})(?![\w/]|\.\d)")
+
+
+def short_month(text: str, pos: int, end: int | None = None) -> ParsedDate | None:
+    match = SHORT_MONTH.match(text, pos, len(text) if end is None else end)
+    if match is None:
+        return None
+    return ParsedDate(f"{_year(match.group('y')):04d}-{match.group('m')}", "month", match.start(), match.end())
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[ParsedDate]:
@@ -157,6 +169,8 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
         after = SEPARATOR.match(text, match.end()).end()
         date_match = DATE.match(text, after)
         parsed = parse_match(date_match) if date_match else None
+        if parsed is None:
+            parsed = short_month(text, after)  # e.g. "Date of Last Revision: 02/22"
         if parsed is None and field != "effective":
             year = YEAR.match(text, after)
             if year:

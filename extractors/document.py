@@ -19,6 +19,7 @@ from extractors.models import Evidence
 from extractors.nlp import BULLET_LINE, run
 
 NUMBERED = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\])[ \t]+")  # e.g. "1. Alderman", "(2) ", "[3] "
+RUN_IN_TEXT = re.compile(r"[ \t]*:[ \t]*(?=\S)")  # e.g. ": Criteria are reviewed annually" after a heading
 # Sections whose prose is never a coverage statement, a policy date, or a code of the policy.
 NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
 
@@ -106,10 +107,14 @@ class PolicyDoc:
     @cached_property
     def sections(self) -> list[Section]:
         out = []
-        for span in self.spacy.spans["sections"]:
-            header_end = span.start_char + len(self.text[span.start_char :].split("\n", 1)[0])
-            header_start = self.line_at(span.start_char).start
-            out.append(Section(span.label_, header_start, header_end, min(header_end + 1, span.end_char), span.end_char))
+        for header, span in zip(self.spacy.spans["section_headers"], self.spacy.spans["sections"]):
+            line = self.line_at(span.start_char)
+            header_start = line.start
+            run_in = RUN_IN_TEXT.match(self.text, header.end_char, line.end)
+            if run_in:  # "Update Information: Criteria are ...": the body starts on the heading's line
+                out.append(Section(span.label_, header_start, header.end_char, run_in.end(), span.end_char))
+            else:
+                out.append(Section(span.label_, header_start, line.end, min(line.end + 1, span.end_char), span.end_char))
         return out
 
     def sections_labeled(self, *labels: str) -> list[Section]:

@@ -151,8 +151,26 @@ def make_policy_sections(nlp: Language, name: str, candidates_key: str, line_rul
 
 
 HEADER_PREFIX = re.compile(r"^[ \t]*(?:[•●▪■\-*#]+[ \t]*|(?:[IVX]{1,4}|\d{1,2}|[A-H])[.)][ \t]+)?$")  # e.g. "  ", "II. ", "• "
-HEADER_SUFFIX = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*:?[ \t]*$")  # e.g. " (CMM-204)", ":", ""
+RUN_IN = r"(?::[^\n]*|:?)"  # e.g. ": Criteria and treatment protocols are reviewed annually ..."
+# e.g. " (CMM-204)", ":", "", and the other column labels when the heading opens a table's header row
+# ("History:<TAB>Date:<TAB>Activity:")
+HEADER_SUFFIX = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*:?(?:\t[ ]*[A-Z][\w /()&.-]{0,30}:?)*[ \t]*$")
 STICKY = {"history": {"instructions", "index", "references", "websites"}}
+# Of those, headings that end a history section only after a blank line (their words are common in rows)
+LOOSE_AFTER = {"history": {"instructions"}}
+
+
+def _runs_in(text: str, header: Span) -> bool:
+    """A heading followed by text on its line ("Change Summary: Updated Description ...") is a one-line
+    note in a letterhead, not a table that later headings could sit inside."""
+    line_end = text.find("\n", header.end_char)
+    return not HEADER_SUFFIX.match(text[header.end_char : len(text) if line_end < 0 else line_end])
+
+
+def _after_blank(text: str, offset: int) -> bool:
+    """True when the line holding `offset` opens the text or follows a blank line."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return line_start == 0 or text[: line_start - 1].endswith("\n") or not text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].strip()
 
 
 class PolicySections:
@@ -161,32 +179,43 @@ class PolicySections:
 
     def __init__(self, candidates_key: str, line_rules: list[dict]) -> None:
         self.candidates_key = candidates_key
-        self.line_rules = [(rule["label"], re.compile(rf"^[ \t]*({rule['regex']})[ \t]*:?[ \t]*$", re.M | re.I)) for rule in line_rules]
+        # a rule marked "run_in" also takes a heading that runs into its text after a colon
+        # ("Policy Update Information: Criteria are reviewed annually ..."); others fill their line
+        self.line_rules = [
+            (rule["label"], re.compile(rf"^[ \t]*({rule['regex']})[ \t]*{RUN_IN if rule.get('run_in') else ':?'}[ \t]*$", re.M | re.I))
+            for rule in line_rules
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         candidates = list(doc.spans.get(self.candidates_key, []))
+        whole_line: set[int] = set()  # line rules already checked what stands beside the heading
         for label, rule in self.line_rules:
             for match in rule.finditer(text):
                 span = doc.char_span(match.start(1), match.end(1), label=label, alignment_mode="expand")
                 if span is not None:
                     candidates.append(span)
+                    whole_line.add(span.start_char)
         headers: list[Span] = []
         for span in sorted(candidates, key=lambda s: (s.start_char, -len(s))):
             if headers and span.start_char < headers[-1].end_char:
                 continue
+            if text[span.start_char].islower():
+                continue  # e.g. "... or family\nhistory" wrapped in a table cell: headings are capitalized
             line_start = text.rfind("\n", 0, span.start_char) + 1
             line_end = text.find("\n", span.end_char)
             line_end = len(text) if line_end < 0 else line_end
             if not HEADER_PREFIX.match(text[line_start : span.start_char]):
                 continue
-            if not HEADER_SUFFIX.match(text[span.end_char : line_end]):
+            if span.start_char not in whole_line and not HEADER_SUFFIX.match(text[span.end_char : line_end]):
                 continue
             headers.append(span)
         sticky: list[Span] = []
         for span in _without_contents_lists(text, headers):
-            if sticky and STICKY.get(sticky[-1].label_) and span.label_ not in STICKY[sticky[-1].label_]:
+            if sticky and STICKY.get(sticky[-1].label_) and span.label_ not in STICKY[sticky[-1].label_] and not _runs_in(text, sticky[-1]):
                 continue  # e.g. "Definitions" inside a history row summarizing what changed
+            if sticky and span.label_ in LOOSE_AFTER.get(sticky[-1].label_, ()) and not _after_blank(text, span.start_char):
+                continue  # e.g. "Removed: Information under Miscellaneous and\nAppendices" inside a history row
             sticky.append(span)
         headers = sticky
         sections = [

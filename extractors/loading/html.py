@@ -19,6 +19,7 @@ BLOCK = frozenset(
     "tfoot tr caption blockquote pre hr form fieldset figure figcaption address details summary".split()
 )
 CELL = frozenset({"td", "th"})
+ROWS = frozenset({"tr", "thead", "tbody", "tfoot"})  # a line ends after each row: no blank line between rows
 LISTS = frozenset({"ul", "ol"})
 # e.g. "<b>Date</b>", "</td>", "<br/>": a tag the document uses as markup, not a "<" in prose like "FEV1 < 60%"
 TAG = re.compile(
@@ -29,6 +30,9 @@ TAG = re.compile(
 ESCAPED_TAG = re.compile(r"&lt;/?(?:p|div|b|i|br|li|ul|td|tr|table|span|strong|em|a|h[1-6])\b.{0,200}?&gt;", re.I)  # e.g. "&lt;p&gt;"
 ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")  # e.g. "&amp;", "&#8211;"
 DOCUMENT_START = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b)", re.I)  # e.g. "<!DOCTYPE html>"
+# e.g. '<div class="col">' opening a saved fragment of a page: markup, not text with a few inline tags
+FRAGMENT_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:div|section|article|main|table|header|nav|form|ul|ol|h[1-6])\b", re.I | re.S)
+FLAT_CELL_CHARS = 3000  # a table cell with less text is one cell of a row; more is a page laid out in a table
 WS = re.compile(r"[ \t\n\r\f]+")  # collapsible HTML whitespace
 # e.g. "<div class='x'>", "</span>": elements that must be closed explicitly (so their depth is real)
 CONTAINER = re.compile(
@@ -40,7 +44,18 @@ MAX_DEPTH = 2000  # real policy pages nest a few dozen elements deep; parsers ar
 
 
 def looks_like_html_document(text: str) -> bool:
-    return bool(DOCUMENT_START.match(text[:2048]))
+    """A whole page, or a saved fragment of one that opens with a block element."""
+    head = text[:4096]
+    return bool(DOCUMENT_START.match(head) or (FRAGMENT_START.match(head) and len(TAG.findall(head)) >= 5))
+
+
+def _flat_cell(node) -> bool:
+    """A data cell: its blocks (paragraphs, divs, list items) stay on the row's line, joined by spaces,
+    so a table row stays one line of tab-separated cells. A cell holding headings, a table or a long
+    text is page layout, and keeps its lines."""
+    if node.css_first("table, h1, h2, h3, h4, h5, h6") is not None:
+        return False
+    return len(node.text(deep=True) or "") <= FLAT_CELL_CHARS
 
 
 def has_markup(text: str) -> bool:
@@ -78,6 +93,7 @@ def html_to_text(markup: str, *, keep_whitespace: bool, name: str = "document") 
     # iterative walk: (node, leaving) pairs; hostile pages nest deeper than Python's recursion limit
     stack: list[tuple[object, bool]] = [(root, False)]
     in_pre = 0
+    flat = 0  # depth of data cells being rendered on one line
     lists: list[list] = []  # open <ul>/<ol>: [tag, items so far]
     while stack:
         node, leaving = stack.pop()
@@ -85,12 +101,16 @@ def html_to_text(markup: str, *, keep_whitespace: bool, name: str = "document") 
         if leaving:
             if tag == "pre":
                 in_pre -= 1
+            if tag in CELL and flat:
+                flat -= 1
             if tag in LISTS and lists:
                 lists.pop()
             if tag in CELL:
                 out.append("\t")
+            elif tag in ROWS and tag != "tr":
+                pass  # thead/tbody: the rows end their own lines
             elif tag in BLOCK:
-                out.append("\n")
+                out.append(_space(out) if flat else "\n")
             continue
         if tag in SKIP:
             continue
@@ -101,17 +121,19 @@ def html_to_text(markup: str, *, keep_whitespace: bool, name: str = "document") 
             out.append(chunk)
             continue
         if tag == "br":
-            out.append("\n")
+            out.append(_space(out) if flat else "\n")
             continue
+        if tag in CELL and (flat or _flat_cell(node)):
+            flat += 1
         if tag in LISTS:
             lists.append([tag, 0])
         if tag == "li":
             # a list item keeps its marker, as a bullet ("• ") or its number ("2. "), so lists stay lists
             kind = lists[-1] if lists else ["ul", 0]
             kind[1] += 1
-            out.append("\n" + ("• " if kind[0] == "ul" else f"{kind[1]}. "))
-        elif tag in BLOCK:
-            out.append("\n")
+            out.append((_space(out) if flat else "\n") + ("• " if kind[0] == "ul" else f"{kind[1]}. "))
+        elif tag in BLOCK and tag not in ROWS:
+            out.append(_space(out) if flat else "\n")
         if tag == "pre":
             in_pre += 1
         stack.append((node, True))
@@ -127,6 +149,11 @@ def html_to_text(markup: str, *, keep_whitespace: bool, name: str = "document") 
     text = re.sub(r"\t+\n", "\n", text)  # e.g. "M0076\tProlotherapy\t\n" -> "...Prolotherapy\n"
     text = re.sub(r"\n[ ]+", "\n", text) if not keep_whitespace else text  # e.g. "\n   Policy" -> "\nPolicy"
     return text
+
+
+def _space(out: list[str]) -> str:
+    """A space between two blocks of a flat cell, unless one is there already."""
+    return "" if not out or out[-1][-1:] in (" ", "\t") else " "
 
 
 def decode_entities(text: str) -> str:

@@ -22,6 +22,10 @@ from extractors.loading.layout import Line, PageLayout
 from extractors.loading.text import CONTROLS, INVISIBLE, SPACES, repair_mojibake
 
 EDGE = 0.12  # share of the page height at the top and at the bottom where running lines live
+# A running block that starts at the edge may reach this far into the page: some payers repeat a whole
+# header table (title, number, four dates) on every page, taller than the edge.
+BLOCK_ZONE = 0.4
+BLOCK_GAP = 0.06  # share of the page height: the widest gap between two lines of one running block
 DIGITS = re.compile(r"\d+")  # e.g. "Page 3 of 10" -> "page # of #"
 HYPHENATED = re.compile(r"[A-Za-z]-$")  # e.g. "self-" at a line end
 WORD_START = re.compile(r"^[a-z][^\s]*")  # e.g. "administered," opening the next line
@@ -65,8 +69,37 @@ def _key(text: str) -> str:
     return " ".join(DIGITS.sub("#", text).casefold().split())
 
 
-def _in_edge(line: Line, page: PageLayout) -> bool:
-    return line.top < EDGE * page.height or line.bottom > (1 - EDGE) * page.height
+def _in_zone(line: Line, page: PageLayout, share: float) -> bool:
+    return line.top < share * page.height or line.bottom > (1 - share) * page.height
+
+
+def _exact(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _running_lines(page: PageLayout, running: set[str], repeated: set[str], on_first: set[str]) -> set[int]:
+    """ids of the page's running lines: repeated lines in the edge, and the whole block of repeated
+    lines that runs on from the top (or up from the bottom) of the page without a line of body between;
+    it starts in the edge, or with a line page 1 prints in its own margin block too."""
+    marked = {id(line) for line in page.lines if _in_zone(line, page, EDGE) and _key(line.text) in running}
+    by_top = sorted(page.lines, key=lambda line: line.top)
+    for ordered, edge, below_edge in (
+        (by_top, lambda l: l.top < EDGE * page.height, on_first),  # a tall letterhead may start below the edge
+        (by_top[::-1], lambda l: l.bottom > (1 - EDGE) * page.height, set()),
+    ):
+        if not ordered or not (edge(ordered[0]) or _exact(ordered[0].text) in below_edge):
+            continue
+        block: list[Line] = []
+        for line in ordered:
+            if not (edge(line) and _key(line.text) in running) and not (_exact(line.text) in repeated and _in_zone(line, page, BLOCK_ZONE)):
+                break
+            if block and min(abs(line.top - block[-1].bottom), abs(block[-1].top - line.bottom)) > BLOCK_GAP * page.height:
+                break  # a block is printed together: a line far below it is the body's
+            block.append(line)
+        if len(block) == len(ordered) or (not edge(ordered[0]) and len(block) < 2):
+            continue  # the whole page, or one repeated line below the edge: body, not a running block
+        marked.update(id(line) for line in block)
+    return marked
 
 
 def remove_running_lines(pages: list[PageLayout]) -> None:
@@ -79,21 +112,27 @@ def remove_running_lines(pages: list[PageLayout]) -> None:
         return
     seen: Counter = Counter()
     by_side: list[Counter] = [Counter(), Counter()]  # left and right pages of a book alternate headers
+    exact: Counter = Counter()  # below the edge a line must repeat as printed, digits included
     for n, page in enumerate(with_text):
-        keys = {_key(line.text) for line in page.lines if _in_edge(line, page)}
+        keys = {_key(line.text) for line in page.lines if _in_zone(line, page, EDGE)}
         seen.update(keys)
         by_side[n % 2].update(keys)
+        exact.update({_exact(line.text) for line in page.lines if _in_zone(line, page, BLOCK_ZONE)})
     needed = max(2, math.ceil(0.5 * len(with_text)))
     needed_side = [max(3, math.ceil(0.5 * len(with_text[side::2]))) for side in (0, 1)]
     running = {key for key, n in seen.items() if n >= needed}
     running |= {key for side in (0, 1) for key, n in by_side[side].items() if n >= needed_side[side]}
-    if not running:
+    repeated = {key for key, n in exact.items() if n >= needed}
+    if not running and not repeated:
         return
+    # a block that starts below the edge (a tall letterhead margin) counts when page 1 prints it too
+    on_first = {_exact(line.text) for line in with_text[0].lines if _in_zone(line, with_text[0], BLOCK_ZONE)} & repeated
     for n, page in enumerate(with_text):
-        margin = [line for line in page.lines if _in_edge(line, page) and _key(line.text) in running]
-        if not margin:
+        marked = _running_lines(page, running, repeated, on_first)
+        if not marked:
             continue
-        body = [line for line in page.lines if not (_in_edge(line, page) and _key(line.text) in running)]
+        margin = [line for line in page.lines if id(line) in marked]
+        body = [line for line in page.lines if id(line) not in marked]
         if body:
             body[0].para = True
         if n == 0:

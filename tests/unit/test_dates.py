@@ -64,6 +64,8 @@ def test_not_dates(text):
             "Description\n\nA sleep study records bodily functions.\n\nSleep Studies\n\nEffective Date: 02/02/2023\nReview Date: 03/01/2024",
             "last_reviewed", "2024-03-01", "day", id="metadata-lines-after-a-description",
         ),
+        pytest.param("Date of Last Revision: 02/22", "last_revised", "2022-02", "month", id="month-and-two-digit-year"),
+        pytest.param("Effective Date: Nov.30, 2022", "effective", "2022-11-30", "day", id="month-abbreviation-without-space"),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -89,3 +91,8 @@ def test_no_effective_date(make_doc, text):
 
 def test_dotted_dates_and_versions(make_doc):
     assert [(d.value, d.precision) for d in find_dates("on 01.15.2024 and version 1.0.2023")] == [("2024-01-15", "day")]
+
+
+@pytest.mark.parametrize("text", [pytest.param("a ratio of 02/22 in prose", id="ratio"), pytest.param("page 13/45", id="not-a-month")])
+def test_a_two_digit_year_needs_a_label(text):
+    assert find_dates(text) == []

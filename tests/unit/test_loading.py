@@ -106,3 +106,32 @@ def test_absurdly_deep_html_is_refused_quickly():
     with pytest.raises(LimitExceeded, match="nested more than"):
         load_bytes(b"<html><body>" + b"<div>" * 50_000 + b"x", name="deep.html")
     assert "hello" in load_bytes(b"<html><body>" + b"<div><p>hello</p></div>" * 5_000, name="wide.html").text
+
+
+def test_table_rows_stay_one_line_of_cells():
+    page = (
+        b"<html><body><h2>Revision History</h2><table><thead><tr><th>Date</th><th>Number</th><th>Explanation</th></tr></thead>"
+        b"<tbody><tr><td>\n   10/01/2024\n  </td><td>R27</td><td><p>- First change.</p><p>- Second change.</p></td></tr>"
+        b"<tr><td>08/01/2024</td><td>R25</td><td><ul><li>Added 0119U</li></ul></td></tr></tbody></table></body></html>"
+    )
+    assert load_bytes(page, name="p.html").text == (
+        "Revision History\n\nDate\tNumber\tExplanation\n10/01/2024\tR27\t- First change. - Second change.\n08/01/2024\tR25\t• Added 0119U"
+    )
+
+
+def test_a_layout_table_cell_keeps_its_lines():
+    page = b"<html><body><table><tr><td><h1>Policy</h1><p>First paragraph.</p><p>Second paragraph.</p></td></tr></table></body></html>"
+    assert load_bytes(page, name="p.html").text == "Policy\n\nFirst paragraph.\n\nSecond paragraph."
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        pytest.param(b'<div class="col">\n\t<h1>Billing and Coding</h1>\n\t<div><span>A56199</span></div>\n\t<p>Text</p>\n\t<p>More</p></div>', "a.html", id="saved-fragment"),
+        pytest.param(b'<div class="col">\n\t<h1>Billing and Coding</h1>\n\t<div><span>A56199</span></div>\n\t<p>Text</p>\n\t<p>More</p></div>', "a.txt", id="fragment-in-txt"),
+    ],
+)
+def test_a_saved_page_fragment_is_a_page(data, name):
+    loaded = load_bytes(data, name=name)
+    assert loaded.media_type == "text/html"
+    assert loaded.text == "Billing and Coding\n\nA56199\n\nText\n\nMore"

@@ -67,3 +67,31 @@ def test_contents_lists(text, sections):
 
     doc = make_nlp()(text)
     assert [s.label_ for s in doc.spans["sections"]] == sections
+
+
+@pytest.mark.parametrize(
+    "text, headings",
+    [
+        pytest.param("Intro\n\nAPPROVAL HISTORY\n12/11/2024\tAdded review.", [("history", "APPROVAL HISTORY")], id="approval-history"),
+        pytest.param("Intro\n\nJoint Medical Policy History\n5/1/13\tEstablished", [("history", "Joint Medical Policy History")], id="words-before-history"),
+        pytest.param("Intro\n\nReviews, Revisions, and Approvals\nPolicy developed 02/22", [("history", "Reviews, Revisions, and Approvals")], id="reviews-revisions-approvals"),
+        pytest.param("Intro\n\nPolicy Update Information: Reviewed annually.\n\nJanuary 2026: Coding change.", [("history", "Policy Update Information")], id="run-in-update-information"),
+        pytest.param("Intro\n\nHistory:\tDate:\tActivity:\nCommittee\t11/21/24\tReview", [("history", "History")], id="heading-opens-a-header-row"),
+        pytest.param("Criteria\n\nFamily History\nA first-degree relative with cancer.", [("policy", "Criteria")], id="family-history-is-no-heading"),
+        pytest.param("Criteria\n\nPositive tests in cases without\nfamily\nhistory\nof cancer.", [("policy", "Criteria")], id="wrapped-lowercase-word-is-no-heading"),
+        pytest.param("Contractor Information\n\nNote History\n\nOriginal Effective Date 01/01/2019", [], id="note-history-is-page-navigation"),
+        pytest.param(
+            "Policy History\n06/01/2026\tRemoved: Information under Miscellaneous and\nAppendices\nAdded: codes\n\nReferences\n1. A.",
+            [("history", "Policy History"), ("references", "References")], id="heading-word-inside-a-history-row",
+        ),
+        pytest.param(
+            "Change Summary: Updated Description, Coverage Determination\n\nDescription\nA test.\n\nReferences\n1. A.",
+            [("history", "Change Summary"), ("description", "Description"), ("references", "References")], id="one-line-change-summary-is-not-sticky",
+        ),
+    ],
+)
+def test_section_headings(text, headings):
+    from extractors.nlp import make_nlp
+
+    doc = make_nlp()(text)
+    assert [(s.label_, s.text.strip()) for s in doc.spans["section_headers"]] == headings

@@ -218,3 +218,25 @@ def test_book_style_alternating_headers_are_running():
         pages.append(page(header + body(200, [f"Body line {chr(64 + n)} of the manual."])))
     text = assemble(pages)[0]
     assert text.count("GNU Manual") == 0 and text.count("Chapter 1: Intro") == 1
+
+
+def letterhead(n: int) -> list[Segment]:
+    """A header table printed on every page, starting below the edge (13 % of the page) and taller than it."""
+    rows = ["CRITERIA\tORIGINAL EFFECTIVE DATE:\t12/01/22", "SECTION: DRUGS\tLAST REVIEW DATE:\t11/21/24", "CURRENT EFFECTIVE DATE:\t11/21/24",
+            "NEXT ANNUAL REVIEW DATE: 4TH QTR 2025", "GENE THERAPY FOR SICKLE CELL DISEASE:"]
+    return [seg(text, 72, 104 + 11 * i, size=8) for i, text in enumerate(rows)] + [seg(f"Page {n} of 3", 500, 760, size=8)]
+
+
+def test_a_running_header_block_below_the_edge_is_kept_once():
+    pages = [page(letterhead(n) + body(260, [f"Body {n} first line.", f"Body {n} second line."])) for n in (1, 2, 3)]
+    text = assemble(pages)[0]
+    assert text.count("LAST REVIEW DATE") == 1 and text.count("GENE THERAPY") == 1
+    assert "Body 2 first line." in text and "Body 3 second line." in text
+
+
+def test_a_repeated_table_row_below_the_edge_is_body():
+    """Rows that repeat with other digits (a long code table) are not a running block: below the edge a
+    line must repeat exactly."""
+    pages = [page(body(110, [f"{29860 + 3 * n + i}\tArthroscopy, knee, procedure {29860 + 3 * n + i}" for i in range(3)])) for n in range(3)]
+    text = assemble(pages)[0]
+    assert all(str(29860 + k) in text for k in range(9))
