@@ -30,6 +30,9 @@ class PolicyText:
     # (start, end) of running header/footer lines kept once (page 1): printed, but page furniture
     furniture: tuple[tuple[int, int], ...] = ()
     emphasis: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    # (start, end, font size in points) of printed lines (PDF), or of headings (HTML <h1>..<h6> as 24..14):
+    # typography, where the loader knows it
+    line_sizes: tuple[tuple[int, int, float], ...] = field(default=(), compare=False)
 
     @property
     def pages(self) -> int:

@@ -32,8 +32,9 @@ WORD_START = re.compile(r"^[a-z][^\s]*")  # e.g. "administered," opening the nex
 LIST_START = re.compile(r"^(?:• |o |\d{1,3}[.)] |[a-z][.)] |\([0-9a-z]{1,4}\) )")  # e.g. "• Item", "2. Item"
 
 
-def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextRepair, ...], tuple[tuple[int, int], ...]]:
-    """Lay the pages end to end: (text, page_starts, repairs, running-line ranges kept on page 1)."""
+def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextRepair, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int, float], ...]]:
+    """Lay the pages end to end: (text, page_starts, repairs, running-line ranges kept on page 1,
+    (start, end, font size) of every printed line)."""
     remove_running_lines(pages)
     drop_repeated_table_headers(pages)
     for page in pages:
@@ -46,15 +47,17 @@ def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextR
     starts: list[int] = []
     repairs: list[TextRepair] = []
     furniture: list[tuple[int, int]] = []
+    sizes: list[tuple[int, int, float]] = []
     offset = 0
     for i, page in enumerate(pages):
-        text, page_repairs, page_furniture = _page_text(page)
+        text, page_repairs, page_furniture, page_sizes = _page_text(page)
         if text and parts:
             parts.append(separators[i - 1] if i >= 1 and pages[i - 1].lines else "\n\n")
             offset += len(parts[-1])
         starts.append(offset)
         repairs += [TextRepair(r.kind, r.printed, r.start + offset, r.end + offset) for r in page_repairs]
         furniture += [(a + offset, b + offset) for a, b in page_furniture]
+        sizes += [(a + offset, b + offset, size) for a, b, size in page_sizes]
         if text:
             parts.append(text)
             offset += len(text)
@@ -62,7 +65,7 @@ def assemble(pages: list[PageLayout]) -> tuple[str, tuple[int, ...], tuple[TextR
     for i in reversed(range(len(pages))):  # an empty page starts where the next page with text starts
         if not pages[i].lines:
             starts[i] = starts[i + 1] if i + 1 < len(starts) else len(text)
-    return text, tuple(starts) or (0,), tuple(repairs), tuple(furniture)
+    return text, tuple(starts) or (0,), tuple(repairs), tuple(furniture), tuple(sizes)
 
 
 def _key(text: str) -> str:
@@ -247,10 +250,12 @@ def _move_hyphenated_word(a: Line | None, rest: list[Line]) -> None:
     b.text = remainder
 
 
-def _page_text(page: PageLayout) -> tuple[str, list[TextRepair], list[tuple[int, int]]]:
-    """The page's text, its repairs, and the (start, end) of each running line it keeps."""
+def _page_text(page: PageLayout) -> tuple[str, list[TextRepair], list[tuple[int, int]], list[tuple[int, int, float]]]:
+    """The page's text, its repairs, the (start, end) of each running line it keeps, and each printed
+    line's (start, end, font size)."""
     out: list[str] = []
     running: list[bool] = []  # per printed line
+    sizes: list[float] = []
     para = False
     for line in page.lines:
         text = _clean(line.text)
@@ -261,16 +266,20 @@ def _page_text(page: PageLayout) -> tuple[str, list[TextRepair], list[tuple[int,
             out.append("\n\n" if para else "\n")
         out.append(text)
         running.append(line.running)
+        sizes.append(round(line.size, 1))
         para = False
     text = "".join(out)
     text, repairs = repair_mojibake(text)  # line by line: the printed lines stay in order
-    furniture, offset = [], 0
-    printed = iter(running)
+    furniture, styled, offset = [], [], 0
+    printed = iter(zip(running, sizes))
     for line in text.split("\n"):
-        if line and next(printed, False):
-            furniture.append((offset, offset + len(line)))
+        if line:
+            is_running, size = next(printed, (False, 0.0))
+            if is_running:
+                furniture.append((offset, offset + len(line)))
+            styled.append((offset, offset + len(line), size))
         offset += len(line) + 1
-    return text, repairs, furniture
+    return text, repairs, furniture, styled
 
 
 def _clean(text: str) -> str:

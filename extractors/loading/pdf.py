@@ -70,10 +70,11 @@ def load_pdf(data: bytes, *, name: str = "document", limits=None) -> PolicyText:
     finally:
         with PDFIUM:
             pdf.close()
-    text, starts, repairs, furniture = assemble(layouts)
+    text, starts, repairs, furniture, sizes = assemble(layouts)
     ocr_pages = tuple(n + 1 for n, layout in enumerate(layouts) if layout.ocr)
     return PolicyText(
-        text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, ocr_pages=ocr_pages, furniture=furniture
+        text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, ocr_pages=ocr_pages, furniture=furniture,
+        line_sizes=sizes,
     )
 
 
@@ -169,8 +170,8 @@ def _read_with_pdfplumber(plumber, *, name: str, limits, reason: str) -> PolicyT
         raise
     except Exception:
         raise CorruptPDF(f"{name}: damaged or truncated PDF ({reason})") from None
-    text, starts, repairs, furniture = assemble(layouts)
-    return PolicyText(text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, furniture=furniture)
+    text, starts, repairs, furniture, sizes = assemble(layouts)
+    return PolicyText(text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, furniture=furniture, line_sizes=sizes)
 
 
 def _plumber_layout(page) -> PageLayout:

@@ -119,7 +119,7 @@ def _font_size(raw, index: int) -> float:
     matrix = c.FS_MATRIX()
     if size > 0 and c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
         scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-        if 0.05 < scale < 20:
+        if 0.05 < scale and 2 <= size * scale <= 300:  # Word exports draw titles as 1 pt text scaled 24x
             size *= scale
     return size
 

@@ -153,7 +153,7 @@ def running(number: int, total: int) -> list[Segment]:
 
 def test_running_lines_removed_after_the_first_page_and_kept_once_at_its_top():
     pages = [page(body(300, [f"Body text of page {n} ends here."]) + running(n, 3)) for n in (1, 2, 3)]
-    text, starts, _, _ = assemble(pages)
+    text, starts, *_ = assemble(pages)
     assert text.count("Proprietary Information") == 1 and text.count("Page ") == 1
     assert text.startswith("Surgery of the Knee\tPage 1 of 3\nProprietary Information")
     assert [text[s:].split("\n")[0] for s in starts[1:]] == ["Body text of page 2 ends here.", "Body text of page 3 ends here."]
@@ -186,7 +186,7 @@ def test_page_joins(last, first, separator):
     full = 72 + 0.5 * 10 * 80  # a line of 80 characters runs to the right margin
     before = [piece for i, t in enumerate(last) for piece in cells(t, 700 + 12 * i, full)]
     after = [piece for i, t in enumerate(first) for piece in cells(t, 60 + 12 * i, full)]
-    text, starts, _, _ = assemble([page(before), page(after)])
+    text, starts, *_ = assemble([page(before), page(after)])
     joint = text[: starts[1]]
     assert joint.endswith(separator) and not joint.endswith("\n" + separator)
 
@@ -194,7 +194,7 @@ def test_page_joins(last, first, separator):
 def test_hyphenated_word_moves_up_whole():
     before = body(700, ["treated with a validated, self-"])
     after = body(60, ["administered, disease-specific measure"])
-    text, starts, _, _ = assemble([page(before), page(after)])
+    text, starts, *_ = assemble([page(before), page(after)])
     assert text == "treated with a validated, self-administered,\ndisease-specific measure"
     assert text[starts[1] :] == "disease-specific measure"
 
@@ -207,7 +207,7 @@ def test_repeated_table_header_on_continuation_page_dropped():
 
 
 def test_empty_pages_keep_their_place_in_the_page_map():
-    text, starts, _, _ = assemble([page(body(100, ["One"])), PageLayout(), page(body(100, ["Three"]))])
+    text, starts, *_ = assemble([page(body(100, ["One"])), PageLayout(), page(body(100, ["Three"]))])
     assert text == "One\n\nThree" and starts == (0, 5, 5)
 
 

@@ -1,0 +1,270 @@
+"""The policy's title, as printed, with the lines it wraps onto.
+
+Tried in order, the first that gives a title wins:
+1. a labeled title ("Subject:", "Title:", "Policy Title ........ X", "Service: X"), with its wrapped lines;
+2. the title of an id line ("CMM-204: Prolotherapy");
+3. typography: the largest print on page 1 (PDF font sizes, HTML headings), past the payer's name,
+   the document type and labels; consecutive lines of that size are one wrapped title;
+4. the title after a document-type line ("Medical Policy" / "Clinical Policy: X");
+5. a title line standing alone at the top of the letterhead;
+6. the subject of the first coverage statement ("Prolotherapy is considered investigational").
+Only the letterhead region and non-narrative sections count (a running header often prints the title).
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from extractors.document import Line, PolicyDoc
+
+TITLE_LABEL = re.compile(
+    r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title|Service|"
+    r"Clinical\s+Policy\s+Bulletin)(?:[ \t]*(?::|[.…]{2,})[ \t]*|[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<title>[^\n\t]{3,200}?)[ \t]*$",
+    re.M | re.I,
+)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title\nHeavy Metal Testing", "Policy Title…….. Adalimumab Products"
+# e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
+ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
+# Lines that name the kind of document, not its subject: the title is the next line, or follows a dash or colon.
+DOC_TYPE = re.compile(
+    r"^[ \t]*(?:[\w&®.,'-]+[ \t]+){0,6}?(?:Medical(?:[ \t]+Coverage)?[ \t]+Polic(?:y|ies)|Clinical[ \t]+(?:UM[ \t]+)?Guidelines?|"
+    r"Coverage[ \t]+Polic(?:y|ies)|Clinical[ \t]+Review[ \t]+Criteria|Clinical[ \t]+Policy|Payment[ \t]+Policy|"
+    r"Reimbursement[ \t]+Policy|Medical[ \t]+Guideline|Clinical[ \t]+Coverage[ \t]+Guideline|Medical[ \t]+Coverage[ \t]+Guideline|"
+    r"(?:Medical[ \t]+Benefit[ \t]+)?Drug[ \t]+(?:Coverage[ \t]+)?Policy|Medical[ \t]+Necessity[ \t]+Guidelines?|Evidence-Based[ \t]+Criteria|"
+    r"Clinical[ \t]+Policy[ \t]+Bulletin|Local[ \t]+Coverage[ \t]+(?:Determination|Article)(?:[ \t]+\((?:LCD|LCA)\))?)[ \t]*"
+    r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150}))?$",
+    re.I | re.M,
+)  # e.g. "UnitedHealthcare® Community Plan\nMedical Benefit Drug Policy", "Clinical Policy: Liquid Biopsy"
+METADATA_LINE = re.compile(r"\.{4,}|…|^[\w ]{2,40}:(?:\s|$)|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
+# a metadata line among large print: leaders, a date, or a known label ("Policy Number: 037")
+LABEL_LINE = re.compile(
+    r"\.{4,}|…|\b\d{1,2}/\d{1,2}/\d{2,4}\b|(?i:\b(?:number|no\.|\#)[ \t]*:?[ \t]*[\w.-]*\d)|(?i:^[ \t]*(?:[\w ]{0,20}\b(?:number|no\.?|date|effective|review(?:ed)?|revised|version|status|page|section|"
+    r"id|approval|approved|product|plan|line of business|category|type|department|author|owner)):)"
+)
+PAGE_COUNTER = re.compile(r"(?i)\bpage\s*:?\s*\d+(?:\s+of\s+\d+)?")  # e.g. "Page 1 of 3"
+NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject|back to top|"
+                       r"(?:last|next|original|annual)\s+(?:review|revision|revised|reviewed|effective)|revision\s+dates?|review\s+date|"
+                       r"(?:lcd|lca|ncd|article|document|guideline)\s+(?:id|number|no\.?|\#)(?!\w))|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}|\bpage\s+\d+\s+of\s+\d+")
+STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|are)\s+(?:considered\s+)?(?:not\s+)?(?:INVESTIGATIONAL|investigational|experimental|unproven|medically|covered|a covered)", re.M)
+# a line that a title wraps from: it stops on a word that needs more ("... Testing for", "... and")
+OPEN_END = re.compile(r"(?i)(?:\b(?:and|or|of|for|the|a|an|in|on|with|to|by|using|from|via|versus|vs\.?)|[,&/(–-])$")
+# e.g. "BSC2.18", "CP.MP.239", "HUM-0381-026" alone on a letterhead line: letters and digits, a separator
+LONE_ID = re.compile(r"^[ \t]*(?P<number>(?=[\w.\u2010-]*\d)[A-Z][A-Z0-9]{0,7}(?:[.\-\u2010][A-Z0-9]{1,8}){1,3})[ \t]*$")
+CODE_SHAPED = re.compile(r"\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?")  # e.g. 0232T, M0076, M54.50
+NARRATIVE = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index", "codes"})
+LETTERHEAD = 3000  # chars
+WRAP_WIDTH = 45  # chars: a title line at least this long may wrap onto a short line below it
+LARGER = 1.15  # a title is printed at least this much larger than the page's body text
+
+
+def extract(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """(title, (start, end) of its evidence) or None."""
+    found = _candidate(doc)
+    if found and not re.search(r"[^\W\d_]", found[0]):
+        return None  # e.g. a title printed as ".." or "12": a guess is worse than a gap
+    return found
+
+
+def _candidate(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    text = doc.text
+    for match in TITLE_LABEL.finditer(text, 0, min(len(text), LETTERHEAD * 2)):
+        return _wrapped(doc, match.start("title"), match.end("title"))
+    for match in ID_TITLE_LINE.finditer(text):
+        if _allowed(doc, match.start()):
+            return _clean(match.group("title"), match.span("title"))
+    return _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _letterhead_line(doc) or _statement_subject(doc)
+
+
+def lone_id_line(doc: PolicyDoc) -> Line | None:
+    """A letterhead line holding only an id, right above a title line ("BSC2.18" over "Tumor-Informed ...")."""
+    lines = doc.lines_between(0, min(len(doc.text), LETTERHEAD // 2))
+    for i, line in enumerate(lines):
+        match = LONE_ID.match(line.text)
+        if match is None or CODE_SHAPED.fullmatch(match.group("number")):
+            continue
+        following = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
+        if following is not None and _looks_like_title(following.text) and not METADATA_LINE.search(following.text):
+            return line
+    return None
+
+
+def _after_lone_id(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    line = lone_id_line(doc)
+    if line is None:
+        return None
+    following = next(l for l in doc.lines[doc.line_index(line.start) + 1 :] if not l.is_blank)
+    return _wrapped(doc, following.content_start, following.start + len(following.text.rstrip()))
+
+
+def _allowed(doc: PolicyDoc, offset: int) -> bool:
+    return offset < LETTERHEAD or doc.section_label_at(offset) not in NARRATIVE
+
+
+def _after_doc_type(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    for match in DOC_TYPE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        if match.group("title") and _looks_like_title(match.group("title")):
+            return _wrapped(doc, match.start("title"), match.end("title"))
+        following = _next_title_line(doc, match.end())
+        if following:
+            return following
+    return None
+
+
+# --- typography --------------------------------------------------------------------------------------
+
+
+def _typographic(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """The largest print of page 1 that reads as a title; its consecutive lines of that size joined."""
+    sizes = doc.source.line_sizes
+    if not sizes:
+        return None
+    page_end = doc.source.page_starts[1] if len(doc.source.page_starts) > 1 else len(doc.text)
+    first_page = [(a, b, size) for a, b, size in sizes if a < min(page_end, LETTERHEAD * 2)]
+    if len(first_page) < 3:
+        return None
+    body = median(size for _, _, size in first_page)
+    payer_lines = _payer_lines(doc)
+    candidates = []
+    for i, (start, end, size) in enumerate(first_page):
+        content = doc.text[start:end].strip()
+        if size < LARGER * body or start in payer_lines:
+            continue
+        if DOC_TYPE.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
+            continue
+        candidates.append((size, i))
+    if not candidates:
+        return None
+    biggest = max(size for size, _ in candidates)
+    first = min(i for size, i in candidates if size == biggest)
+    last = first
+    while last + 1 < len(first_page) and abs(first_page[last + 1][2] - biggest) < 0.6 and _continues(doc, first_page[last + 1][0]):
+        last += 1
+    start, end = first_page[first][0], first_page[last][1]
+    return _joined(doc, start, end)
+
+
+def _continues(doc: PolicyDoc, start: int) -> bool:
+    line = doc.line_at(start)
+    content = line.text.strip()
+    return bool(content) and not LABEL_LINE.search(content) and not DOC_TYPE.match(content) and not _is_heading_line(doc, line)
+
+
+# --- lines -------------------------------------------------------------------------------------------
+
+
+def _letterhead_line(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A title standing alone at the top, before the first section ("Prolotherapy" over "Policy"):
+    the first short title-like line that is not a payer's name, a label, a running line or a sentence."""
+    payer_lines = _payer_lines(doc)
+    seen = 0
+    for line in doc.lines_between(0, min(_letterhead_end(doc), LETTERHEAD)):
+        content = line.text.strip()
+        if not content or _is_heading_line(doc, line):
+            continue
+        seen += 1
+        if seen > 5:
+            break
+        if line.start in payer_lines or LABEL_LINE.search(content) or DOC_TYPE.match(content):
+            continue
+        if _looks_like_title(content) and "\t" not in content and not content.endswith((".", ":", ",")) and len(content.split()) <= 12:
+            return _wrapped(doc, line.content_start, line.start + len(line.text.rstrip()))
+    return None
+
+
+def _letterhead_end(doc: PolicyDoc) -> int:
+    """Where the letterhead ends: the first section heading, unless it opens the text (a document-type
+    line such as "Coverage Policy" read as a heading) -- then the next one."""
+    for section in doc.sections:
+        if doc.text[: section.header_start].strip() or not DOC_TYPE.match(doc.text[section.header_start : section.header_end]):
+            return section.header_start
+    return len(doc.text)
+
+
+def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]] | None:
+    """The first title-like line below a document-type line, past label lines ("Effective Date ....")."""
+    index = doc.line_index(offset) + 1
+    for line in doc.lines[index : index + 8]:
+        content = line.text.strip()
+        if not content:
+            continue
+        if METADATA_LINE.search(content) or PAGE_COUNTER.search(content):
+            continue
+        if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")):
+            return None
+        if DOC_TYPE.match(content) or _is_heading_line(doc, line):
+            continue
+        return _wrapped(doc, line.content_start, line.start + len(line.text.rstrip()))
+    return None
+
+
+def _wrapped(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]]:
+    """A title from text[start:end] on one line, with the lines it wraps onto: the line stops on a word
+    that needs more ("... Testing for"), or it is long and a short title-like line follows it
+    ("Oncology Circulating Tumor DNA and Circulating" / "Tumor Cells (Liquid Biopsy)")."""
+    line = doc.line_at(start)
+    index = doc.line_index(start)
+    for _ in range(3):
+        current = doc.text[line.start : end].strip()
+        if index + 1 >= len(doc.lines):
+            break
+        nxt = doc.lines[index + 1]
+        content = nxt.text.strip()
+        if not content or "\t" in content or doc.in_furniture(nxt.start) != doc.in_furniture(line.start) or METADATA_LINE.search(content):
+            break  # e.g. "Contractor: Noridian Healthcare Solutions, LLC" is the next label, not the title's end
+        if not _continues(doc, nxt.start) or len(current) + len(content) > 200:
+            break
+        if not (OPEN_END.search(current) or content[:1].islower() or content[:1] == "(" or (
+            len(current) >= WRAP_WIDTH and _looks_like_title(content) and len(content.split()) <= 8 and not content.endswith((".", ":", ";"))
+        )):
+            break
+        end, line, index = nxt.start + len(nxt.text.rstrip()), nxt, index + 1
+    return _joined(doc, start, end)
+
+
+def _joined(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]]:
+    title, span = _clean(doc.text[start:end], (start, end))
+    return " ".join(title.split()), span
+
+
+def _statement_subject(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """The service a coverage statement is about: "Prolotherapy is considered investigational ..."."""
+    for span in doc.spacy.spans.get("statuses", []):
+        if doc.section_label_at(span.start_char) in NARRATIVE | {"codes"}:
+            continue
+        sentence = span.sent
+        match = STATEMENT_SUBJECT.match(sentence.text)
+        if match and len(match.group("subject").split()) <= 8:
+            start = sentence.start_char + match.start("subject")
+            return match.group("subject"), (start, start + len(match.group("subject")))
+    return None
+
+
+def _payer_lines(doc: PolicyDoc) -> set[int]:
+    """Start offsets of lines that name a payer (a letterhead's "UnitedHealthcare® Community Plan")."""
+    return {doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", [])}
+
+
+def _is_heading_line(doc: PolicyDoc, line: Line) -> bool:
+    """A line that is nothing but a section-heading phrase ("RELATED POLICIES"), used as a heading or not
+    (an entry of a contents list is not a section but is no title either)."""
+    if "heading_lines" not in doc.cache:
+        starts = set()
+        for span in doc.spacy.spans.get("section_candidates", []):
+            around = doc.line_at(span.start_char)
+            if not doc.text[around.start : span.start_char].strip() and not doc.text[span.end_char : around.end].strip(" \t:"):
+                starts.add(around.start)
+        doc.cache["heading_lines"] = starts
+    return line.start in doc.cache["heading_lines"]
+
+
+def _looks_like_title(text: str) -> bool:
+    """A few words with letters, not an id, a date, a label or a dotted table-of-contents line."""
+    text = text.strip()
+    return bool(re.search(r"[A-Za-z]{3}", text)) and len(text) <= 150 and not NOT_TITLE.search(text)
+
+
+def _clean(title: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+    stripped = title.rstrip(" .:;,")
+    start = span[0] + len(title) - len(title.lstrip())
+    stripped = stripped.strip()
+    return stripped, (start, start + len(stripped))

@@ -1,0 +1,100 @@
+"""Titles: labels, wrapped lines, typography, document-type lines, lone ids; and the ids of running lines."""
+
+import pytest
+
+from extractors import identity
+from extractors.document import parse
+from extractors.loading import PolicyText, load_text
+
+
+def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -> PolicyText:
+    """A PDF-like text: each line with its font size; `furniture` = indexes of running lines."""
+    text = "\n".join(line for line, _ in lines)
+    sizes, runs, offset = [], [], 0
+    for i, (line, size) in enumerate(lines):
+        sizes.append((offset, offset + len(line), size))
+        if i in furniture:
+            runs.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return PolicyText(text=text, media_type="application/pdf", line_sizes=tuple(sizes), furniture=tuple(runs))
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        pytest.param(
+            "*Current Policy Effective Date 1/1/25\n\nTitle: Genetic Testing-Noninvasive Prenatal Screening For Fetal\nAneuploidies, Microdeletions, and\n"
+            "Twin Zygosity Using Cell-Free Fetal DNA\n\nDescription/Background\n\nText.",
+            "Genetic Testing-Noninvasive Prenatal Screening For Fetal Aneuploidies, Microdeletions, and Twin Zygosity Using Cell-Free Fetal DNA",
+            id="label-wrapped-over-three-lines",
+        ),
+        pytest.param("Effective Date ..........03/15/2026\nPolicy Title…….. Adalimumab Products\nPrior Authorization Policy", "Adalimumab Products", id="ellipsis-leaders"),
+        pytest.param("MEDICAL COVERAGE POLICY\nSERVICE: Genetic Testing\n\nPolicy Number:\t037", "Genetic Testing", id="service-label"),
+        pytest.param(
+            "Clinical Policy: Oncology Circulating Tumor DNA and Circulating\nTumor Cells (Liquid Biopsy)\nReference Number: CP.MP.239\nDate of Last Revision: 02/22",
+            "Oncology Circulating Tumor DNA and Circulating Tumor Cells (Liquid Biopsy)", id="doc-type-colon-title-wraps",
+        ),
+        pytest.param(
+            "Medical Policy\n\nAn independent member of the Blue Shield Association\n\nBSC2.18\nTumor-Informed Circulating Tumor DNA Testing for\nCancer Management\n"
+            "Original Policy Date: June 1, 2022",
+            "Tumor-Informed Circulating Tumor DNA Testing for Cancer Management", id="title-under-a-lone-id",
+        ),
+        pytest.param("Back to top\n\nGenetic testing: oncology screening\nThese services may or may not be covered.", "Genetic testing: oncology screening", id="back-to-top-is-no-title"),
+        pytest.param("Coverage Policy\n\nPROPRIETARY INFORMATION OF ACME | Page 1 of 3\n\nFetal Aneuploidy\n\nThe purpose of this policy is clarity.", "Fetal Aneuploidy", id="page-counter-line-is-no-title"),
+    ],
+)
+def test_titles(text, title):
+    assert identity.extract(parse(load_text(text))).title == title
+
+
+@pytest.mark.parametrize(
+    "lines, furniture, title",
+    [
+        pytest.param(
+            [("Exome Sequencing and", 7), ("Whole Genome Sequencing", 7), ("Medical Necessity Guidelines:", 12), ("Genetic Testing: Whole Exome", 14),
+             ("Sequencing and Whole Genome", 14), ("Sequencing", 14), ("Effective: January 1, 2025", 10), ("Prior Authorization Required", 10),
+             ("Body text of the policy.", 10), ("More body text.", 10)],
+            (), "Genetic Testing: Whole Exome Sequencing and Whole Genome Sequencing", id="largest-print-wrapped-over-three-lines",
+        ),
+        pytest.param(
+            [("Molina Clinical Policy", 12), ("Elevidys (delandistrogene moxeparvovec): MEDICARE", 12), ("Policy No. 436", 12),
+             ("Last Approval: 12/11/2024", 8), ("DISCLAIMER", 10), ("Body text.", 8), ("More body text.", 8)],
+            (0, 1, 2, 3), "Elevidys (delandistrogene moxeparvovec): MEDICARE", id="title-in-the-running-header",
+        ),
+        pytest.param(
+            [("Sleep Studies, Adult", 24), ("Medical Coverage Policy", 16), ("Effective Date: 02/02/2023", 10), ("Policy Number: HUM-0381-026", 10),
+             ("Body text.", 10), ("More body text.", 10)],
+            (), "Sleep Studies, Adult", id="doc-type-and-labels-are-not-the-title",
+        ),
+    ],
+)
+def test_typographic_titles(lines, furniture, title):
+    assert identity.extract(parse(styled(lines, furniture=furniture))).title == title
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        pytest.param("Clinical Policy: Liquid Biopsy\nReference Number: CP.MP.239 Coding Implications", "CP.MP.239", id="reference-number"),
+        pytest.param("Effective Date ..................03/15/2026\nCoverage Policy Number..........IP0652", "IP0652", id="dotted-leaders"),
+        pytest.param("Policy Number: HUM\u20100381\u2010026", "HUM-0381-026", id="unicode-hyphens"),
+        pytest.param("Policy Number: 2024 P 1234-5\nEffective Date: 01/01/2024", "2024 P 1234-5", id="spaced-groups"),
+        pytest.param("Medical Policy\n\nBSC2.18\nTumor-Informed ctDNA Testing\nOriginal Policy Date: June 1, 2022", "BSC2.18", id="lone-id-above-title"),
+        pytest.param("Coding\n\nM0076\nProlotherapy\n", None, id="a-code-alone-is-no-id"),
+    ],
+)
+def test_numbers(text, number):
+    assert identity.extract(parse(load_text(text))).number == number
+
+
+@pytest.mark.parametrize(
+    "lines, furniture, number",
+    [
+        pytest.param([("GT20 | 1", 8), ("Medical Policy Manual", 10), ("Genetic Testing", 14), ("Body.", 10)], (0,), "GT20", id="id-beside-page-number"),
+        pytest.param([("O1120.3.docx\tPage 1 of 17", 8), ("GENE THERAPY", 14), ("Body.", 10), ("More.", 10)], (0,), "O1120.3", id="file-name-in-footer"),
+        pytest.param([("Proprietary Information of Acme. Copyright 2026", 8), ("Knee Surgery", 14), ("Body.", 10)], (0,), None, id="no-page-counter"),
+        pytest.param([("Page 1 of 3", 8), ("Knee Surgery", 14), ("Body.", 10), ("More.", 10)], (0,), None, id="counter-alone"),
+    ],
+)
+def test_running_line_ids(lines, furniture, number):
+    assert identity.extract(parse(styled(lines, furniture=furniture))).number == number
