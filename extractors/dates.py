@@ -27,8 +27,8 @@ MONTHS = {
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 
 # One alternation, most specific first; each branch has its own group names.
-DATE = re.compile(
-    r"(?<![\w/.])(?:"
+_DATE_BODY = (
+    r"(?:"
     rf"(?P<mon1>{_MON})(?:\.\s*|\s+)(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"  # e.g. July 1, 2025
     rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # e.g. 1 July 2025
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # e.g. 2025-07-01
@@ -37,9 +37,12 @@ DATE = re.compile(
     r"|(?P<m6>\d{1,2})/(?P<y6>\d{4})"  # e.g. 1/2025
     r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
     r"|(?P<m8>\d{1,2})\.(?P<d8>\d{1,2})\.(?P<y8>\d{4})(?![\d.])"  # e.g. 01.15.2024
-    r")(?![\w/])",
-    re.I,
+    r")(?![\w/])"
 )
+DATE = re.compile(r"(?<![\w/.])" + _DATE_BODY, re.I)
+DATE_AT = re.compile(_DATE_BODY, re.I)  # anchored right after a label's separator ("Effective Date .....03/15/2026")
+# e.g. "4TH QTR 2025", "4th Qtr, 2025", "Q4 2025": a review planned for a quarter, read as its year
+QUARTER = re.compile(r"(?i)(?:[1-4](?:st|nd|rd|th)?[ \t]+(?:qtr\.?|quarter)(?:[ \t]+of)?|Q[1-4]),?[ \t]*(?P<y>(?:19|20)\d{2})(?![\w/])")
 YEAR = re.compile(r"(?<![\w/.-])(?P<y>(?:19|20)\d{2})(?![\w/.-])")  # e.g. 2025, under a label only
 
 
@@ -106,6 +109,24 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[Parsed
     return out
 
 
+def labeled_value(text: str, pos: int, *, year_alone: bool = True) -> ParsedDate | None:
+    """The date a label's value starts with at `pos`: a full date, "02/22" (month, two-digit year), a
+    quarter ("4TH QTR 2025", read as its year) or, where `year_alone`, a bare year."""
+    match = DATE_AT.match(text, pos)
+    parsed = parse_match(match) if match else None
+    if parsed is None:
+        parsed = short_month(text, pos)  # e.g. "Date of Last Revision: 02/22"
+    if parsed is None:
+        quarter = QUARTER.match(text, pos)
+        if quarter:
+            parsed = ParsedDate(quarter.group("y"), "year", quarter.start(), quarter.end())
+    if parsed is None and year_alone:
+        year = YEAR.match(text, pos)
+        if year:
+            parsed = ParsedDate(year.group("y"), "year", year.start(), year.end())
+    return parsed
+
+
 # --- labels -------------------------------------------------------------------------------------
 # (field, priority, label regex). Lower priority wins; one-word labels must be capitalized and
 # followed by ":" or a date on the same line, so prose like "became effective in 2019" is not a label.
@@ -167,14 +188,7 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
         index = int(match.lastgroup[1:])
         field, priority, _ = LABELS[index]
         after = SEPARATOR.match(text, match.end()).end()
-        date_match = DATE.match(text, after)
-        parsed = parse_match(date_match) if date_match else None
-        if parsed is None:
-            parsed = short_month(text, after)  # e.g. "Date of Last Revision: 02/22"
-        if parsed is None and field != "effective":
-            year = YEAR.match(text, after)
-            if year:
-                parsed = ParsedDate(year.group("y"), "year", year.start(), year.end())
+        parsed = labeled_value(text, after, year_alone=field != "effective")
         if parsed and narrative and text[parsed.end : doc.line_at(parsed.end).end].strip(" \t.;"):
             continue  # inside prose sections only a whole "Label: date" line counts
         if parsed:

@@ -154,10 +154,20 @@ HEADER_PREFIX = re.compile(r"^[ \t]*(?:[•●▪■\-*#]+[ \t]*|(?:[IVX]{1,4}|\
 RUN_IN = r"(?::[^\n]*|:?)"  # e.g. ": Criteria and treatment protocols are reviewed annually ..."
 # e.g. " (CMM-204)", ":", "", and the other column labels when the heading opens a table's header row
 # ("History:<TAB>Date:<TAB>Activity:")
-HEADER_SUFFIX = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*:?(?:\t[ ]*[A-Z][\w /()&.-]{0,30}:?)*[ \t]*$")
-STICKY = {"history": {"instructions", "index", "references", "websites"}}
-# Of those, headings that end a history section only after a blank line (their words are common in rows)
-LOOSE_AFTER = {"history": {"instructions"}}
+HEADER_SUFFIX = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?::(?:\t[ ]*[A-Z][\w /()&.-]{0,30}:)*)?[ \t]*$")
+STICKY = {"history": {"index", "references", "websites"}}
+
+
+def _inside_phrase(text: str, line_start: int, line_end: int) -> bool:
+    """A heading-like line that a wrapped phrase runs through: the line above stops on a word that needs
+    more ("outlined in"), or the line below goes on in lower case ("section")."""
+    above_end = line_start - 1
+    if above_end > 0 and text[above_end - 1 : above_end] != "\n":
+        above = text[text.rfind("\n", 0, above_end) + 1 : above_end].rstrip()
+        if above and OPEN_END.search(above) and not above.endswith(":"):
+            return True
+    below = text[line_end + 1 : text.find("\n", line_end + 1) if text.find("\n", line_end + 1) >= 0 else len(text)]
+    return bool(below[:1].islower())
 
 
 def _runs_in(text: str, header: Span) -> bool:
@@ -165,6 +175,12 @@ def _runs_in(text: str, header: Span) -> bool:
     note in a letterhead, not a table that later headings could sit inside."""
     line_end = text.find("\n", header.end_char)
     return not HEADER_SUFFIX.match(text[header.end_char : len(text) if line_end < 0 else line_end])
+
+
+def _bulleted(text: str, offset: int) -> bool:
+    """True when a bullet opens the line before `offset` ("• Medical Policy Statement updated" in a history row)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return bool(re.match(r"[ \t]*[•●▪■\-*]", text[line_start:offset]))
 
 
 def _after_blank(text: str, offset: int) -> bool:
@@ -200,8 +216,6 @@ class PolicySections:
         for span in sorted(candidates, key=lambda s: (s.start_char, -len(s))):
             if headers and span.start_char < headers[-1].end_char:
                 continue
-            if text[span.start_char].islower():
-                continue  # e.g. "... or family\nhistory" wrapped in a table cell: headings are capitalized
             line_start = text.rfind("\n", 0, span.start_char) + 1
             line_end = text.find("\n", span.end_char)
             line_end = len(text) if line_end < 0 else line_end
@@ -209,13 +223,16 @@ class PolicySections:
                 continue
             if span.start_char not in whole_line and not HEADER_SUFFIX.match(text[span.end_char : line_end]):
                 continue
+            if text[span.start_char].islower() or (HEADER_SUFFIX.match(text[span.end_char : line_end]) and _inside_phrase(text, line_start, line_end)):
+                continue  # e.g. "... or family\nhistory", "report any test outlined in\nCoverage Limitations\nsection"
             headers.append(span)
         sticky: list[Span] = []
         for span in _without_contents_lists(text, headers):
-            if sticky and STICKY.get(sticky[-1].label_) and span.label_ not in STICKY[sticky[-1].label_] and not _runs_in(text, sticky[-1]):
-                continue  # e.g. "Definitions" inside a history row summarizing what changed
-            if sticky and span.label_ in LOOSE_AFTER.get(sticky[-1].label_, ()) and not _after_blank(text, span.start_char):
-                continue  # e.g. "Removed: Information under Miscellaneous and\nAppendices" inside a history row
+            if sticky and sticky[-1].label_ in STICKY and not _runs_in(text, sticky[-1]):
+                # e.g. "Definitions" inside a history row summarizing what changed: inside a history
+                # table only a heading after a blank line ends it, or a references/index heading
+                if span.label_ not in STICKY[sticky[-1].label_] and (not _after_blank(text, span.start_char) or _bulleted(text, span.start_char)):
+                    continue
             sticky.append(span)
         headers = sticky
         sections = [

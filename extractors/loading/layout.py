@@ -98,7 +98,7 @@ def lay_out(segments: list[Segment], marks: list[Box], *, width: float, height: 
             _compose(line)
         _mark_table_lines(block)
         _paragraphs(block, ratio)
-    lines = _order(blocks)
+    lines = _side_labels(_order(blocks))
     _drawn_bullets(lines, marks)
     return PageLayout(lines, width, height)
 
@@ -282,6 +282,66 @@ def _paragraph_end(out: list[Line], i: int) -> int:
     while i < len(out) and not out[i].para:
         i += 1
     return i
+
+
+# --- side labels -------------------------------------------------------------------------------
+
+# e.g. "Coverage", "Provider Claims", "Medical": a section label in a margin column (words, no digits)
+SIDE_LABEL = re.compile(r"^[A-Z][A-Za-z&/'’-]*(?: [A-Za-z&/'’-]+){0,3}:?$")
+SIDE_GAP = 10.0  # pt: how near the left margin a side label starts
+SIDE_LARGER = 1.1  # a side label is printed larger than the page's usual text
+
+
+def _side_labels(lines: list[Line]) -> list[Line]:
+    """Section labels printed in a left margin column beside the body ("Coverage" / "Determination"
+    to the left of the policy text) become heading lines of their own, above the text they sit beside,
+    with the words of a label wrapped onto the next line joined. A label sits at the left margin in
+    larger type, and the text beside it starts where other lines of the page start (the body column)."""
+    if len(lines) < 5:
+        return lines
+    margin = min(line.x0 for line in lines)
+    sized = sorted((seg.size, len(seg.text)) for line in lines for seg in line.segments)
+    half, seen, usual = sum(n for _, n in sized) / 2, 0, sized[0][0]
+    for size, n in sized:  # the size most of the page's characters are printed in
+        seen += n
+        if seen >= half:
+            usual = size
+            break
+    line_starts = Counter(round(line.segments[0].x0) for line in lines)
+
+    def label(seg: Segment) -> bool:
+        return seg.x0 - margin < SIDE_GAP and seg.size >= SIDE_LARGER * usual and bool(SIDE_LABEL.match(seg.text))
+
+    def body_column(x: float) -> bool:
+        return sum(n for start, n in line_starts.items() if abs(start - x) <= 3) >= 2
+
+    out: list[Line] = []
+    labels: list[Line] = []
+    for line in lines:
+        first, rest = line.segments[0], line.segments[1:]
+        if label(first):
+            above = next((h for h in labels if 0 <= first.top - h.bottom < 0.8 * h.size and abs(first.x0 - h.x0) < 4), None)
+            if above is not None:  # "Determination" under "Coverage": one label; the text beside it goes on
+                above.add(first)
+                above.text += " " + first.text
+                if rest:
+                    out.append(_recomposed(rest, para=False))
+                continue
+            beside = " ".join(seg.text for seg in rest)
+            if rest and rest[0].x0 - first.x1 >= 0.8 * first.size and (body_column(rest[0].x0) or len(beside) >= 20):
+                head = _recomposed([first], para=True)
+                out += [head, _recomposed(rest, para=True)]
+                labels.append(head)
+                continue
+        out.append(line)
+    return out
+
+
+def _recomposed(segments: list[Segment], *, para: bool) -> Line:
+    line = Line(segments)
+    _compose(line)
+    line.para = para
+    return line
 
 
 # --- drawn bullets ---------------------------------------------------------------------------

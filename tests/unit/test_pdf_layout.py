@@ -240,3 +240,26 @@ def test_a_repeated_table_row_below_the_edge_is_body():
     pages = [page(body(110, [f"{29860 + 3 * n + i}\tArthroscopy, knee, procedure {29860 + 3 * n + i}" for i in range(3)])) for n in range(3)]
     text = assemble(pages)[0]
     assert all(str(29860 + k) in text for k in range(9))
+
+
+def test_side_labels_become_headings():
+    """Section labels in a left margin column, in larger type beside the body ("Coverage" / "Determination")."""
+    segments = [
+        seg("Coverage", 49, 100, size=14), seg("All criteria below apply only to adults of 18 years or older.", 190, 100, size=12),
+        seg("Determination", 49, 116, size=14), seg("Humana members may be eligible for home sleep testing when", 190, 114, size=12),
+        seg("all of the following criteria are met by the individual:", 190, 128, size=12),
+        seg("Provider Claims", 49, 160, size=14), seg("Any CPT, HCPCS or ICD codes listed on this policy are for", 189, 160, size=12),
+        seg("Codes", 49, 176, size=14), seg("informational purposes only. Do not rely on the accuracy.", 190, 174, size=12),
+    ]
+    assert lines_of(segments) == [
+        "Coverage Determination", "All criteria below apply only to adults of 18 years or older.",
+        "Humana members may be eligible for home sleep testing when", "all of the following criteria are met by the individual:",
+        "Provider Claims Codes", "Any CPT, HCPCS or ICD codes listed on this policy are for", "informational purposes only. Do not rely on the accuracy.",
+    ]
+
+
+def test_a_code_column_is_no_side_label():
+    segments = [seg("95811", 62, 100, size=12), seg("Polysomnography; age 6 years or older, sleep staging", 117, 100, size=12),
+                seg("95810", 62, 130, size=12), seg("Polysomnography; age 6 years or older, with 4 or more", 117, 130, size=12),
+                seg("Body text of the policy that runs across the page.", 72, 160, size=12)]
+    assert lines_of(segments)[:2] == ["95811\tPolysomnography; age 6 years or older, sleep staging", "95810\tPolysomnography; age 6 years or older, with 4 or more"]
