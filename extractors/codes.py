@@ -10,6 +10,7 @@ Investigational and Not Medically Necessary:") gives the codes under it their st
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extractors import icd10
@@ -24,10 +25,16 @@ _SINGLE = (
     r"|[A-TV-Z]\d[0-9A-Z]\.[0-9A-Zx]{1,4}"  # ICD-10-CM, e.g. Z00.00, M54.50, S42.00xA (placeholder x)
     r"|[0-9B-DF-HX][0-9A-HJ-NP-Z]{6}"  # ICD-10-PCS, e.g. 0R533ZZ, 8E023DZ
 )
-# e.g. "20550", "+64484", "20550-20553", "I83.001 – I83.899"
+# a footnote mark printed on a code, not part of it: e.g. "81479a", "81479ᵃ", "C9399**"
+FOOTNOTE = r"(?:[a-e](?![\w])|[\u1d43\u1d47\u1d9c\u1d48\u1d49]|\*{1,3})?"
+# e.g. "20550", "+64484", "20550-20553", "I83.001 – I83.899", "81479a"
 CODE = re.compile(
-    rf"(?<![\w.\-/+])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ \t]*(?P<last>{_SINGLE}))?(?![\w/]|\.\d|-\d)"
+    rf"(?<![\w.\-/+])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ \t]*(?P<last>{_SINGLE}))?{FOOTNOTE}(?![\w/]|\.\d|-\d)"
 )
+# a range whose end is printed on the next line: "81105 –<TAB>HPA genotyping code range" / "81112"
+DANGLING_RANGE = re.compile(r"[ \t]*[-–—][ \t]*(?=\t|$)", re.M)
+# e.g. "HCPCS G0452<TAB>...", "CPT® 81479": the system named before a row's first code
+ROW_SYSTEM = re.compile(r"(?:CPT®?|HCPCS|ICD-?10(?:-?(?:CM|PCS))?)[ \t:]+(?=[+\dA-Z])")
 # e.g. "MO076", "2O550": a code-shaped token with OCR letters for digits (rows only)
 OCR_CODE = re.compile(r"(?<![\w.\-/])(?P<first>[A-CEGHJ-MP-V][0-9OIl]{4}|[0-9OIl]{5})(?![\w/])")
 # e.g. "CPT", "HCPCS Code Description", "ICD-10 Procedure", "CPT® or HCPC Codes<TAB>Description"
@@ -39,15 +46,22 @@ SYSTEM_HINT = re.compile(
 )
 # e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50"
 PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
-CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*")  # e.g. "20550, 20551 and 0232T"
+CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|\t+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
+# a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
+CODE_COLUMN = re.compile(r"(?i)\b(?:cpt|hcpcs|icd(?:-?10)?(?:-?(?:cm|pcs))?)(?:®)?[ \t\n]+codes?\b|\bcode\(s\)")
+# an ICD-10-CM category or code in a column of ICD codes: "C15", "C18-C20", "Z12.10-Z12.13", "C91.4"
+ICD_CELL = re.compile(r"(?<![\w.\-/])(?P<first>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Zx]{1,4})?)(?:[ \t]*[-–—][ \t]*(?P<last>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Zx]{1,4})?))?(?![\w/]|\.\d)")
+TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
+HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
+TABLE_GAP = 8  # lines: two code rows this close are rows of one table
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
 @dataclass
 class _Row:
-    codes: list[tuple[re.Match, bool]]  # (match, ocr_repaired)
+    codes: list["_Found"]
     line: Line
     description_start: int
     description_end: int
@@ -55,6 +69,7 @@ class _Row:
     status_evidence: Evidence | None
     system_hint: str | None
     continuation: list[Line] = field(default_factory=list)
+    section: str | None = None
 
 
 def system_of(code: str, hint: str | None = None) -> str | None:
@@ -91,56 +106,83 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
     repairs: list[Repair] = []
     for row in rows:
         description, description_evidence = _description(doc, row)
-        for match, repaired in row.codes:
-            code = _make_code(doc, match, repaired, row, description, description_evidence)
+        for found in row.codes:
+            code = _make_code(doc, found, row, description, description_evidence)
             if code is None:
                 continue
             codes.setdefault((code.code, code.system, code.status), code)
-            if repaired:
+            if found.repaired:
                 repairs.append(Repair(kind="ocr_code", printed=code.printed, repaired=code.code, evidence=code.evidence))
-    for code in _prose_codes(doc, statuses):
-        codes.setdefault((code.code, code.system, code.status), code)
+    taken = sorted((c.evidence.start, c.evidence.end) for c in codes.values())
+    for code in _prose_codes(doc, statuses) + _column_codes(doc):
+        if any(key[:2] == (code.code, code.system) for key in codes) or _overlaps(taken, code.evidence.start, code.evidence.end):
+            continue  # e.g. "81112", the end of the range "81105 –" / "81112" read as a row
+        codes[(code.code, code.system, code.status)] = code
     return list(codes.values()), repairs
 
 
-def _make_code(doc, match, repaired, row, description, description_evidence) -> Code | None:
-    first = match.group("first")
-    last = (match.groupdict().get("last") or "").upper() or None
-    if repaired:
+@dataclass(frozen=True)
+class _Found:
+    """A code or range as printed: where its first code starts and where the code (or range) ends."""
+
+    first: str
+    last: str | None
+    start: int
+    end: int  # footnote marks after the code are left out
+    repaired: bool = False
+
+    @classmethod
+    def of(cls, match: re.Match, repaired: bool = False) -> "_Found":
+        last = match.group("last") if "last" in match.re.groupindex else None
+        end = match.end("last") if last else match.end("first")
+        return cls(match.group("first"), last, match.start("first"), end, repaired)
+
+
+def _make_code(doc, found: _Found, row, description, description_evidence, hint: str | None = None) -> Code | None:
+    first = found.first
+    last = (found.last or "").upper() or None
+    if found.repaired:
         first = first.replace("O", "0").replace("I", "1").replace("l", "1")
     first = first.upper()  # e.g. the ICD placeholder "x" in S42.00xA
-    system = system_of(first, row.system_hint if row else None)
-    if system is None or (last and system_of(last, row.system_hint if row else None) != system):
+    hint = row.system_hint if row else hint
+    system = system_of(first, hint)
+    if system is None or (last and system_of(last, hint) != system):
         return None
+    if system == "ICD-10-PCS" and hint != "ICD-10-PCS":
+        return None  # seven letters and digits are also gene names ("CYP2C19"): ICD-10-PCS only where the table says so
     flags = []
     normalized = f"{first}-{last}" if last else first
     if last:
         flags.append("range")
         if system == "CPT" and first.isdigit() and last.isdigit() and int(last) < int(first):
             return None
-    if repaired:
+    if found.repaired:
         flags.append("ocr_repaired")
     if system == "ICD-10-CM" and not all(icd10.is_valid(c) for c in normalized.split("-")):
         flags.append("unknown_code")
-    start = match.start("first")
     return Code(
         code=normalized,
         system=system,
         status=row.status if row else None,
         status_source="heading" if row and row.status else None,
         description=description,
-        printed=doc.text[start : match.end()],
+        printed=doc.text[found.start : found.end],
         flags=flags,
-        evidence=doc.evidence(start, match.end()),
+        evidence=doc.evidence(found.start, found.end),
         description_evidence=description_evidence,
         status_evidence=row.status_evidence if row else None,
     )
 
 
-def _leading_codes(text: str, line: Line, in_code_section: bool) -> tuple[list[tuple[re.Match, bool]], int]:
-    """The run of codes a row line starts with, and where its description begins (-1: not a row)."""
+def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool) -> tuple[list[_Found], int]:
+    """The run of codes a row line starts with (after a system name: "HCPCS G0452"), and where its
+    description begins (-1: not a row). A range whose end opens the next line ("81105 –" / "81112") is one."""
+    text = doc.text
     pos = line.content_start
-    found: list[tuple[re.Match, bool]] = []
+    prefix = ROW_SYSTEM.match(text, pos)
+    if prefix and prefix.end() <= line.end:
+        pos = prefix.end()
+    found: list[_Found] = []
     while True:
         match = CODE.match(text, pos)
         repaired = False
@@ -148,9 +190,9 @@ def _leading_codes(text: str, line: Line, in_code_section: bool) -> tuple[list[t
             ocr = OCR_CODE.match(text, pos)
             if ocr and re.search(r"[OIl]", ocr.group("first")) and sum(ch.isdigit() for ch in ocr.group("first")) >= 2:
                 match, repaired = ocr, True
-        if match is None:
+        if match is None or match.start() >= line.end:
             break
-        found.append((match, repaired))
+        found.append(_Found.of(match, repaired))
         sep = CODE_SEPARATOR.match(text, match.end())
         if sep and CODE.match(text, sep.end()):
             pos = sep.end()
@@ -159,6 +201,14 @@ def _leading_codes(text: str, line: Line, in_code_section: bool) -> tuple[list[t
         break
     if not found:
         return [], -1
+    dangling = DANGLING_RANGE.match(text, pos) if found[-1].last is None else None
+    if dangling and dangling.end() <= line.end:
+        index = doc.line_index(line.start) + 1
+        below = doc.lines[index] if index < len(doc.lines) else None
+        end = CODE.fullmatch(text, below.content_start, below.end) if below is not None else None
+        if end is not None and end.group("last") is None:
+            found[-1] = _Found(found[-1].first, end.group("first"), found[-1].start, end.end("first"), found[-1].repaired)
+            return found, dangling.end()
     rest = text[pos : line.end]
     if rest and not rest[0] in " \t:|":
         return [], -1
@@ -177,7 +227,10 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     open_brackets = 0
     status_line = -10
     listed: list[_Row] = []  # codes named in sentences of a code section (never continued by the lines below)
+    skip = -1  # a line that ended the range printed on the line above it
     for index, line in enumerate(doc.lines):
+        if index == skip:
+            continue
         label = doc.section_label_at(line.start)
         if label != section:
             section, status, status_evidence, hint, open_brackets = label, None, None, None, 0
@@ -190,11 +243,15 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             previous.continuation.append(line)  # e.g. "... includes codes" / "0S523ZZ, 0S543ZZ]"
             open_brackets = max(0, open_brackets + _bracket_balance(content))
             continue
-        found, description_start = _leading_codes(text, line, in_codes)
+        found, description_start = _leading_codes(doc, line, in_codes)
         if found:
-            if in_codes or index - hint_line <= 3 or previous is not None or _next_is_row(doc, index, text):
-                rows.append(_Row(found, line, description_start, line.end, status, status_evidence, hint))
+            near = rows and rows[-1].section == label and doc.line_index(rows[-1].line.start) >= index - TABLE_GAP
+            hcpcs_cell = len(found) == 1 and HCPCS_CELL.match(text, found[0].start)  # e.g. "J9035<TAB>9999" in a dosing table
+            if in_codes or index - hint_line <= 3 or previous is not None or near or hcpcs_cell or _next_is_row(doc, index):
+                rows.append(_Row(found, line, description_start, line.end, status, status_evidence, hint, section=label))
                 open_brackets = max(0, _bracket_balance(text[description_start : line.end]))
+                if found[-1].end > line.end:
+                    skip = index + 1
             continue
         if SYSTEM_HINT.match(content):
             hint, hint_line = _hint(content) or hint, index
@@ -213,7 +270,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             previous.continuation.append(line)  # a wrapped description
             open_brackets = max(0, open_brackets + _bracket_balance(content))
             continue
-        mentioned = [(m, False) for m in CODE.finditer(text, line.start, line.end)]
+        mentioned = [_Found.of(m) for m in CODE.finditer(text, line.start, line.end)]
         if mentioned and not DISCLAIMER.search(content):
             # codes listed in a sentence of the code section: "The following codes apply: 20550, 20551"
             listed.append(_Row(mentioned, line, line.end, line.end, status, status_evidence, hint))
@@ -240,11 +297,13 @@ def _last_text(row: _Row, text: str) -> str:
     return text[last.start : last.end]
 
 
-def _next_is_row(doc: PolicyDoc, index: int, text: str) -> bool:
-    for line in doc.lines[index + 1 : index + 4]:
-        if line.is_blank:
-            continue
-        return bool(_leading_codes(text, line, False)[0])
+def _next_is_row(doc: PolicyDoc, index: int) -> bool:
+    """Another code row follows within TABLE_GAP lines (a table's rows may be far apart when their
+    descriptions and comments wrap), in the same section."""
+    label = doc.section_label_at(doc.lines[index].start)
+    for line in doc.lines[index + 1 : index + 1 + TABLE_GAP]:
+        if not line.is_blank and doc.section_label_at(line.start) == label and _leading_codes(doc, line, False)[0]:
+            return True
     return False
 
 
@@ -280,7 +339,7 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
             if sentence is None:
                 span = doc.spacy.char_span(match.start("first"), match.end(), alignment_mode="expand")
                 sentence = span.sent if span is not None else False
-            code = _make_code(doc, match, False, None, None, None)
+            code = _make_code(doc, _Found.of(match), None, None, None, hint=_hint(cue.group(0)))
             status = statement_status(doc, statuses, sentence.start_char, sentence.end_char) if sentence else None
             if code is not None:
                 out.append(code.model_copy(update={"status": status, "status_source": "statement" if status else None}))
@@ -289,3 +348,61 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
                 break
             pos = sep.end()
     return out
+
+
+def _column_codes(doc: PolicyDoc) -> list[Code]:
+    """Codes in a table whose header names code columns ("Example Tests (Labs)<TAB>Common CPT Codes
+    Common ICD Codes"): every code in its rows, wherever the cell sits in the row; under an ICD column
+    ICD-10-CM categories count too ("C15", "C18-C20"). The table ends at a heading, a prose line or
+    the AMA's copyright line."""
+    out: list[Code] = []
+    lines = doc.lines
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        header = line.text + " " + (lines[i + 1].text if i + 1 < len(lines) else "")
+        if not CODE_COLUMN.search(header) or len(line.text.strip()) > TABLE_LINE or line.text.rstrip().endswith(".") or _sentence(line.text):
+            i += 1
+            continue
+        if doc.section_label_at(line.start) in {"references", "websites", "history", "index"}:
+            i += 1
+            continue
+        icd = bool(re.search(r"(?i)\bicd", header))
+        headings = {s.header_start for s in doc.sections}
+        j = i + 1
+        while j < len(lines):
+            row = lines[j]
+            content = row.text.strip()
+            if (row.start in headings and j > i + 1) or len(content) > TABLE_LINE or BOILERPLATE.search(content) or DISCLAIMER.search(content):
+                break  # (the header's own second line may read as a heading: "... Common ICD" / "Codes")
+            for match in CODE.finditer(doc.text, row.start, row.end):
+                code = _make_code(doc, _Found.of(match), None, None, None)
+                if code is not None and code.system != "ICD-10-PCS":
+                    out.append(code)
+            if icd:
+                for match in ICD_CELL.finditer(doc.text, row.start, row.end):
+                    if "." not in match.group(0) or not CODE.match(doc.text, match.start()):
+                        out.append(_icd_cell(doc, match))
+            j += 1
+        i = j
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect_right(spans, (start, float("inf")))
+    return any(a < end and start < b for a, b in spans[max(0, i - 2) : i + 1])
+
+
+def _sentence(text: str) -> bool:
+    """A line of prose (several lower-case words), not a row of column names."""
+    return len(re.findall(r"\b[a-z]{3,}\b", text)) > 6
+
+
+def _icd_cell(doc: PolicyDoc, match: re.Match) -> Code:
+    first, last = match.group("first").upper(), (match.group("last") or "").upper() or None
+    normalized = f"{first}-{last}" if last else first
+    flags = ["range"] if last else []
+    if not all(icd10.is_valid(c) for c in normalized.split("-")):
+        flags.append("unknown_code")
+    end = match.end("last") if last else match.end("first")
+    return Code(code=normalized, system="ICD-10-CM", printed=doc.text[match.start() : end], flags=flags, evidence=doc.evidence(match.start(), end))

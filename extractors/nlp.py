@@ -155,6 +155,8 @@ RUN_IN = r"(?::[^\n]*|:?)"  # e.g. ": Criteria and treatment protocols are revie
 # e.g. " (CMM-204)", ":", "", and the other column labels when the heading opens a table's header row
 # ("History:<TAB>Date:<TAB>Activity:")
 HEADER_SUFFIX = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?::(?:\t[ ]*[A-Z][\w /()&.-]{0,30}:)*)?[ \t]*$")
+# a heading that is only a status: inside a code table it heads a group of codes, the table goes on
+STATUS_HEADING = re.compile(r"(?i)^(?:not\s+)?(?:covered|medically\s+necessary|experimental|investigational|unproven)(?:\s*(?:/|and|or)\s*(?:experimental|investigational|unproven))*$")
 STICKY = {"history": {"index", "references", "websites"}}
 
 
@@ -228,6 +230,8 @@ class PolicySections:
             headers.append(span)
         sticky: list[Span] = []
         for span in _without_contents_lists(text, headers):
+            if sticky and sticky[-1].label_ == "codes" and STATUS_HEADING.match(span.text):
+                continue  # e.g. "Not Covered" in a code table's comment column: a status group, not a section
             if sticky and sticky[-1].label_ in STICKY and not _runs_in(text, sticky[-1]):
                 # e.g. "Definitions" inside a history row summarizing what changed: inside a history
                 # table only a heading after a blank line ends it, or a references/index heading

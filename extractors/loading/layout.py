@@ -309,8 +309,14 @@ def _side_labels(lines: list[Line]) -> list[Line]:
             break
     line_starts = Counter(round(line.segments[0].x0) for line in lines)
 
-    def label(seg: Segment) -> bool:
+    def looks(seg: Segment) -> bool:
         return seg.x0 - margin < SIDE_GAP and seg.size >= SIDE_LARGER * usual and bool(SIDE_LABEL.match(seg.text))
+
+    long_starts = Counter(round(line.x0) for line in lines if len(line.text) >= 40 and not looks(line.segments[0]))
+
+    def label(seg: Segment) -> bool:
+        """In larger type at the margin, where no running text starts (else it is a table's first cell)."""
+        return looks(seg) and sum(n for start, n in long_starts.items() if abs(start - seg.x0) <= 3) < 2
 
     def body_column(x: float) -> bool:
         return sum(n for start, n in line_starts.items() if abs(start - x) <= 3) >= 2

@@ -132,3 +132,36 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
     text = "Coding\n\nCPT\n\n0275T\n\nPercutaneous laminotomy/laminectomy; lumbar\n\n0274T\n\nPercutaneous laminotomy/laminectomy; cervical or thoracic\n\nThe procedure is investigational."
     got = {c.code: c.description for c in codes.extract(make_doc(text))[0]}
     assert got == {"0275T": "Percutaneous laminotomy/laminectomy; lumbar", "0274T": "Percutaneous laminotomy/laminectomy; cervical or thoracic"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("CPT/HCPCS Level II Codes (Note: The inclusion of a code is not a guarantee.)\n\nEstablished codes:\n81420\t81479a\t81507\t81599b\t0327U\n"
+                     "a If the codes above do not apply.\n\nOther codes (investigational, not medically necessary, etc.):\n81422\t81479c\t0060U\n",
+                     {("81420", "medically_necessary_with_criteria"), ("81479", "medically_necessary_with_criteria"), ("81507", "medically_necessary_with_criteria"),
+                      ("81599", "medically_necessary_with_criteria"), ("0327U", "medically_necessary_with_criteria"), ("81422", "experimental_investigational_unproven"), ("81479", "experimental_investigational_unproven"),
+                      ("0060U", "experimental_investigational_unproven")},
+                     id="grid-with-footnote-letters-and-status-groups"),
+        pytest.param("Codes\tNumber Description\nCPT\t0032U\tCOMT gene analysis\n81105 –\tHPA genotyping code range\n81112\n81170\tABL1 gene analysis\nHCPCS G0452\tMolecular pathology; interpretation\n",
+                     {("0032U", None), ("81105-81112", None), ("81170", None), ("G0452", None)}, id="range-over-two-lines-and-system-before-code"),
+        pytest.param("Dosing\n\nBevacizumab 15 mg/kg every 3 weeks\n\nJ9035\t9999\n\nTrastuzumab 8 mg/kg loading dose\n", {("J9035", None)}, id="hcpcs-in-its-own-cell"),
+        pytest.param("Coverage Criteria Sections Example Tests (Labs)\tCommon CPT Codes Common ICD Codes\nUrinary Tests\tPolypDx 0002U\tZ12.10-Z12.13\n"
+                     "Blood Tests\tEpi proColon\t81327, G0327\nLung\tFirstLook\tZ12.2, C34\n"
+                     "CPT Copyright American Medical Association. All rights reserved.\nC50 is mentioned after the table.",
+                     {("0002U", None), ("Z12.10-Z12.13", None), ("81327", None), ("G0327", None), ("Z12.2", None), ("C34", None)}, id="code-columns-of-a-table"),
+        pytest.param("Policy\n\nThe reviewer will count 20550 cases.\n\n20551\tpatients enrolled in the trial\n", set(), id="a-lone-number-row-in-prose-is-no-code"),
+    ],
+)
+def test_code_table_shapes(make_doc, text, expected):
+    assert {(c.code, c.status) for c in codes.extract(make_doc(text))[0]} == expected
+
+
+def test_footnote_mark_is_not_printed_as_the_code(make_doc):
+    (code,) = codes.extract(make_doc("Established codes:\n81479ᵃ\tUnlisted molecular pathology procedure\n"))[0]
+    assert (code.code, code.printed, code.evidence.text) == ("81479", "81479", "81479")
+
+
+def test_a_status_line_does_not_end_a_code_table_and_genes_are_not_codes(make_doc):
+    text = "Coding Information\nCPT Code(s)\tDescription\tComments\n81225\tCYP2C19 gene analysis\tNot Covered\n\nNot Covered\n\n81226\n\nCYP2D6 gene analysis\n"
+    assert {c.code for c in codes.extract(make_doc(text))[0]} == {"81225", "81226"}
