@@ -1,12 +1,17 @@
-"""Indications: what the policy lists as covered or investigational, each with the status that governs it.
+"""Indications: the items of lists the policy names as covered or as experimental/investigational/unproven.
 
-Two sources: (1) bulleted lists led in by a status statement ending in ':' ("... is considered
-investigational for all applications, including but not limited to:"); the lead-in, or the nearest
-statement a few lines above it in the same section ("... refer to the InterQual® criteria:"), gives
-the status; (2) conditions named in a statement itself:
-treatment clauses ("for the treatment of musculoskeletal pain and/or instability") and a "for ..." in the
-statement's subject ("Prolotherapy/Sclerotherapy for ANY indication"). Numbered lists are criteria,
-not indications.
+A list (bulleted, numbered or lettered, see lists.py) is read with the status that governs it: its
+lead-in sentence ("... is considered investigational for the following:"), a status heading above
+it ("Covered", "Experimental/Investigational"), the sentence right after it ("These are considered
+experimental/investigational ..."), or the status of the list it is nested in.
+Not indications: criteria lists, which name what a patient must meet ("when ALL of the following
+criteria are met", items joined by "; AND"), with the lists nested in them, unless a nested list names
+diagnoses or conditions ("has a diagnosis of one of the following:"); lists governed by a not
+medically necessary or not covered status; lists in narrative sections.
+A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
+...") is indicated by that first sentence.
+When a policy has no such list, the conditions named in its statements count ("... for the treatment
+of musculoskeletal pain and/or instability").
 """
 
 from __future__ import annotations
@@ -14,22 +19,54 @@ from __future__ import annotations
 import re
 
 from extractors.document import PolicyDoc
+from extractors.lists import Group, ListIndex, lists
 from extractors.models import Indication, Status
-from extractors.statuses import StatusIndex
-from extractors.structure import NOT_STATEMENTS, Statement, bullet_lists, statement_status, statements
+from extractors.statuses import POSITIVE, StatusIndex
+from extractors.structure import NOT_STATEMENTS, Statement, statement_status, statements
 
-# e.g. "for the treatment of X", "as a treatment of X", "in the management of X", "for treating X", "to treat X"
+INCLUDED = frozenset({Status.experimental_investigational_unproven, Status.medically_necessary, Status.medically_necessary_with_criteria})
+# e.g. "when ALL of the following criteria are met", "BOTH the following are met", "must also be met"
+CONJUNCTIVE = re.compile(
+    r"(?i)\b(?:all\s+(?:of\s+)?the\s+following|both\s+(?:of\s+)?the\s+following|each\s+of\s+the\s+following|"
+    r"following\s+(?:criteria|requirements)|criteria\s+(?:are|is|must\s+be)\s+met|must\s+(?:also\s+)?(?:meet|have|be)|meets?\s+(?:all|the\s+following)|"
+    r"(?:patient|individual|member|enrollee|beneficiary)s?\s+(?:meets?|has|have)\s+(?:at\s+least\s+)?(?:one|both|all|any|two|the))"  # e.g. "if the patient meets ONE of"
+)
+# a covered use beyond the listed ones comes with conditions, e.g. "medically necessary for indications not
+# listed above when the drug is prescribed ... either:" (a negative statement so worded lists examples)
+OTHER_USES = re.compile(r"(?i)\bnot\s+listed\s+(?:above|below)|\bother\s+than\s+those\s+listed")
+# e.g. "has a diagnosis of one of the following:", "for individuals with any of the following conditions:"
+CONDITIONS = re.compile(
+    r"(?i)\b(?:diagnos(?:is|es)|conditions?|indications?|disorders?|diseases?)\s+(?:of\s+|including\s+|such\s+as\s+)?"
+    r"(?:(?:one|any|at\s+least\s+one|one\s+or\s+more)\s+of\s+)?the\s+following\b"
+    r"|\bfollowing\s+(?:\w+\s+){0,2}(?:conditions|indications|diagnoses|disorders|diseases|cancers)\b"
+)
+# a heading that is a status: "Covered", "Non-Covered", "Experimental/Investigational", "Medically Necessary"
+HEADING_STATUS = [
+    (re.compile(r"(?i)^\W*(?:non-?covered|not\s+covered|exclusions?)\b"), Status.not_covered),
+    (re.compile(r"(?i)^\W*(?:experimental|investigational|unproven)\b"), Status.experimental_investigational_unproven),
+    (re.compile(r"(?i)^\W*(?:not\s+medically\s+necessary)\b"), Status.not_medically_necessary),
+    (re.compile(r"(?i)^\W*(?:covered(?:\s+(?:services|indications))?|medically\s+necessary|inclusions?|(?:fda[- ]approved\s+)?indications)\W*$"), Status.medically_necessary),
+]
+GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the following:"
+AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
+# e.g. "These are considered experimental/investigational", "All other indications are considered ..."
+TRAILING = re.compile(r"(?i)^\s*(?:these|this|the\s+above|such|they|all\s+of\s+the\s+above)\b")
+ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia"
+HEAD_SENTENCE = re.compile(r"^(?P<head>[^.]{3,80}?)\.\s+[A-Z]")  # e.g. "Ankylosing Spondylitis. Approve for ..."
 TREATMENT = re.compile(
     r"(?i)\b(?:(?:for|in|as)\s+(?:the\s+|a\s+)?(?:treatment|management)\s+(?:of|for)|for\s+treating|to\s+treat)\s+(?P<x>[^.;:]+)"
 )
 # where a condition phrase ends, e.g. " (e.g., laxity)", " is considered", ", including", " due to"
 CONDITION_END = re.compile(
-    r"\s*\(|\s+(?:is|are|was|were|has|have)\b|,\s*(?:including|such\s+as|which|and\s+is)\b|\s+(?:due\s+to|because|when|unless|except|if)\b"
+    r"\s*\(|\s*;|\s+(?:is|are|was|were|has|have)\b|,\s*(?:including|such\s+as|which|and\s+is)\b|\s+(?:due\s+to|because|when|unless|except|if)\b"
 )
 SPLIT = re.compile(r"\s+and/or\s+|\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  # e.g. "pain and/or instability"
 COPULA = re.compile(r"\s(?:is|are)\s")
-LEAD_BACK = 400  # chars: how far above a lead-in a governing statement may stand
+CONDITION_SECTIONS = frozenset({"policy", "prior_auth"})
+SUBJECT_WORDS = 8  # a statement's subject ("Prolotherapy/Sclerotherapy for ANY indication") is short
+LEAD_BACK = 400  # chars: how far above a list a governing statement may stand
 NOT_A_CONDITION = re.compile(r"(?i)^(?:any|all|each|the)\s+of\s+the\s+following|^individuals\b|^patients\b|^members\b")
+NOT_HERE = NOT_STATEMENTS
 
 
 def extract(doc: PolicyDoc) -> list[Indication]:
@@ -47,36 +84,134 @@ def extract(doc: PolicyDoc) -> list[Indication]:
             statement_evidence=doc.evidence(*statement) if statement else None,
         )
 
-    for block in bullet_lists(doc):
-        if block.lead_start < 0 or doc.section_label_at(block.lead_start) in NOT_STATEMENTS:
-            continue
-        governing = _governing(doc, index, block.lead_start, block.lead_end)
-        if governing is None:
-            continue
-        status, span = governing
-        for start, end in block.items:
-            add(start, end, status, "list_item", span)
-
-    for statement in statements(doc):
-        if statement.text.rstrip().endswith(":"):
-            continue  # it leads into a list: the list items are the indications
-        for start, end in _conditions(doc, statement):
-            add(start, end, statement.status, "condition", (statement.start, statement.end))
+    structure = lists(doc)
+    for group, status, governing in _indicated_groups(doc, index, structure):
+        for i in group.items:
+            start, end = _item_text(doc, structure, i)
+            add(start, end, status, "list_item", governing)
+    if not found:
+        for statement in statements(doc):
+            if statement.text.rstrip().endswith(":") or doc.section_label_at(statement.start) not in CONDITION_SECTIONS:
+                continue  # it leads into a list, or stands outside the policy's own statements
+            for start, end in _conditions(doc, statement):
+                add(start, end, statement.status, "condition", (statement.start, statement.end))
     return list(found.values())
 
 
-def _governing(doc: PolicyDoc, index: StatusIndex, lead_start: int, lead_end: int):
-    """Status of a list: its lead-in's, or the nearest statement before it in the same paragraph."""
-    status = statement_status(doc, index, lead_start, lead_end)
-    if status is not None:
-        return status, (lead_start, lead_end)
-    section_start = max((s.header_start for s in doc.sections if s.header_start <= lead_start), default=0)
-    for statement in reversed(statements(doc)):
-        if statement.end <= lead_start and statement.start >= max(section_start, lead_start - LEAD_BACK):
-            return statement.status, (statement.start, statement.end)
-        if statement.end < lead_start - LEAD_BACK:
-            break
+# --- lists -----------------------------------------------------------------------------------------
+
+
+def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
+    """(group, status, governing span) for every list group whose items are indications."""
+    decided: dict[int, tuple[Status | None, tuple[int, int] | None, bool]] = {}  # item -> its group's (status, span, criteria)
+    previous = (None, None, False)  # the last top-level group's decision
+    for group in structure.groups:
+        first = structure.items[group.items[0]]
+        if doc.section_label_at(first.start) in NOT_HERE:
+            continue
+        if group.parent is not None:
+            inherited = decided.get(group.parent, (None, None, False))
+        elif group.lead and GOES_ON.match(doc.text[slice(*group.lead)]):
+            inherited = previous  # "AND any of the following:" goes on with the list above
+        else:
+            inherited = (None, None, False)
+        status, governing = _status(doc, index, structure, group)
+        if status is None:
+            status, governing = inherited[0], inherited[1]
+        lead = doc.text[slice(*group.lead)] if group.lead else ""
+        conditions = bool(CONDITIONS.search(lead))
+        criteria = not conditions and (
+            bool(CONJUNCTIVE.search(lead)) or _joined_by_and(doc, structure, group) or inherited[2]
+            or (status in POSITIVE and bool(OTHER_USES.search(lead)))
+        )
+        for i in group.items:
+            decided[i] = (status, governing, criteria)
+        if group.parent is None:
+            previous = (status, governing, criteria)
+        if status in INCLUDED and not criteria:
+            yield group, status, governing
+
+
+def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group) -> tuple[Status | None, tuple[int, int] | None]:
+    if group.lead:
+        status = statement_status(doc, index, *group.lead)
+        if status is Status.not_covered and group.parent is None:
+            # "may NOT be eligible ... including:" then "These are considered experimental/investigational"
+            trailing = _trailing(doc, index, structure, group)
+            if trailing and trailing[0] is not Status.not_covered:
+                return trailing
+        if status is not None:
+            return status, group.lead
+    if group.heading:
+        status = statement_status(doc, index, *group.heading) or _heading_status(doc.text[slice(*group.heading)])
+        if status is not None:
+            return status, group.heading
+    if group.parent is None:
+        trailing = _trailing(doc, index, structure, group)
+        if trailing:
+            return trailing
+        if group.heading is None:  # a heading between a statement and a list starts another topic
+            return _statement_above(doc, structure, group)
+    return None, None
+
+
+def _heading_status(heading: str) -> Status | None:
+    return next((status for pattern, status in HEADING_STATUS if pattern.search(heading)), None)
+
+
+def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group):
+    """The sentence right after a list that says what its items are: "These are considered experimental/investigational"."""
+    end = max(structure.items[i].last for i in group.items)
+    line_index = doc.line_index(end) + 1
+    for line in doc.lines[line_index : line_index + 3]:
+        if line.is_blank:
+            continue
+        if not TRAILING.match(line.text) and not re.match(r"(?i)\s*all\s+other\b", line.text):
+            return None
+        span = doc.spacy.char_span(line.content_start, line.content_start + 1, alignment_mode="expand")
+        sentence = span.sent if span is not None else None
+        if sentence is None:
+            return None
+        status = statement_status(doc, index, sentence.start_char, sentence.end_char)
+        return (status, (sentence.start_char, sentence.end_char)) if status else None
     return None
+
+
+def _statement_above(doc: PolicyDoc, structure: ListIndex, group: Group):
+    """The nearest coverage statement a few lines above a list with no lead-in, in the same section."""
+    start = structure.items[group.items[0]].start
+    section_start = max((s.header_start for s in doc.sections if s.header_start <= start), default=0)
+    for statement in reversed(statements(doc)):
+        if statement.end <= start and statement.start >= max(section_start, start - LEAD_BACK):
+            return statement.status, (statement.start, statement.end)
+        if statement.end < start - LEAD_BACK:
+            break
+    return None, None
+
+
+def _joined_by_and(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """Items joined by "; AND" (criteria), not by "; OR" (alternatives)."""
+    tails = [doc.text[structure.items[i].start : structure.items[i].end] for i in group.items[:-1]]
+    ands = sum(1 for t in tails if re.search(r"(?i)\band\s*$", t))
+    return len(tails) > 0 and ands * 2 > len(tails)
+
+
+def _item_text(doc: PolicyDoc, structure: ListIndex, i: int) -> tuple[int, int]:
+    """An item's own text (nested items excluded), without a trailing "; OR"; a numbered item that opens
+    with a short sentence and goes on is indicated by that sentence."""
+    item = structure.items[i]
+    start, end = item.start, item.end
+    text = doc.text[start:end]
+    head = HEAD_SENTENCE.match(text)
+    if head and item.kind in ("number", "upper") and len(head.group("head").split()) <= 8 and len(text) > 60:
+        return start, start + head.end("head")
+    tail = ITEM_TAIL.search(text)
+    if tail and tail.start() > 0:
+        end = start + tail.start()
+    return start, end
+
+
+# --- conditions named in statements ----------------------------------------------------------------
 
 
 def _conditions(doc: PolicyDoc, statement: Statement) -> list[tuple[int, int]]:
@@ -86,6 +221,8 @@ def _conditions(doc: PolicyDoc, statement: Statement) -> list[tuple[int, int]]:
         out += _split(text, match.start("x"), _phrase_end(text, match.start("x"), match.end("x")))
     if not out:
         subject_end = _subject_end(text, statement)
+        if len(text[statement.start : subject_end].split()) > SUBJECT_WORDS:
+            return []  # "A specific genetic test may only be performed once ... for inherited conditions" is no subject
         cue = re.compile(r"\bfor\s+(?!the\s+treatment|treating)").search(text, statement.start, subject_end)
         if cue:
             out += _split(text, cue.end(), _phrase_end(text, cue.end(), subject_end))

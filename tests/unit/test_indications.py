@@ -59,3 +59,55 @@ def test_conditions_in_statement(make_doc, sentence, conditions):
 )
 def test_not_indications(make_doc, text):
     assert texts(make_doc, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(
+            "Policy\n\nHumana members may NOT be eligible for MSLT for any indications other than those listed above, including:\n\n"
+            "• Single nap studies; OR\n\n• Unattended MSLT study\n\nThese are considered experimental/investigational as they are not widely used.",
+            [("Single nap studies", EIU), ("Unattended MSLT study", EIU)], id="trailing-sentence-gives-the-status",
+        ),
+        pytest.param(
+            "Policy\n\nThe following are considered experimental, investigational, and unproven:\n1. Any indication other than those listed above\n"
+            "Note: based on the literature the safety has not been established.\n2. Use in Becker muscular dystrophy\n",
+            [("Any indication other than those listed above", EIU), ("Use in Becker muscular dystrophy", EIU)], id="numbered-list-resumes-after-a-note",
+        ),
+        pytest.param(
+            "Coverage\n\nCovered\n• Pregnant persons with a singleton pregnancy\no Serum screening\no Cell-free DNA\n\nNon-Covered\n\n• For determination of fetal sex.\n",
+            [("Pregnant persons with a singleton pregnancy", "medically_necessary"), ("Serum screening", "medically_necessary"), ("Cell-free DNA", "medically_necessary")],
+            id="status-headings-and-nested-items",
+        ),
+        pytest.param(
+            "Policy\n\nX is considered medically necessary when meeting all of the following:\nA. The member has a diagnosis of one of the following:\n"
+            "1. Metastatic lung adenocarcinoma,\n2. Gastric cancer,\nB. The member is a candidate for therapy.\n",
+            [("Metastatic lung adenocarcinoma", "medically_necessary_with_criteria"), ("Gastric cancer", "medically_necessary_with_criteria")],
+            id="diagnoses-nested-in-criteria",
+        ),
+        pytest.param(
+            "Policy\n\nAdalimumab is considered medically necessary when ONE of the following is met (1-3):\n\nFDA-Approved Indications\n\n"
+            "1. Ankylosing Spondylitis. Approve for the duration noted if the patient meets ONE of the following (A or B):\n"
+            "Note: This includes juvenile disease.\nA) Initial Therapy. Approve for 6 months.\nB) Patient is Currently Receiving the drug. Approve for 1 year.\n"
+            "Note: A patient restarting therapy is reviewed under A.\n2. Crohn's Disease. Approve for the duration noted if the patient meets ONE of the following.\n",
+            [("Ankylosing Spondylitis", "medically_necessary_with_criteria"), ("Crohn's Disease", "medically_necessary_with_criteria")],
+            id="numbered-conditions-with-criteria-under-them",
+        ),
+    ],
+)
+def test_list_indications(make_doc, text, items):
+    assert texts(make_doc, text) == items
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Policy\n\nPSG is medically necessary when ALL of the following criteria are met:\n• Excessive daytime sleepiness; AND\n• Snoring\n", id="criteria-list"),
+        pytest.param("Policy\n\nA facility study is medically necessary when the following criteria are met:\n• Diagnosis of OSA;\n\nAND any of the following:\n• Failure of APAP\n• Central apnea\n", id="criteria-go-on-after-and"),
+        pytest.param("Policy\n\nDrugs may be medically necessary for indications not listed above when prescribed either:\n1. In accordance with the FDA label; OR\n2. Per compendia\n", id="other-uses-with-conditions"),
+        pytest.param("Policy\n\nX is not medically necessary for the following:\n• Screening\n• Surveillance\n", id="not-medically-necessary-list"),
+        pytest.param("Policy\n\nThere are other payment rules, discussed in the following documents, that must also be met:\n• The Policy Article\n", id="must-also-be-met"),
+    ],
+)
+def test_lists_that_are_not_indications(make_doc, text):
+    assert texts(make_doc, text) == []

@@ -284,5 +284,5 @@ def test_anthem_guideline_as_a_web_page():
     assert r.dates.effective.value == "2026-01-01" and r.source.media_type == "text/html"
     assert r.coverage.status == "not_medically_necessary"
     assert [(c.code, c.status) for c in r.codes] == [("64455", "not_medically_necessary")]
-    assert [i.text for i in r.indications] == ["Sclerosing alcohol injections", "Botulinum toxin injections"]
+    assert r.indications == []  # a not-medically-necessary list is no list of indications (record contract)
     assert [h.date for h in r.history] == ["2025-11-13", "2014-02-20"]

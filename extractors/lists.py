@@ -1,0 +1,221 @@
+"""Lists on a PolicyDoc: items with their markers, nesting, wrapped lines, and the text that leads into
+each group of sibling items. Computed once; indications (and any other reader) ask it.
+
+Markers: bullets ("•", "o", "-", "▪"), numbers ("1.", "2)", "(3)"), letters ("A.", "b)"), roman
+numerals ("II.", "iv."). Nesting follows the marker kind, as outlines print it: a new kind opens a
+level below; a kind seen above closes the levels under it ("1." ... "a." ... "2.").
+A group's lead is its parent item, or else the sentence ending in ":" just above the first item
+(headings between are skipped, and remembered: a status heading such as "Covered" leads too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.document import Line, PolicyDoc
+from extractors.nlp import BULLET_LINE
+
+# e.g. "1. ", "2) ", "(3) ", "A. ", "b) ", "II. ", "iv. " opening a line
+ENUMERATED = re.compile(r"^[ \t]*\(?(?P<mark>\d{1,3}|[A-Za-z]|[IVXLivxl]{2,5})[.)][ \t]+(?=\S)")
+ROMAN = re.compile(r"^(?:[ivxl]{2,5}|[IVXL]{2,5})$")  # e.g. "ii", "IV" (a lone "i" or "I" is decided by its neighbours)
+NOTE = re.compile(r"^[ \t]*(?:\*\s*)?notes?[ \t]*:", re.I)  # e.g. "Note: Examples of ..." never continues an item
+SENTENCE_END = re.compile(r"[.;:]\s*$")
+LEAD_BACK = 4  # non-blank lines: how far above the first item its lead-in may stand
+
+
+@dataclass
+class Item:
+    start: int  # the item's text, marker excluded
+    end: int
+    kind: str  # "bullet:•", "number", "upper", "lower", "roman"
+    level: int
+    parent: int | None  # index of the parent item in the document's list of items
+    lines: list[Line] = field(default_factory=list)
+    mark: str = ""
+    last: int = 0  # end of the item with everything nested under it
+
+
+@dataclass
+class Group:
+    """Sibling items under one lead (a parent item, or the text above the first item)."""
+
+    items: list[int]  # indexes into ListIndex.items
+    parent: int | None
+    lead: tuple[int, int] | None  # the lead-in text (a sentence ending in ":"), or None
+    heading: tuple[int, int] | None  # a short heading line between the lead and the items ("Covered")
+
+
+@dataclass
+class ListIndex:
+    items: list[Item]
+    groups: list[Group]
+
+
+def marker(line: Line) -> tuple[str, str, int] | None:
+    """(kind, mark, where the item's text starts) for a line that opens a list item."""
+    bullet = BULLET_LINE.match(line.text)
+    if bullet:
+        return "bullet:" + bullet.group(0).strip(), bullet.group(0).strip(), line.start + bullet.end()
+    enum = ENUMERATED.match(line.text)
+    if enum is None:
+        return None
+    mark = enum.group("mark")
+    if mark.isdigit():
+        kind = "number"
+    elif ROMAN.match(mark):
+        kind = "roman"
+    else:
+        kind = "upper" if mark.isupper() else "lower"
+    return kind, mark, line.start + enum.end()
+
+
+def lists(doc: PolicyDoc) -> ListIndex:
+    if "lists" in doc.cache:
+        return doc.cache["lists"]
+    items: list[Item] = []
+    stack: list[tuple[str, int]] = []  # (kind, item index) of the open levels
+    paused: list[tuple[str, int]] = []  # the levels a prose paragraph closed, which the next item may resume
+    blank_run = 0
+    for line in doc.lines:
+        if line.is_blank:
+            blank_run += 1
+            continue
+        found = None if _heading(doc, line) else marker(line)  # "II. Experimental and Investigational" is a heading
+        if found is None:
+            if stack and not _heading(doc, line) and _continues(doc, items[stack[-1][1]], line, blank_run):
+                item = items[stack[-1][1]]
+                item.end = line.end
+                item.lines.append(line)
+            else:
+                # prose ends the lists above (a note inside a list may be followed by its next item);
+                # a heading ends them for good
+                paused = [] if _heading(doc, line) else (stack or paused)
+                stack = []
+            blank_run = 0
+            continue
+        kind, mark, text_start = found
+        if mark in ("i", "I") and not (stack and items[stack[-1][1]].mark in ("h", "H")):
+            kind = "roman"  # "i." after "h." is a letter; otherwise the first roman numeral
+        if not stack and paused:
+            resumed = next((k for k, (_, j) in enumerate(paused) if _next_mark(items[j], Item(0, 0, kind, 0, None, [], mark))), None)
+            if resumed is not None:  # "3. Juvenile ..." after a note that followed "2. Crohn's ..."
+                stack = paused[: resumed + 1]
+            elif _opens_list(mark, kind) and doc.text[: items[paused[-1][1]].end].rstrip().endswith(":"):
+                stack = list(paused)  # "A)" after a note under "3. ... ONE of the following (A or B):"
+            paused = []
+        while stack and stack[-1][0] != kind and any(k == kind for k, _ in stack):
+            stack.pop()  # "2." after "a.": back to the level of "1."
+        if stack and stack[-1][0] == kind:
+            stack.pop()  # a sibling
+        parent = stack[-1][1] if stack else None
+        items.append(Item(text_start, line.end, kind, len(stack), parent, [line], mark))
+        stack.append((kind, len(items) - 1))
+        blank_run = 0
+    for item in reversed(items):
+        item.last = max(item.last, item.end)
+        if item.parent is not None:
+            items[item.parent].last = max(items[item.parent].last, item.last)
+    index = ListIndex(items, _groups(doc, items))
+    doc.cache["lists"] = index
+    return index
+
+
+def _heading(doc: PolicyDoc, line: Line) -> bool:
+    return any(s.header_start == line.start for s in doc.sections)
+
+
+def _continues(doc: PolicyDoc, item: Item, line: Line, blank_run: int) -> bool:
+    """A wrapped line of the item above: no blank line between, the item's text has not ended a
+    sentence with the next line starting a new one, and no heading."""
+    if blank_run or NOTE.match(line.text):
+        return False
+    text = doc.text[item.start : item.end]
+    if text.count("(") + text.count("[") > text.count(")") + text.count("]"):
+        return True
+    last = doc.text[item.lines[-1].start : item.lines[-1].end].rstrip()
+    return not (last.endswith((".", ":")) and line.text.lstrip()[:1].isupper())
+
+
+def _groups(doc: PolicyDoc, items: list[Item]) -> list[Group]:
+    by_parent: dict[int | None, list[list[int]]] = {}
+    for i, item in enumerate(items):
+        runs = by_parent.setdefault(item.parent, [])
+        last = items[runs[-1][-1]] if runs else None
+        if last is not None and item.parent is None and not _adjacent(doc, last, item) and not _next_mark(last, item):
+            runs.append([i])  # top-level items far apart are separate lists, unless "3." follows "2." after a note
+        elif last is not None and last.kind == item.kind:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for parent, runs in by_parent.items():
+        for run in runs:
+            first = items[run[0]]
+            if parent is not None:
+                lead, heading = (items[parent].start, items[parent].end), None
+            else:
+                lead, heading = _lead_in(doc, first)
+            out.append(Group(run, parent, lead, heading))
+    return sorted(out, key=lambda g: items[g.items[0]].start)
+
+
+def _opens_list(mark: str, kind: str) -> bool:
+    """The first marker of a list: "1", "A", "a", "i", or a bullet."""
+    return kind.startswith("bullet") or mark in ("1", "A", "a", "i", "I")
+
+
+def _next_mark(a: Item, b: Item) -> bool:
+    """True when b's marker is the one after a's ("3." after "2.", "C." after "B.")."""
+    if a.kind != b.kind or a.kind.startswith("bullet") or a.kind == "roman":
+        return False
+    if a.mark.isdigit() and b.mark.isdigit():
+        return int(b.mark) == int(a.mark) + 1
+    return len(a.mark) == len(b.mark) == 1 and ord(b.mark) == ord(a.mark) + 1
+
+
+def _adjacent(doc: PolicyDoc, a: Item, b: Item) -> bool:
+    """True when only blank lines and the items' own lines stand between two top-level items."""
+    between = doc.text[a.last : doc.line_at(b.start).start]
+    return not between.strip()
+
+
+def _lead_in(doc: PolicyDoc, first: Item) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The sentence ending in ':' above a list (headings between skipped), and a heading just above."""
+    index = doc.line_index(first.lines[0].start) - 1
+    heading = None
+    seen = 0
+    while index >= 0 and seen < LEAD_BACK:
+        line = doc.lines[index]
+        index -= 1
+        if line.is_blank:
+            continue
+        seen += 1
+        content = line.text.strip()
+        if marker(line) is not None:
+            return None, heading
+        if content.endswith(":"):
+            end = line.start + len(line.text.rstrip())
+            return (_sentence_start(doc, end), end), heading
+        if _heading_like(doc, line):
+            heading = heading or (line.content_start, line.start + len(line.text.rstrip()))
+            continue
+        return None, heading
+    return None, heading
+
+
+def _heading_like(doc: PolicyDoc, line: Line) -> bool:
+    content = line.text.strip()
+    if _heading(doc, line):
+        return True
+    return len(content.split()) <= 6 and not SENTENCE_END.search(content) and content[:1].isupper()
+
+
+def _sentence_start(doc: PolicyDoc, end: int) -> int:
+    span = doc.spacy.char_span(end - 1, end, alignment_mode="expand")
+    if span is None:
+        return doc.line_at(end - 1).start
+    start = span.sent.start_char
+    while start < end and doc.text[start].isspace():
+        start += 1
+    return start
