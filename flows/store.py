@@ -407,29 +407,39 @@ class Feed:
             if data != old:
                 atomic_write(path, data)
                 changed.append((row, old, record))
-        events = []
-        with self.transaction():
-            for record_id in sorted(set(targets) | previously):
-                row = self._record_row(record_id)
-                if row is None:
-                    self.db.execute("DELETE FROM corrected WHERE record_id = ?", (record_id,))
-            for row, old, record in changed:
-                self._track_corrected(record)
-                seq = self.last_seq + 1
-                event = self._event(seq, "corrected", record, row.path, row.policy_key, run_id, changes=_diff_bytes(old, record),
-                                    previous_id=row.record_id, previous_path=row.path)
-                entry = IndexEntry.model_validate_json(
-                    self.db.execute("SELECT entry FROM policies WHERE policy_key = ?", (row.policy_key,)).fetchone()[0])
-                if entry.record_id == row.record_id:
-                    entry = _index_entry(record, row.policy_key, row.path, revisions=entry.revisions, seq=seq)
-                else:
-                    entry = entry.model_copy(update={"last_seq": seq})
-                self.db.execute("INSERT OR REPLACE INTO policies(policy_key, entry) VALUES (?, ?)", (row.policy_key, entry.model_dump_json()))
-                self._bump("index")
-                self._add_event(event)
-                events.append(event)
+        events: list[ChangeEvent] = []
+        gone = [record_id for record_id in previously if self._record_row(record_id) is None]
+        if not changed and not gone:
+            return events, outcomes
+        first_seq = self.last_seq
+        try:
+            with self.transaction():
+                self._record_corrections(changed, gone, run_id, events)
+        except BaseException:
+            self.last_seq = first_seq
+            raise
         append_lines(self.changes_path, [e.model_dump_json().encode("utf-8") + b"\n" for e in events])
         return events, outcomes
+
+    def _record_corrections(self, changed: list, gone: list[str], run_id: str, events: list[ChangeEvent]) -> None:
+        """Inside the transaction: a `corrected` event and the index entry for each record written."""
+        for record_id in gone:
+            self.db.execute("DELETE FROM corrected WHERE record_id = ?", (record_id,))
+        for row, old, record in changed:
+            self._track_corrected(record)
+            seq = self.last_seq + 1
+            event = self._event(seq, "corrected", record, row.path, row.policy_key, run_id, changes=_diff_bytes(old, record),
+                                previous_id=row.record_id, previous_path=row.path)
+            entry = IndexEntry.model_validate_json(
+                self.db.execute("SELECT entry FROM policies WHERE policy_key = ?", (row.policy_key,)).fetchone()[0])
+            if entry.record_id == row.record_id:
+                entry = _index_entry(record, row.policy_key, row.path, revisions=entry.revisions, seq=seq)
+            else:
+                entry = entry.model_copy(update={"last_seq": seq})
+            self.db.execute("INSERT OR REPLACE INTO policies(policy_key, entry) VALUES (?, ?)", (row.policy_key, entry.model_dump_json()))
+            self._bump("index")
+            self._add_event(event)
+            events.append(event)
 
     def _diff_with(self, relpath: str, record: PolicyRecord) -> RecordChanges | None:
         try:
