@@ -99,7 +99,11 @@ def load_corrections(feed: str | Path) -> dict[str, list[Entry]]:
 
 def _read_file(path: Path, key: str, name: str) -> list[Entry]:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        loader = _LineLoader(path.read_text(encoding="utf-8"))  # a SafeLoader: plain data only, never objects
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except UnicodeDecodeError:
         raise InputError(f"{name}:1: not UTF-8 text") from None
     except yaml.YAMLError as error:
