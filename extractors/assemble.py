@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from importlib import metadata
 
-from extractors import citations, codes, coverage, dates, history, identity, indications, payer
+from extractors import citations, codes, coverage, dates, history, identity, indications, payer, review
 from extractors.document import parse
 from extractors.loading.document import PolicyText
 from extractors.models import (
@@ -51,7 +51,7 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
         Repair(kind=r.kind, printed=r.printed, repaired=policy_text.text[r.start : r.end], evidence=doc.evidence(r.start, r.end))
         for r in policy_text.repairs
     ] + code_repairs
-    return PolicyRecord(
+    return review.annotate(PolicyRecord(  # code sets, review reasons (extractors/review.py)
         record_id=f"rec_{sha256[:32]}",
         extractor=extractor_info(),
         source=Source(
@@ -68,7 +68,7 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
         history=found_history,
         repairs=repairs,
         warnings=warnings,
-    )
+    ))
 
 
 def _policy_status_for_codes(found: list[Code], status: Status | None) -> list[Code]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 SCHEMA_NAME = "policy-record"
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 class Model(BaseModel):
@@ -125,10 +125,16 @@ class Code(Model):
     )
     description: str | None = None
     printed: str = Field(description="the code as printed (OCR-damaged forms stay here)")
-    flags: list[Literal["ocr_repaired", "unknown_code", "range"]] = Field(default_factory=list)
+    flags: list[Literal["ocr_repaired", "unknown_code", "range", "deleted"]] = Field(default_factory=list)
     evidence: Evidence
     description_evidence: Evidence | None = None
     status_evidence: Evidence | None = None
+    valid: bool | None = Field(
+        default=None,
+        description="true: in its code set (both ends of a range); false: not in it, or deleted; null: no code set "
+        "applies (CPT is licensed: only its grammar is checked)",
+    )
+    code_set: str | None = Field(default=None, description='the code set release checked, e.g. "HCPCS 2025-10", "ICD-10-PCS FY2024"')
 
 
 class Indication(Model):
@@ -161,6 +167,35 @@ class HistoryEntry(Model):
     evidence: Evidence
 
 
+ReviewCode = Literal[
+    "no_effective_date", "no_payer", "payer_from_hint", "no_policy_number", "conflicting_statuses",
+    "invalid_code", "deleted_code", "ocr_repaired_code", "effective_after_next_review", "effective_far_future",
+    "empty_indications", "ocr_pages",
+]
+
+
+class ReviewReason(Model):
+    """Why a person should look at a record before trusting one of its values (extractors/review.py)."""
+
+    field: str = Field(description='dotted path of the value concerned, e.g. "dates.effective", "codes[3]"')
+    reason: ReviewCode
+    message: str = Field(description="one short sentence")
+    severity: int = Field(ge=1, le=3, description="3: a key value is missing or contradicts itself; 2: a value is doubtful; 1: worth a look")
+    evidence: Evidence | None = None
+
+
+class Correction(Model):
+    """A reviewer's correction (corrections/<policy_key>.yaml in the feed), applied by `ingest`."""
+
+    field: str = Field(description='dotted path of the corrected value, e.g. "dates.effective", "policy.number"')
+    value: JsonValue = Field(description="the corrected value as the reviewer wrote it (a date field takes a date string)")
+    extracted: JsonValue = Field(description="what the extractor had there, as it was in the record (null: nothing)")
+    reason: str
+    who: str
+    when: str
+    record_id: str = Field(description="the record the correction was made against")
+
+
 class Extractor(Model):
     name: str = "policy-pipeline"
     version: str
@@ -182,3 +217,8 @@ class PolicyRecord(Model):
     history: list[HistoryEntry] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="what the extractor could not settle")
+    review: list[ReviewReason] = Field(default_factory=list, description="why a person should check this record, most severe first")
+    needs_review: bool = Field(default=False, description="true when `review` is not empty")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="reviewer corrections applied to this record; each keeps the extracted value"
+    )

@@ -196,6 +196,10 @@ def ingest(
     else:
         source = source or "raw_documents"
         check_source(source)
+    if out.is_dir():
+        from flows.corrections import load_corrections
+
+        load_corrections(out)  # a malformed corrections file stops here, with one line, before Prefect starts
     _prefect_env()
     from flows.events import RunSummary
     from flows.ingest import flow_with_runner
@@ -219,6 +223,8 @@ def _print_summary(summary, as_json: bool) -> None:
         for line in summary_lines(summary):
             typer.echo(line)
     _report_failures(summary)
+    for note in summary.correction_notes:  # not failures: the run's exit status does not change
+        typer.echo(f"policy-pipeline: correction {note.file}:{note.line} ({note.field}): {note.status}: {_one_line(note.message)}", err=True)
     if summary.failed or (summary.downloads or {}).get("failed"):
         raise typer.Exit(EXIT_FAILED_DOCUMENTS)
 
@@ -302,6 +308,26 @@ def serve(
                parameters=dict(batch_size=batch_size or (50 if dask_address else 25), dask_address=dask_address,
                                max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
                                timeout_seconds=timeout))
+
+
+# ---------------------------------------------------------------- the review queue (no Prefect)
+
+
+@app.command()
+def review(
+    feed: Path = typer.Option(Path("structured_output"), "--feed", help="The feed folder (the --out of ingest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the groups as JSON."),
+) -> None:
+    """List the records that need review, grouped by reason, most severe first, each with the field and
+    its evidence (the latest revision of each policy)."""
+    from flows.review import queue_lines, review_queue
+
+    groups = review_queue(feed)
+    if as_json:
+        typer.echo(json.dumps([g.model_dump(mode="json") for g in groups], indent=2))
+    else:
+        for line in queue_lines(groups):
+            typer.echo(line)
 
 
 def main() -> None:

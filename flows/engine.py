@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from extractors.errors import LimitExceeded, PolicyError
 from extractors.loading import DEFAULT_LIMITS, Limits
 from flows.discover import DocumentRef, fingerprint_and_stat, read_ref, stat_key
-from flows.events import ChangeEvent, RunSummary
+from flows.corrections import load_corrections
+from flows.events import ChangeEvent, CorrectionNote, RunSummary
 from flows.files import canonical_json
 from flows.store import Committed, Feed, utc_now
 
@@ -183,7 +184,9 @@ def ingest_refs(
         _emit("done", uri=committed.uri, category=committed.category,
               error=committed.failure.error if committed.failure else None)
 
+    corrections = load_corrections(out)  # a malformed corrections file stops the run here, before any change
     with Feed.open(out, lock_timeout=lock_timeout, on_wait=on_wait) as feed:
+        feed.corrections = corrections
         feed.begin_run(run_id, started_at)
         for committed in feed.commit(list(failed_downloads), run_id=run_id):
             if len(failures) < MAX_FAILURES_LISTED:
@@ -227,7 +230,16 @@ def ingest_refs(
             for committed in feed.commit(outcomes, run_id=run_id):
                 record(committed)
 
+        corrected, outcomes = feed.sync_corrections(run_id=run_id)
+        for event in corrected:
+            event_kinds[event.kind] += 1
+            if collect_events:
+                events.append(event)
+        notes = [CorrectionNote(file=o.entry.file, line=o.entry.line, policy_key=o.entry.policy_key, field=o.entry.field,
+                                record_id=o.entry.record_id, status=o.status, message=o.message) for o in outcomes]
         summary = RunSummary(
+            corrections=dict(sorted(Counter(note.status for note in notes).items())),
+            correction_notes=[note for note in notes if note.status != "applied"],
             run_id=run_id, out=str(feed.root), started_at=started_at, finished_at=utc_now(),
             seconds=round(time.perf_counter() - started, 3), discovered=counts["discovered"],
             new=counts["new"], updated=counts["updated"], unchanged=counts["unchanged"],
@@ -256,7 +268,13 @@ def summary_lines(summary: RunSummary) -> list[str]:
         f"{summary.discovered} documents: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged, "
         f"{summary.duplicate} duplicate, {summary.failed} failed ({summary.seconds:.1f} s)",
         f"change events: {events}; change log at seq {summary.last_seq}; feed: {summary.out}",
-    ]
+    ] + _correction_lines(summary)
+
+
+def _correction_lines(summary: RunSummary) -> list[str]:
+    """e.g. "corrections: 1 applied, 1 not needed"; nothing when the feed has no corrections."""
+    counts = [f"{n} {status.replace('_', ' ')}" for status, n in summary.corrections.items()]
+    return [f"corrections: {', '.join(counts)}"] if counts else []
 
 
 def summary_markdown(summary: RunSummary, *, title: str = "Ingestion summary") -> str:

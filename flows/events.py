@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extractors.models import CodeSystem, Status
 
-FEED_SCHEMA_VERSION = "1.0.0"
+FEED_SCHEMA_VERSION = "1.1.0"
 
-EventKind = Literal["new", "updated", "cosmetic", "older_revision", "reextracted"]
+EventKind = Literal["new", "updated", "cosmetic", "older_revision", "reextracted", "corrected"]
 
 
 class Model(BaseModel):
@@ -126,7 +126,8 @@ class ChangeEvent(Model):
             "new: first revision of a policy; updated: a later revision that differs in substance; "
             "cosmetic: a later revision with the same substance (whitespace, boilerplate); "
             "older_revision: a revision older than the index's latest (kept, index unchanged); "
-            "reextracted: the same bytes gave a different record (a new extractor version)"
+            "reextracted: the same bytes gave a different record (a new extractor version); "
+            "corrected: a reviewer's correction (corrections/<policy_key>.yaml) was applied to the record, changed or withdrawn"
         )
     )
     policy_key: str
@@ -139,7 +140,7 @@ class ChangeEvent(Model):
     previous_record_path: str | None = None
     source_uri: str
     sha256: str
-    changes: RecordChanges | None = Field(default=None, description="set for updated, cosmetic and reextracted")
+    changes: RecordChanges | None = Field(default=None, description="set for updated, cosmetic, reextracted and corrected")
     run_id: str
     at: str = Field(description="UTC time the event was written, ISO 8601")
 
@@ -158,6 +159,22 @@ class QuarantineFile(Model):
     schema_name: Literal["policy-quarantine"] = "policy-quarantine"
     schema_version: str = FEED_SCHEMA_VERSION
     entries: list[QuarantineEntry] = Field(default_factory=list)
+
+
+class CorrectionNote(Model):
+    """What a run did with one reviewer correction (flows/corrections.py)."""
+
+    file: str = Field(description='the corrections file, relative to the feed, e.g. "corrections/cpg-123.yaml"')
+    line: int = Field(ge=1)
+    policy_key: str
+    field: str
+    record_id: str = Field(description="the record the correction names")
+    status: Literal["applied", "not_needed", "stale", "unknown_record", "cannot_apply"] = Field(
+        description="applied; not_needed: the extracted value already agrees; stale: made against a revision that is no "
+        "longer the policy's latest (applied to that revision only); unknown_record: the feed has no such record of "
+        "this policy; cannot_apply: the value does not fit the field"
+    )
+    message: str
 
 
 class RunSummary(Model):
@@ -182,3 +199,7 @@ class RunSummary(Model):
         default=None, description="web sources only: documents fetched / not_modified / failed to download (failed ones are quarantined, kind 'download')"
     )
     last_seq: int = 0
+    corrections: dict[str, int] = Field(default_factory=dict, description="reviewer corrections by status (see CorrectionNote)")
+    correction_notes: list[CorrectionNote] = Field(
+        default_factory=list, description="every correction that was not simply applied: not needed, stale, unknown record, cannot apply"
+    )

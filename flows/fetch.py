@@ -5,14 +5,23 @@
 <out>/raw/<sha256[:2]>/<sha256><ext> (identical bytes stored once) so any record can be re-extracted without
 the network; <out>/fetch_state.json keeps each URL's ETag / Last-Modified so the next run only asks "changed?".
 A failed download is one line in its document (kind "download") and never stops the other downloads.
+
+What a fetched page may point at: the URLs written in the manifest (document URLs and index pages) are
+trusted. A link found on an index page, and every redirect hop, must lead to a public address: its host is
+resolved, every address it resolves to must be public (not loopback, private, link-local, shared, reserved,
+multicast or unspecified), and the request then goes to the address that was checked (the name stays in
+the Host header and TLS SNI), so a second lookup cannot swap it. A source with `allow_private: true`
+(intranets, tests) skips the check. A refused link or redirect is one failed download saying why.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import random
+import socket
 import tempfile
 import threading
 import time
@@ -36,7 +45,7 @@ from flows.sources import Manifest, Source, links_from_index
 
 __all__ = [
     "Download", "FetchError", "FetchOptions", "FetchReport", "FetchedDocument", "Fetcher", "HostRateLimiter",
-    "fetch_sources", "make_client", "store_blob",
+    "fetch_sources", "make_client", "public_address", "resolve_addresses", "store_blob",
 ]
 
 MB = 1024 * 1024
@@ -227,14 +236,68 @@ class Download:
     final_url: str
 
 
+Resolver = Callable[[str, int], list[str]]
+
+
+def resolve_addresses(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (IPv4 and IPv6), in the resolver's order."""
+    found = []
+    for *_, sockaddr in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        if sockaddr[0] not in found:
+            found.append(sockaddr[0])
+    return found
+
+
+def address_problem(address: str) -> str | None:
+    """Why an address is not a public one ("a loopback address" ...), or None for a public address."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # e.g. ::ffff:127.0.0.1
+    for test, kind in ((ip.is_loopback, "a loopback"), (ip.is_link_local, "a link-local"), (ip.is_unspecified, "an unspecified"),
+                       (ip.is_multicast, "a multicast"), (ip.is_private, "a private"), (ip.is_reserved, "a reserved")):
+        if test:
+            return f"{kind} address"
+    return None if ip.is_global else "not a public address"
+
+
+def public_address(url: str, resolve: Resolver) -> str:
+    """The public address to connect to for `url`, or FetchError saying which address is not public."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").strip("[]")
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        try:
+            addresses = resolve(host, port)
+        except (OSError, UnicodeError) as error:
+            raise httpx.ConnectError(f"cannot resolve {host} ({_one_line(error)})") from None
+        if not addresses:
+            raise httpx.ConnectError(f"cannot resolve {host} (no address)")
+    for address in addresses:
+        problem = address_problem(address)
+        if problem:
+            named = host if host == address else f"{host} resolves to {address}, which"
+            raise FetchError(f"{named} is {problem}: not fetched (links on index pages and redirects must lead to public "
+                             "addresses unless the source says allow_private: true)")
+    return addresses[0]
+
+
+def _pinned(url: str, address: str) -> tuple[str, str, str]:
+    """(url with the checked address as its host, Host header, TLS server name)."""
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(host=address)), parsed.netloc.decode("ascii"), parsed.host
+
+
 class Fetcher:
     """Downloads for one run: shared client, rate limiter, state and blob store."""
 
     def __init__(self, manifest: Manifest, out_dir: Path, *, client: httpx.Client, options: FetchOptions = DEFAULT_OPTIONS,
-                 limiter: HostRateLimiter | None = None):
+                 limiter: HostRateLimiter | None = None, resolve: Resolver = resolve_addresses):
         self.manifest, self.out_dir, self.client, self.options = manifest, out_dir, client, options
         self.limiter = limiter or HostRateLimiter()
         self.state = FetchState(out_dir)
+        self.resolve = resolve
 
     def discover(self, source: Source) -> tuple[list[str], FetchedDocument | None]:
         """An index source's document URLs, or ([], failed entry) when the index page cannot be used."""
@@ -250,8 +313,9 @@ class Fetcher:
             return [], _failed(page.uri, source, error, page.http_status)
         return links, None
 
-    def fetch_url(self, url: str, source: Source, *, index: bool = False) -> FetchedDocument:
-        """One URL -> FetchedDocument; never raises for a bad download."""
+    def fetch_url(self, url: str, source: Source, *, index: bool = False, trusted: bool = True) -> FetchedDocument:
+        """One URL -> FetchedDocument; never raises for a bad download. `trusted`: written in the manifest (a
+        link found on an index page is not: its address must be public, see the module docstring)."""
         entry = self.state.get(url)
         blob = self.out_dir / entry["path"] if entry and entry.get("path") else None
         conditional = {}
@@ -261,7 +325,7 @@ class Fetcher:
             if entry.get("last_modified"):
                 conditional["If-Modified-Since"] = entry["last_modified"]
         try:
-            response = self._download(url, source, {**self.manifest.headers(source), **conditional})
+            response = self._download(url, source, {**self.manifest.headers(source), **conditional}, trusted=trusted)
             if response.status == 304 and conditional:
                 return self._not_modified(url, source, entry or {}, response)
             if response.status != 200:
@@ -296,7 +360,7 @@ class Fetcher:
             media_type=media_type, payer_hint=source.payer, http_status=200, final_url=response.final_url,
         )
 
-    def _download(self, url: str, source: Source, headers: dict[str, str]) -> Download:
+    def _download(self, url: str, source: Source, headers: dict[str, str], *, trusted: bool = True) -> Download:
         """GET with retries: 429 and 5xx (Retry-After honoured up to a cap), timeouts and connection errors."""
         options, timeout = self.options, self.manifest.timeout(source)
         attempt = 0
@@ -304,7 +368,7 @@ class Fetcher:
             attempt += 1
             wait = None
             try:
-                response = self._attempt(url, source, headers)
+                response = self._attempt(url, source, headers, trusted=trusted)
             except httpx.TimeoutException:
                 problem = f"timed out after {timeout:g} s"
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
@@ -331,14 +395,25 @@ class Fetcher:
         delay = min(self.options.max_backoff, self.options.backoff * 2 ** (attempt - 1))
         return delay * (0.5 + random.random() / 2)  # equal jitter: parallel workers do not retry in step
 
-    def _attempt(self, url: str, source: Source, headers: dict[str, str]) -> Download:
-        """One GET, following up to max_redirects redirects; a loop or too many hops is a FetchError."""
+    def _attempt(self, url: str, source: Source, headers: dict[str, str], *, trusted: bool = True) -> Download:
+        """One GET, following up to max_redirects redirects; a loop or too many hops is a FetchError. Every hop
+        but a trusted first one goes to a checked public address (unless the source allows private ones)."""
         chain, current = [url], url
         timeout = httpx.Timeout(self.manifest.timeout(source))
         deadline = time.monotonic() + self.options.max_seconds
-        for _ in range(self.options.max_redirects + 1):
+        for hop in range(self.options.max_redirects + 1):
+            target, hop_headers, extensions = current, headers, {}
+            if not source.allow_private and (hop > 0 or not trusted):
+                try:
+                    address = public_address(current, self.resolve)
+                except FetchError as error:
+                    where = f"redirected to {current}: " if hop else ""
+                    raise FetchError(f"{url}: {where}{error}") from None
+                target, host_header, server_name = _pinned(current, address)
+                hop_headers, extensions = {**headers, "Host": host_header}, {"sni_hostname": server_name}
             self.limiter.wait(_host(current), self.manifest.rate_limit(source))
-            with self.client.stream("GET", current, headers=headers, timeout=timeout, follow_redirects=False) as response:
+            with self.client.stream("GET", target, headers=hop_headers, timeout=timeout, follow_redirects=False,
+                                    extensions=extensions) as response:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECTS and location:
                     target = urljoin(current, location.strip())
@@ -455,6 +530,7 @@ def fetch_sources(
     client: httpx.Client | None = None,
     options: FetchOptions = DEFAULT_OPTIONS,
     on_document: Callable[[FetchedDocument], None] | None = None,
+    resolve: Resolver = resolve_addresses,
 ) -> FetchReport:
     """Pull every document of every source into <out>/raw; a URL listed twice is fetched once (first source wins).
 
@@ -465,7 +541,7 @@ def fetch_sources(
     (out / RAW_DIR).mkdir(parents=True, exist_ok=True)
     own_client = client is None
     client = client or make_client(options=options)
-    fetcher = Fetcher(manifest, out, client=client, options=options)
+    fetcher = Fetcher(manifest, out, client=client, options=options, resolve=resolve)
     slots: list[FetchedDocument | Future[FetchedDocument]] = []
     seen: set[str] = set()
     try:
@@ -479,7 +555,7 @@ def fetch_sources(
                 for url in urls:
                     if url not in seen:
                         seen.add(url)
-                        slots.append(pool.submit(fetcher.fetch_url, url, source))
+                        slots.append(pool.submit(fetcher.fetch_url, url, source, trusted=not source.index))
             documents = []
             for slot in slots:
                 document = slot.result() if isinstance(slot, Future) else slot

@@ -65,6 +65,7 @@ class Source(BaseModel):
     timeout: float | None = Field(None, gt=0)
     max_mb: float | None = Field(None, gt=0)
     headers: dict[str, str] = Field(default_factory=dict)
+    allow_private: bool = False  # links and redirects may lead to loopback / private addresses (intranets, tests)
 
     @field_validator("name")
     @classmethod

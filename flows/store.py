@@ -33,6 +33,7 @@ from flows.files import (
     STATE_DIR, FeedBusy, FeedError, append_lines, atomic_write, atomic_writer, canonical_json, policy_key,
     record_relpath, repair_log_tail, safe_path, sweep_temp_files,
 )
+from flows import corrections as reviewer
 from flows.events import (
     FEED_SCHEMA_VERSION, ChangeEvent, IndexEntry, QuarantineEntry, RecordChanges,
 )
@@ -55,6 +56,7 @@ CREATE TABLE IF NOT EXISTS quarantine(uri TEXT PRIMARY KEY, entry TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS runs(run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, summary TEXT);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS fingerprints(uri TEXT PRIMARY KEY, stat TEXT NOT NULL, sha256 TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corrected(record_id TEXT PRIMARY KEY);
 """
 
 
@@ -89,6 +91,7 @@ class Feed:
         self.changes_path = root / CHANGES_FILE
         self.last_seq = self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         self._fingerprints: list[tuple[str, str, str]] = []
+        self.corrections: dict[str, list[reviewer.Entry]] = {}  # policy key -> reviewer corrections (set by the run)
 
     # ---- opening, recovery, closing
 
@@ -288,8 +291,10 @@ class Feed:
             return self._commit_known_bytes(outcome, record, known, document, run_id)
 
         relpath = record_relpath(record)
+        key = policy_key(record)  # key and path: the extracted record's, whatever a reviewer corrects
+        record, data = self._corrected(record, key, data)
         atomic_write(safe_path(self.root, *relpath.split("/")), data)
-        key = policy_key(record)
+        self._track_corrected(record)
         effective = record.dates.effective.value if record.dates.effective else None
         self.db.execute(
             "INSERT INTO records(record_id, sha256, policy_key, path, uri, effective) VALUES (?, ?, ?, ?, ?, ?)",
@@ -324,13 +329,15 @@ class Feed:
         old = path.read_bytes() if path.is_file() else None
         same_uri = first_uri == outcome.uri
         self._set_document(outcome.uri, sha256, record_id, record.extractor.version)
-        if old == outcome.record_json or (old is not None and not same_uri):
+        record, data = self._corrected(record, key, outcome.record_json)
+        if old == data or (old is not None and not same_uri):
             category = "unchanged" if document and document[0] == sha256 else "duplicate"
             return Committed(outcome.uri, category)
         if not same_uri:  # the file was lost: restore it from the first uri's point of view
             record = record.model_copy(update={"source": record.source.model_copy(update={"uri": first_uri})})
         data = canonical_json(record)
         atomic_write(path, data)
+        self._track_corrected(record)
         if old is None:
             return Committed(outcome.uri, "updated")
         changes = _diff_bytes(old, record)
@@ -346,6 +353,93 @@ class Feed:
         self._bump("index")
         self._add_event(event)
         return Committed(outcome.uri, "updated", event=event)
+
+    # ---- reviewer corrections (flows/corrections.py)
+
+    def _corrected(self, record: PolicyRecord, key: str, data: bytes) -> tuple[PolicyRecord, bytes]:
+        """The record with the corrections made against it, and its bytes (`data` when there are none)."""
+        entries = [e for e in self.corrections.get(key, ()) if e.record_id == record.record_id]
+        if not entries:
+            return record, data
+        corrected, _ = reviewer.apply(record, entries)
+        return (corrected, canonical_json(corrected)) if corrected.corrections else (record, data)
+
+    def _track_corrected(self, record: PolicyRecord) -> None:
+        if record.corrections:
+            self.db.execute("INSERT OR IGNORE INTO corrected(record_id) VALUES (?)", (record.record_id,))
+        else:
+            self.db.execute("DELETE FROM corrected WHERE record_id = ?", (record.record_id,))
+
+    def _latest_record_id(self, key: str) -> str | None:
+        row = self.db.execute("SELECT entry FROM policies WHERE policy_key = ?", (key,)).fetchone()
+        return IndexEntry.model_validate_json(row[0]).record_id if row else None
+
+    def sync_corrections(self, *, run_id: str) -> tuple[list[ChangeEvent], list[reviewer.Outcome]]:
+        """Bring every stored record in line with the corrections files: apply new or changed corrections,
+        put back the extracted value of withdrawn ones (a `corrected` event each time a record changes), and
+        say what became of every correction. Records are written first, then one transaction, then the log."""
+        outcomes: list[reviewer.Outcome] = []
+        targets: dict[str, list[reviewer.Entry]] = {}
+        for key, entries in self.corrections.items():
+            for entry in entries:
+                row = self._record_row(entry.record_id)
+                if row is None or row.policy_key != key:
+                    outcomes.append(reviewer.Outcome(entry, "unknown_record", f"the feed has no record {entry.record_id} of policy {key}"))
+                else:
+                    targets.setdefault(entry.record_id, []).append(entry)
+        previously = {record_id for (record_id,) in self.db.execute("SELECT record_id FROM corrected")}
+        changed: list[tuple[RecordRow, bytes, PolicyRecord]] = []
+        for record_id in sorted(set(targets) | previously):
+            row = self._record_row(record_id)
+            path = safe_path(self.root, *row.path.split("/")) if row else None
+            if path is None or not path.is_file():
+                continue
+            old = path.read_bytes()
+            record, results = reviewer.apply(PolicyRecord.model_validate_json(old), targets.get(record_id, []))
+            latest = self._latest_record_id(row.policy_key)
+            for result in results:
+                if result.status == "applied" and latest not in (None, record_id):
+                    result = reviewer.Outcome(result.entry, "stale", (
+                        f"made against {record_id}, which is no longer the latest revision ({latest}): applied to {record_id} "
+                        f"only; check it against {latest} and update its record_id"))
+                outcomes.append(result)
+            data = canonical_json(record)
+            if data != old:
+                atomic_write(path, data)
+                changed.append((row, old, record))
+        events: list[ChangeEvent] = []
+        gone = [record_id for record_id in previously if self._record_row(record_id) is None]
+        if not changed and not gone:
+            return events, outcomes
+        first_seq = self.last_seq
+        try:
+            with self.transaction():
+                self._record_corrections(changed, gone, run_id, events)
+        except BaseException:
+            self.last_seq = first_seq
+            raise
+        append_lines(self.changes_path, [e.model_dump_json().encode("utf-8") + b"\n" for e in events])
+        return events, outcomes
+
+    def _record_corrections(self, changed: list, gone: list[str], run_id: str, events: list[ChangeEvent]) -> None:
+        """Inside the transaction: a `corrected` event and the index entry for each record written."""
+        for record_id in gone:
+            self.db.execute("DELETE FROM corrected WHERE record_id = ?", (record_id,))
+        for row, old, record in changed:
+            self._track_corrected(record)
+            seq = self.last_seq + 1
+            event = self._event(seq, "corrected", record, row.path, row.policy_key, run_id, changes=_diff_bytes(old, record),
+                                previous_id=row.record_id, previous_path=row.path)
+            entry = IndexEntry.model_validate_json(
+                self.db.execute("SELECT entry FROM policies WHERE policy_key = ?", (row.policy_key,)).fetchone()[0])
+            if entry.record_id == row.record_id:
+                entry = _index_entry(record, row.policy_key, row.path, revisions=entry.revisions, seq=seq)
+            else:
+                entry = entry.model_copy(update={"last_seq": seq})
+            self.db.execute("INSERT OR REPLACE INTO policies(policy_key, entry) VALUES (?, ?)", (row.policy_key, entry.model_dump_json()))
+            self._bump("index")
+            self._add_event(event)
+            events.append(event)
 
     def _diff_with(self, relpath: str, record: PolicyRecord) -> RecordChanges | None:
         try:

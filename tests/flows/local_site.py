@@ -10,6 +10,7 @@ import time
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted(p for p in (ROOT / "raw_documents").glob("*.txt"))
@@ -118,6 +119,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(302, b"", {"Location": "/loop-b" if path == "/loop-a" else "/loop-a"})
         if path.startswith("/chain/"):
             return self.send(302, b"", {"Location": f"/chain/{int(path.rsplit('/', 1)[1]) + 1}"})
+        if path == "/redirect":  # e.g. /redirect?to=http://169.254.169.254/latest/meta-data/
+            return self.send(302, b"", {"Location": unquote(self.path.split("to=", 1)[1])})
         if path == "/moved.pdf":
             return self.send(301, b"", {"Location": next(iter(site.pdfs))})
         if path == "/big-stream.pdf":

@@ -109,9 +109,11 @@ GOOD = """\
     urls: [{seeds}]
   - name: pdf-index
     payer: UnitedHealthcare
+    allow_private: true  # the links on the index page point at 127.0.0.1
     index: BASE/medical-policies/index.html
     link_pattern: '/medical-policies/[^/]+\\.pdf$'
   - name: misc
+    allow_private: true  # BASE/moved.pdf redirects to 127.0.0.1
     urls: [BASE/policy.html, BASE/lm-only/seeds/{first_seed}, BASE/flaky.pdf, BASE/moved.pdf]
 """.format(seeds=", ".join(f"BASE/seeds/{p.name}" for p in SEEDS), first_seed=SEEDS[0].name)
 
@@ -194,7 +196,7 @@ def test_a_lost_blob_is_downloaded_again_without_conditions(server, site, guard,
 
 def test_identical_bytes_are_stored_once(server, site, guard, tmp_path):
     first_pdf = next(iter(site.pdfs))
-    report = run(server, guard, tmp_path, f"  - name: dup\n    urls: [BASE{first_pdf}, BASE/copy.pdf, BASE/moved.pdf]\n")
+    report = run(server, guard, tmp_path, f"  - name: dup\n    allow_private: true\n    urls: [BASE{first_pdf}, BASE/copy.pdf, BASE/moved.pdf]\n")
     assert report.counts()["fetched"] == 3
     assert len({d.path for d in report.documents}) == 1
     assert len(blobs(tmp_path)) == 1
@@ -226,6 +228,7 @@ def test_fetch_sources_builds_its_own_client(server, site, tmp_path):
 
 FAILURES = """\
   - name: bad
+    allow_private: true  # the redirects stay on 127.0.0.1
     urls: [BASE/missing.pdf, BASE/down.pdf, BASE/later.pdf, BASE/loop-a, BASE/chain/0, BASE/fake.pdf,
            BASE/scan.png, BASE/empty.txt, BASE/flaky.pdf, BASE/busy.txt, {closed}/policy.pdf]
   - name: slow
