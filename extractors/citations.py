@@ -19,6 +19,12 @@ from extractors.document import NUMBERED, Line, PolicyDoc
 from extractors.models import Reference
 
 NUMBER_ALONE = re.compile(r"^[ \t]*(?:\(?(\d{1,3})[.)]|\[(\d{1,3})\])[ \t]*$")  # e.g. "12." on its own line, the entry below it
+# a number glued to its entry or set off by spaces only: "10.Rubin D, ...", "12     Scher HI, ..."
+TIGHT_NUMBER = re.compile(r"^[ \t]*(?:\d{1,3}\.(?=[A-Z][a-z])|\d{1,3}[ \t]{2,}(?=[A-Z]))")
+RESOURCES = re.compile(r"(?i)^\W*resources\W*$")  # a "Resources" heading may head links or literature
+# a sentence that introduces the list, e.g. "Links to the UCare contracts ... used to create this policy",
+# "The following references were used ...", "Literature reviewed 11/21/24."
+LEAD_IN = re.compile(r"(?i)^(?:links?\s+to\b|the\s+following\b|these\s+(?:references|sources)\b|below\s+are\b|literature\s+reviewed\b|sources?\s+(?:used|reviewed)\b)")
 SUBHEADING = re.compile(r"^[A-Z][^.\n]{2,119}:$")  # e.g. "Peer Reviewed Publications:"
 # A line that can only continue an entry: lower-case, digit or punctuation start, or a citation's tail words.
 # e.g. "with neurogenic claudication", "2021 May;9(5):...", ",CAL,NCD", "Available at:", "Erratum in: ...", "Aug 1;35(8)"
@@ -75,13 +81,19 @@ def join_lines(lines: list[str]) -> str:
 
 def extract(doc: PolicyDoc) -> list[Reference]:
     out: list[Reference] = []
-    for section in doc.sections_labeled("references"):
-        for entry in split_entries(doc, section.start, section.end):
+    for section in doc.sections_labeled("references", "websites"):
+        entries = [e for e in split_entries(doc, section.start, section.end) if len(" ".join(e.text.split())) >= 8]
+        if section.label == "websites" and not (RESOURCES.match(doc.text[section.header_start : section.header_end]) and _literature(entries)):
+            continue  # links to websites, not the literature the policy cites
+        for entry in entries:
             text = " ".join(entry.text.split())
-            if len(text) < 8:
-                continue
             out.append(Reference(text=text, evidence=doc.evidence(entry.start, entry.end), **parse_reference(text)))
     return out
+
+
+def _literature(entries: list[Entry]) -> bool:
+    """A 'Resources' section that is a reference list: most entries cite a year, as literature does."""
+    return len(entries) >= 2 and sum(bool(YEAR.search(e.text)) for e in entries) >= 0.6 * len(entries)
 
 
 def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
@@ -94,6 +106,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
     width = max((len(r.text) for r in rows), default=0)
     entries: list[_Open | None] = []
     last_number = 0
+    lead_in = False
     for i, row in enumerate(rows):
         current = entries[-1] if entries else None
         if _is_subheading(row, current, rows[i + 1] if i + 1 < len(rows) else None):
@@ -102,8 +115,11 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
             continue
         if current is None:
             new = True
-            if (numbered or bulleted) and row.number is None and not row.bullet and not _looks_like_citation(row.text):
-                continue  # a lead-in line before the first marker
+            if (numbered or bulleted) and row.number is None and not row.bullet and (entries or not _looks_like_citation(row.text)):
+                continue  # a lead-in line before the first marker, or text after the list's last sub-heading
+            if not entries and (LEAD_IN.match(row.text) or (lead_in and not row.gap_before)):
+                lead_in = True
+                continue  # e.g. "Links to the plan's contracts ... / ... used to create this policy"
         elif numbered:
             new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3)
         elif bulleted:
@@ -143,8 +159,11 @@ def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
         if not text:
             continue
         a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
-        marker = NUMBERED.match(line.text) or NUMBER_ALONE.match(line.text)
+        marker = NUMBERED.match(line.text) or NUMBER_ALONE.match(line.text) or TIGHT_NUMBER.match(line.text)
         number = int(re.sub(r"\D", "", marker.group(0))) if marker else None
+        if marker and marker.re is TIGHT_NUMBER:
+            a = max(a, line.start + marker.end())
+            text = doc.text[a:b].strip()
         page_break = bool(rows) and doc.page_of(rows[-1].start) != doc.page_of(a)
         rows.append(
             _Row(line, a, a + len(text), text, number, bool(NUMBER_ALONE.match(line.text)), line.bullet is not None,
@@ -156,7 +175,10 @@ def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
 
 def _is_numbered(numbers: list[int]) -> bool:
     """At least two markers, and most of them count on from the one before or restart at 1."""
-    steps = sum(n == 1 or n == previous + 1 for previous, n in zip([0] + numbers, numbers))
+    steps, last = 0, 0
+    for n in numbers:  # an outlier ("182." opening a wrapped "182. PMID: ...") does not break the count
+        if n == 1 or last < n <= last + 2:  # a number lost at a page break ("11." then "13.") still counts on
+            steps, last = steps + 1, n
     return len(numbers) >= 2 and steps >= 0.8 * len(numbers)
 
 

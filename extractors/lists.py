@@ -21,6 +21,7 @@ ENUMERATED = re.compile(r"^[ \t]*\(?(?P<mark>\d{1,3}|[A-Za-z]|[IVXLivxl]{2,5})[.
 ROMAN = re.compile(r"^(?:[ivxl]{2,5}|[IVXL]{2,5})$")  # e.g. "ii", "IV" (a lone "i" or "I" is decided by its neighbours)
 NOTE = re.compile(r"^[ \t]*(?:\*\s*)?notes?[ \t]*:", re.I)  # e.g. "Note: Examples of ..." never continues an item
 SENTENCE_END = re.compile(r"[.;:]\s*$")
+NOTE_CHARS = 1500  # a note inside a list is shorter than this; after it the list may go on
 LEAD_BACK = 4  # non-blank lines: how far above the first item its lead-in may stand
 
 
@@ -76,6 +77,7 @@ def lists(doc: PolicyDoc) -> ListIndex:
     items: list[Item] = []
     stack: list[tuple[str, int]] = []  # (kind, item index) of the open levels
     paused: list[tuple[str, int]] = []  # the levels a prose paragraph closed, which the next item may resume
+    paused_at = 0
     blank_run = 0
     for line in doc.lines:
         if line.is_blank:
@@ -90,19 +92,26 @@ def lists(doc: PolicyDoc) -> ListIndex:
             else:
                 # prose ends the lists above (a note inside a list may be followed by its next item);
                 # a heading ends them for good
-                paused = [] if _heading(doc, line) else (stack or paused)
+                if _heading(doc, line):
+                    paused = []
+                elif stack:
+                    paused, paused_at = stack, line.start
                 stack = []
             blank_run = 0
             continue
         kind, mark, text_start = found
         if mark in ("i", "I") and not (stack and items[stack[-1][1]].mark in ("h", "H")):
             kind = "roman"  # "i." after "h." is a letter; otherwise the first roman numeral
-        if not stack and paused:
-            resumed = next((k for k, (_, j) in enumerate(paused) if _next_mark(items[j], Item(0, 0, kind, 0, None, [], mark))), None)
+        if not stack and paused and line.start - paused_at <= NOTE_CHARS:
+            probe = Item(0, 0, kind, 0, None, [], mark)
+            resumed = next((k for k, (_, j) in enumerate(paused) if _next_mark(items[j], probe)), None)
+            if resumed is None and not _opens_list(mark, kind):
+                resumed = next((k for k in reversed(range(len(paused))) if paused[k][0] == kind), None)  # a misprinted marker
             if resumed is not None:  # "3. Juvenile ..." after a note that followed "2. Crohn's ..."
                 stack = paused[: resumed + 1]
             elif _opens_list(mark, kind) and doc.text[: items[paused[-1][1]].end].rstrip().endswith(":"):
                 stack = list(paused)  # "A)" after a note under "3. ... ONE of the following (A or B):"
+        if not stack:
             paused = []
         while stack and stack[-1][0] != kind and any(k == kind for k, _ in stack):
             stack.pop()  # "2." after "a.": back to the level of "1."
@@ -167,11 +176,22 @@ def _opens_list(mark: str, kind: str) -> bool:
 
 def _next_mark(a: Item, b: Item) -> bool:
     """True when b's marker is the one after a's ("3." after "2.", "C." after "B.")."""
-    if a.kind != b.kind or a.kind.startswith("bullet") or a.kind == "roman":
+    if a.kind != b.kind or a.kind.startswith("bullet"):
         return False
+    if a.kind == "roman":
+        return _roman(b.mark) == _roman(a.mark) + 1
     if a.mark.isdigit() and b.mark.isdigit():
         return int(b.mark) == int(a.mark) + 1
     return len(a.mark) == len(b.mark) == 1 and ord(b.mark) == ord(a.mark) + 1
+
+
+def _roman(mark: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50}
+    total = 0
+    for ch, nxt in zip(mark.lower(), mark.lower()[1:] + " "):
+        value = values.get(ch, 0)
+        total += -value if values.get(nxt, 0) > value else value
+    return total
 
 
 def _adjacent(doc: PolicyDoc, a: Item, b: Item) -> bool:

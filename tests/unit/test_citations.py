@@ -349,3 +349,38 @@ def test_entry_across_a_page_break_leaves_out_running_footers():
     assert refs[1].pages == "17-40" and refs[2].evidence.text.endswith("1423-31.")
 
 
+
+
+@pytest.mark.parametrize(
+    "text, count, first",
+    [
+        pytest.param(
+            "References:\n\n1. Smith J. A study of sleep. Sleep. 2020;1:2-3.\n2. Doe A. Another. J Med. 2019;4:5-6.\n3. Roe B. A third study of the\n"
+            "context of genes. Genet Med. 2014 Feb; 16: 176–\n182. PMID: 23928913\n4. Poe C. Fourth. Lancet. 2018;7:8-9.\n5. Moe D. Fifth. BMJ. 2017;1:1.\n",
+            5, "Smith J. A study of sleep. Sleep. 2020;1:2-3.", id="a-wrapped-page-number-does-not-break-the-numbering",
+        ),
+        pytest.param(
+            "References\n\n1. Smith J. One. Sleep. 2020;1:2-3.\n2. Doe A. Two. Sleep. 2020;1:2-3.\n10.Rubin D, Siegel C. Ten. Am J Gastro. 2025;120:1187.\n"
+            "11.Barnes EL, Agrawal M. Eleven. Gastro. 2024;166:59.\n12     Scher HI, Lu D. Twelve. JAMA Oncol. 2016;2:1441.\n",
+            5, "Smith J. One. Sleep. 2020;1:2-3.", id="numbers-glued-or-spaced",
+        ),
+        pytest.param(
+            "References and source documents\n\nLinks to the plan's contracts, the CMS site and other\nrelevant documents used to create this policy\n\n"
+            "ACOG Practice Bulletin 226, Screening for Fetal Chromosomal Abnormalities October, 2020\n\nIndividual and Family Plan member contract\n",
+            2, "ACOG Practice Bulletin 226, Screening for Fetal Chromosomal Abnormalities October, 2020", id="lead-in-sentence-is-no-entry",
+        ),
+        pytest.param(
+            "Resources:\n\nLiterature reviewed 11/21/24. We do not include marketing materials.\n\n1. Beaudoin FL, Richardson M. Gene therapy. ICER, July 19, 2022.\n"
+            "2. Benz EJ. Thalassemia. In: UpToDate. 2024.\n\nNon-Discrimination Statement:\n\nIf you believe we failed, file with: Plan of\nArizona, P.O. Box 13466, Phoenix, AZ 85002.\n",
+            2, "Beaudoin FL, Richardson M. Gene therapy. ICER, July 19, 2022.", id="resources-that-are-literature",
+        ),
+    ],
+)
+def test_reference_lists(make_doc, text, count, first):
+    refs = citations.extract(make_doc(text))
+    assert (len(refs), refs[0].text) == (count, first)
+
+
+def test_websites_are_not_references(make_doc):
+    text = "Websites for Additional Information\n\n1. American Heart Association. Heart disease. Updated January 10, 2024. Available at: https://www.heart.org.\n2. CDC. Facts. 2025.\n"
+    assert citations.extract(make_doc(text)) == []
