@@ -11,6 +11,7 @@ from importlib import metadata
 
 from extractors import citations, codes, coverage, dates, history, identity, indications, payer, review
 from extractors.document import parse
+from extractors.statuses import overall
 from extractors.loading.document import PolicyText
 from extractors.models import (
     Code, DateValue, Dates, Extractor, HistoryEntry, PolicyRecord, Repair, Source, Status,
@@ -38,6 +39,10 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
     if not found_coverage.statements:
         warnings.append("no coverage statement found")
 
+    # a code table's status headings ("ICD-10-CM Codes that Support Medical Necessity") state coverage too
+    headed = [c.status for c in found_codes if c.status_source == "heading" and c.status is not None]
+    if headed:
+        found_coverage = found_coverage.model_copy(update={"status": overall([s.status for s in found_coverage.statements] + headed)})
     found_codes = _policy_status_for_codes(found_codes, found_coverage.status)
     # dates the letterhead does not print are read from the history table: the latest "review" row,
     # and for last_revised the newest row of any kind (the record contract's fallback)

@@ -17,7 +17,7 @@ from extractors import icd10
 from extractors.document import Line, PolicyDoc
 from extractors.models import Code, Evidence, Repair, Status
 from extractors.statuses import DISCLAIMER, StatusIndex
-from extractors.structure import statement_status
+from extractors.structure import statement_status, statements
 
 _SINGLE = (
     r"\d{4}[0-9FTU]"  # CPT, e.g. 20550, 0232T, 3044F
@@ -55,6 +55,8 @@ CODE_COLUMN = re.compile(r"(?i)\b(?:cpt|hcpcs|icd(?:-?10)?(?:-?(?:cm|pcs))?)(?:�
 ICD_CELL = re.compile(r"(?<![\w.\-/])(?P<first>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Zx]{1,4})?)(?:[ \t]*[-–—][ \t]*(?P<last>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Zx]{1,4})?))?(?![\w/]|\.\d)")
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
 HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
+# codes named in parentheses: "(0239U, 0242U, 81455)", "(CPT 81235)", "(codes 0177U and 81309)"
+PAREN_CODES = re.compile(r"\((?:(?:CPT|HCPCS|codes?)®?\s*:?\s*)?[+\dA-Z][\dA-Z.]{4,7}(?:\s*(?:,|and|or|-|–)\s*[+\dA-Z][\dA-Z.]{4,7})*\)")
 TABLE_GAP = 8  # lines: two code rows this close are rows of one table
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
@@ -118,7 +120,30 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
         if any(key[:2] == (code.code, code.system) for key in codes) or _overlaps(taken, code.evidence.start, code.evidence.end):
             continue  # e.g. "81112", the end of the range "81105 –" / "81112" read as a row
         codes[(code.code, code.system, code.status)] = code
+    _statuses_from_statements(doc, codes)
     return list(codes.values()), repairs
+
+
+def _statuses_from_statements(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
+    """A coverage statement that names codes in parentheses ("... analysis (0177U, 81309) is considered
+    medically necessary when:") gives them its status: a code without one takes it, a code with another
+    status gets an entry for this status group too."""
+    for statement in statements(doc):
+        for group in PAREN_CODES.finditer(doc.text, statement.start, statement.end):
+            for match in CODE.finditer(doc.text, group.start(), group.end()):
+                found = _Found.of(match)
+                code = (found.first + ("-" + found.last if found.last else "")).upper()
+                keys = [k for k in codes if k[0] == code]
+                if not keys or any(k[2] == statement.status for k in keys):
+                    continue
+                evidence = doc.evidence(statement.start, statement.end)
+                update = {"status": statement.status, "status_source": "statement", "status_evidence": evidence}
+                bare = next((k for k in keys if k[2] is None), None)
+                if bare is not None:
+                    codes[(code, bare[1], statement.status)] = codes.pop(bare).model_copy(update=update)
+                else:
+                    first = codes[keys[0]]
+                    codes[(code, first.system, statement.status)] = first.model_copy(update=update)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from bisect import bisect_left
 
 from extractors.document import PolicyDoc
 from extractors.models import Coverage, CoverageStatement
-from extractors.statuses import overall
-from extractors.structure import statements
+from extractors.lists import lists
+from extractors.statuses import heading_status, overall
+from extractors.structure import NOT_STATEMENTS, Statement, statements
 
 SETTINGS = {"inpatient", "outpatient"}
 SCOPE_LINE_MAX = 120  # chars: a scope line is a short heading, not prose
@@ -24,7 +25,7 @@ def extract(doc: PolicyDoc) -> Coverage:
     scopes = sorted(doc.spacy.spans.get("scopes", []), key=lambda s: s.start_char)
     starts = [s.start_char for s in scopes]
     out = []
-    for statement in statements(doc):
+    for statement in statements(doc) + _status_headings(doc):
         scope_text, labels = _scope(doc, statement.start, statement.end, scopes, starts)
         setting = next((label for label in labels if label in SETTINGS), None)
         out.append(
@@ -74,3 +75,21 @@ def _prefix_end(text: str, start: int, end: int) -> int:
     """Where a statement line's leading scope words end: 'Commercial PPO and Indemnity | This is not ...'."""
     match = re.search(r"\s(?=(?:This|These|It|The)\s)", text[start:end])
     return start + match.start() if match else start
+
+
+def _status_headings(doc: PolicyDoc) -> list[Statement]:
+    """A status heading over a list states the status of what it lists ("Covered" / "Non-Covered" over
+    the services): each such heading is a statement, in the payer's own words."""
+    out, seen = [], set()
+    structure = lists(doc)
+    for group in structure.groups:
+        if group.heading is None or group.lead is not None or group.heading in seen:
+            continue
+        start, end = group.heading
+        if doc.section_label_at(start) in NOT_STATEMENTS:
+            continue
+        status = heading_status(doc.text[start:end])
+        if status is not None:
+            seen.add(group.heading)
+            out.append(Statement(start, end, status, doc.text[start:end]))
+    return out

@@ -21,7 +21,7 @@ import re
 from extractors.document import PolicyDoc
 from extractors.lists import Group, ListIndex, lists
 from extractors.models import Indication, Status
-from extractors.statuses import POSITIVE, StatusIndex
+from extractors.statuses import POSITIVE, StatusIndex, heading_status
 from extractors.structure import NOT_STATEMENTS, Statement, statement_status, statements
 
 INCLUDED = frozenset({Status.experimental_investigational_unproven, Status.medically_necessary, Status.medically_necessary_with_criteria})
@@ -40,13 +40,6 @@ CONDITIONS = re.compile(
     r"(?:(?:one|any|at\s+least\s+one|one\s+or\s+more)\s+of\s+)?the\s+following\b"
     r"|\bfollowing\s+(?:\w+\s+){0,2}(?:conditions|indications|diagnoses|disorders|diseases|cancers)\b"
 )
-# a heading that is a status: "Covered", "Non-Covered", "Experimental/Investigational", "Medically Necessary"
-HEADING_STATUS = [
-    (re.compile(r"(?i)^\W*(?:non-?covered|not\s+covered|exclusions?)\b"), Status.not_covered),
-    (re.compile(r"(?i)^\W*(?:experimental|investigational|unproven)\b"), Status.experimental_investigational_unproven),
-    (re.compile(r"(?i)^\W*(?:not\s+medically\s+necessary)\b"), Status.not_medically_necessary),
-    (re.compile(r"(?i)^\W*(?:covered(?:\s+(?:services|indications))?|medically\s+necessary|inclusions?|(?:fda[- ]approved\s+)?indications)\W*$"), Status.medically_necessary),
-]
 GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the following:"
 AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
 # e.g. "These are considered experimental/investigational", "All other indications are considered ..."
@@ -64,6 +57,7 @@ SPLIT = re.compile(r"\s+and/or\s+|\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")  #
 COPULA = re.compile(r"\s(?:is|are)\s")
 CONDITION_SECTIONS = frozenset({"policy", "prior_auth"})
 SUBJECT_WORDS = 8  # a statement's subject ("Prolotherapy/Sclerotherapy for ANY indication") is short
+STATEMENT_WORDS = 15  # an item this long with a status of its own is a statement
 LEAD_BACK = 400  # chars: how far above a list a governing statement may stand
 NOT_A_CONDITION = re.compile(r"(?i)^(?:any|all|each|the)\s+of\s+the\s+following|^individuals\b|^patients\b|^members\b")
 NOT_HERE = NOT_STATEMENTS
@@ -88,6 +82,8 @@ def extract(doc: PolicyDoc) -> list[Indication]:
     for group, status, governing in _indicated_groups(doc, index, structure):
         for i in group.items:
             start, end = _item_text(doc, structure, i)
+            if _is_statement(doc, index, start, end):
+                continue  # "I. It is the policy of ... that current evidence does not support X": a statement
             add(start, end, status, "list_item", governing)
     if not found:
         for statement in statements(doc):
@@ -143,7 +139,7 @@ def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Gro
         if status is not None:
             return status, group.lead
     if group.heading:
-        status = statement_status(doc, index, *group.heading) or _heading_status(doc.text[slice(*group.heading)])
+        status = statement_status(doc, index, *group.heading) or heading_status(doc.text[slice(*group.heading)])
         if status is not None:
             return status, group.heading
     if group.parent is None:
@@ -155,8 +151,7 @@ def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Gro
     return None, None
 
 
-def _heading_status(heading: str) -> Status | None:
-    return next((status for pattern, status in HEADING_STATUS if pattern.search(heading)), None)
+
 
 
 def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group):
@@ -194,6 +189,11 @@ def _joined_by_and(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
     tails = [doc.text[structure.items[i].start : structure.items[i].end] for i in group.items[:-1]]
     ands = sum(1 for t in tails if re.search(r"(?i)\band\s*$", t))
     return len(tails) > 0 and ands * 2 > len(tails)
+
+
+def _is_statement(doc: PolicyDoc, index: StatusIndex, start: int, end: int) -> bool:
+    """A long item that states a status itself is a coverage statement, not an item of a list of services."""
+    return len(doc.text[start:end].split()) > STATEMENT_WORDS and statement_status(doc, index, start, end) is not None
 
 
 def _item_text(doc: PolicyDoc, structure: ListIndex, i: int) -> tuple[int, int]:

@@ -160,6 +160,20 @@ STATUS_HEADING = re.compile(r"(?i)^(?:not\s+)?(?:covered|medically\s+necessary|e
 STICKY = {"history": {"index", "references", "websites"}}
 
 
+TITLE_WORDS = re.compile(r"^ *(?:[A-Z][\w/&'’-]* +){1,3}$")  # e.g. "Clinical Guideline ", "Medical " (spaces only: a tab is a cell)
+NOT_A_PREFIX = frozenset({"history"})  # "Family History", "Medical History" are no history headings
+
+
+def _title_words_before(prefix: str, span: Span, rest: str) -> bool:
+    """A heading phrase of two words or more after one to three capitalized words fills a heading line
+    too ("Clinical Guideline Coverage Criteria", "Medical Policy Criteria"): a short line, every word
+    capitalized, no sentence."""
+    if span.label_ in NOT_A_PREFIX or len(span) < 2 or not TITLE_WORDS.match(prefix) or not HEADER_SUFFIX.match(rest):
+        return False  # a lone word ("Criteria", "Policy") after others is a document type or a subtopic
+    line = (prefix + span.text).strip()
+    return len(line) <= 60 and all(w[:1].isupper() or w in {"and", "of", "for", "the", "&", "to"} for w in line.split())
+
+
 def _inside_phrase(text: str, line_start: int, line_end: int) -> bool:
     """A heading-like line that a wrapped phrase runs through: the line above stops on a word that needs
     more ("outlined in"), or the line below goes on in lower case ("section")."""
@@ -221,7 +235,8 @@ class PolicySections:
             line_start = text.rfind("\n", 0, span.start_char) + 1
             line_end = text.find("\n", span.end_char)
             line_end = len(text) if line_end < 0 else line_end
-            if not HEADER_PREFIX.match(text[line_start : span.start_char]):
+            prefix = text[line_start : span.start_char]
+            if not HEADER_PREFIX.match(prefix) and not _title_words_before(prefix, span, text[span.end_char : line_end]):
                 continue
             if span.start_char not in whole_line and not HEADER_SUFFIX.match(text[span.end_char : line_end]):
                 continue
@@ -274,11 +289,26 @@ def _without_contents_lists(text: str, headers: list[Span]) -> list[Span]:
     return kept
 
 
+QUOTE_WINDOW = 80  # chars: how far a quoted title may reach on either side of a status phrase
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """A status word inside curly quotes that open with a capital letter names a document, not a status."""
+    opening = text.rfind("“", max(0, start - QUOTE_WINDOW), start)
+    if opening < 0 or text.rfind("”", opening, start) >= 0 or not text[opening + 1 : opening + 2].isupper():
+        return False
+    return text.find("”", end, end + QUOTE_WINDOW) >= 0
+
+
 @Language.component("status_negation")
 def status_negation(doc: Doc) -> Doc:
     """A status phrase with a negator shortly before it in its sentence is negated: 'is not considered investigational'."""
     kept, negated = [], []
+    text = doc_text(doc)
     for span in doc.spans.get("statuses", []):
+        if _quoted_title(text, span.start_char, span.end_char):
+            negated.append(span)  # the title of another document: “Investigational (Experimental) Services”
+            continue
         if span[0].lower_ in NEGATORS or span[0].lower_ in {"non", "noncovered"}:
             kept.append(span)  # the phrase carries its own negation: "not medically necessary"
             continue

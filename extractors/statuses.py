@@ -32,8 +32,22 @@ DISCLAIMER = re.compile(
     r"not\s+intended\s+to\s+be\s+used|for\s+informational\s+purposes|for\s+reference\s+purposes|"
     r"covered\s+or\s+non-?covered|coverage\s+or\s+non-?coverage|is\s+not\s+a\s+guarantee|"
     r"benefit\s+plan\s+document|member\s+specific\s+benefit|refer\s+to\s+the\s+member|"
-    r"may\s+not\s+be\s+covered|definition\s+of\s+med)"
+    r"may\s+not\s+be\s+covered|definition\s+of\s+med|contracts?\s+exclude|providers?\s+may\s+bill)"
 )
+
+
+# a heading that is a status: "Covered", "Non-Covered", "Experimental/Investigational", "Medically Necessary"
+HEADING_STATUS = [
+    (re.compile(r"(?i)^\W*(?:non-?covered|not\s+covered|exclusions?)\b"), Status.not_covered),
+    (re.compile(r"(?i)^\W*(?:experimental|investigational|unproven)\b"), Status.experimental_investigational_unproven),
+    (re.compile(r"(?i)^\W*(?:not\s+medically\s+necessary)\b"), Status.not_medically_necessary),
+    (re.compile(r"(?i)^\W*(?:covered(?:\s+(?:services|indications))?|medically\s+necessary|inclusions?|(?:fda[- ]approved\s+)?indications)\W*$"), Status.medically_necessary),
+]
+
+
+def heading_status(heading: str) -> Status | None:
+    """The status a heading names ("Covered", "Non-Covered", "Experimental/Investigational"), if any."""
+    return next((status for pattern, status in HEADING_STATUS if pattern.search(heading)), None)
 
 
 def strongest(statuses) -> Status | None:
