@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extractors import icd10
-from extractors.document import Line, PolicyDoc
+from extractors.document import NARRATIVE, Line, PolicyDoc
 from extractors.models import Code, Evidence, Repair, Status
 from extractors.statuses import DISCLAIMER, StatusIndex
 from extractors.structure import statement_status, statements
@@ -48,7 +48,6 @@ SYSTEM_HINT = re.compile(
 PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
 CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|\t+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
-NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
 # a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
 CODE_COLUMN = re.compile(r"(?i)\b(?:cpt|hcpcs|icd(?:-?10)?(?:-?(?:cm|pcs))?)(?:®)?[ \t\n]+codes?\b|\bcode\(s\)")
 # an ICD-10-CM category or code in a column of ICD codes: "C15", "C18-C20", "Z12.10-Z12.13", "C91.4"

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.document import PolicyDoc
+from extractors.document import NARRATIVE, PolicyDoc
 from extractors.models import DateValue
 
 MONTHS = {
@@ -150,9 +150,9 @@ SEPARATOR = re.compile(
     r"(?:\(s\))?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
 )
-EXCLUDED = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index"})
+EXCLUDED = NARRATIVE - {"instructions"}
 # Of those, the sections that never hold a metadata line ("Effective Date: ..." there is someone else's date).
-NO_METADATA = frozenset({"references", "websites", "history"})
+NO_METADATA = frozenset({"references", "websites", "history", "metadata"})
 
 
 @dataclass(frozen=True)

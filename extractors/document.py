@@ -21,7 +21,7 @@ from extractors.nlp import BULLET_LINE, run
 NUMBERED = re.compile(r"^[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\])[ \t]+")  # e.g. "1. Alderman", "(2) ", "[3] "
 RUN_IN_TEXT = re.compile(r"[ \t]*:[ \t]*(?=\S)")  # e.g. ": Criteria are reviewed annually" after a heading
 # Sections whose prose is never a coverage statement, a policy date, or a code of the policy.
-NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions"})
+NARRATIVE = frozenset({"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions", "metadata"})
 
 
 @dataclass(frozen=True)

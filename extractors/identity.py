@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors import titles
+from extractors import document
 from extractors.document import PolicyDoc
 from extractors.models import Policy
 
@@ -40,7 +41,7 @@ RUNNING_ID = re.compile(r"(?<![\w.\-])(?P<number>(?=[\w.\-]*\d)(?=[\w.\-]*[A-Z])
 PAGE_COUNTER = re.compile(r"(?i)\bpage\s*:?\s*\d+|\|\s*\d+\s*$|^\s*\d+\s*\||\b\d+\s+of\s+\d+\b")  # e.g. "Page 1 of 17", "GT20 | 1"
 VERSION = re.compile(r"(?<![\w-])(?:Version|Ver\.)[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023, Ver. 3
 LETTERHEAD = 3000  # chars
-NARRATIVE = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index", "codes"})
+NARRATIVE = (document.NARRATIVE - {"instructions"}) | {"codes"}
 
 
 def extract(doc: PolicyDoc) -> Policy:

@@ -335,24 +335,28 @@ def make_nlp() -> Language:
         config={"spans_key": "section_candidates", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
     headers = _patterns("section_headers.jsonl")
-    ruler.add_patterns([row for row in headers if "pattern" in row])
+    with nlp.select_pipes(enable=[]):  # patterns are tokenized only: running them through the pipes is wasted time
+        ruler.add_patterns([row for row in headers if "pattern" in row])
     nlp.add_pipe("policy_sections", config={"line_rules": [row for row in headers if "regex" in row]})
     ruler = nlp.add_pipe(
         "span_ruler", name="payer_ruler",
         config={"spans_key": "payers", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_wrapped(_patterns("payers.jsonl")))
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_wrapped(_patterns("payers.jsonl")))
     ruler = nlp.add_pipe(
         "span_ruler", name="status_ruler",
         config={"spans_key": "statuses", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_wrapped(_patterns("status_phrases.jsonl")))
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_wrapped(_patterns("status_phrases.jsonl")))
     nlp.add_pipe("status_negation")
     ruler = nlp.add_pipe(
         "span_ruler", name="scope_ruler",
         config={"spans_key": "scopes", "phrase_matcher_attr": "LOWER", "overwrite": True, "spans_filter": LONGEST},
     )
-    ruler.add_patterns(_wrapped(_patterns("scope_terms.jsonl")))
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_wrapped(_patterns("scope_terms.jsonl")))
     return nlp
 
 

@@ -17,13 +17,40 @@ from extractors.models import Payer
 from extractors.nlp import payer_domains
 
 IGNORED_SECTIONS = frozenset({"references", "websites", "index"})  # they cite other organizations
+CITING_SECTIONS = frozenset({"references", "websites"})
+CITATION_MARK = re.compile(r"\b(?:19|20)\d{2}\b|https?://|www\.|\bet al\b")  # a year, an address: a citation
 # History tables end many documents, and the issuer's own notice often follows them inside the same
 # section ("Services provided by Anthem ..."): mentions there count, at half weight.
-HALF_WEIGHT_SECTIONS = frozenset({"history"})
+HALF_WEIGHT_SECTIONS = frozenset({"history", "metadata"})  # the PDF's own Author/Company: a weak hint
 # A match starts only where a host name can (not inside a run of name characters): a long run like
 # "aaaa..." is then tried once, not from each of its positions (which was quadratic: 100 KB took a minute).
 DOMAIN = re.compile(r"(?<![a-z0-9.-])(?:https?://)?(?:[a-z0-9-]+\.)*?([a-z0-9-]+\.(?:com|org|net|gov))(?=[/:\s]|$)", re.I)  # e.g. https://www.bluecrossma.org/x
 EARLY = 1500  # chars: the letterhead, where the issuer names itself
+ROLES = ("plan", "generic", "developer", "contractor", "regulator")
+NEVER_ISSUERS = frozenset({"cited", "association"})  # the FDA, the AMA, NCCN, InterQual, the BCBS Association ...
+# Whose document it is, by kind: a Medicare contractor's LCD or billing article is the contractor's; a health
+# plan's policy is the plan's, even when it quotes a contractor's LCD or CMS.
+COMMERCIAL_ORDER = ("plan", "generic", "developer", "contractor", "regulator")
+MEDICARE_ORDER = ("contractor", "regulator", "plan", "generic", "developer")
+# the labels of a Medicare coverage document's own header, e.g. "LCD ID", "Article Title", "Contractor Name",
+# a title "Billing and Coding: ..." (a plan's policy that only mentions LCDs has none of them)
+MEDICARE_DOCUMENT = re.compile(
+    r"(?im)\b(?:LCD|LCA|NCD)\s+(?:ID|Title|Information)\b|\bArticle\s+(?:ID|Title|Information)\b|"
+    r"\bContractor\s+(?:Name|Information)\b|^[ \t]*Billing\s+and\s+Coding:"
+)
+MEDICARE_WINDOW = 6000  # chars: where a Medicare document says what it is
+# a line where an organization claims the document: copyright, proprietary notice, licensee, civil rights notice
+ISSUER_LINE = re.compile(
+    r"(?i)©|\bcopyright\b|\bproprietary\s+information\s+of\b|all\s+rights\s+reserved|independent\s+licensee|"
+    r"complies\s+with\s+applicable\s+federal\s+civil\s+rights"
+)
+ISSUER_WEIGHT = 2.0
+# e.g. "© 2024 Acme Health Plan, Inc.", "Copyright 2025 Acme Health. All rights reserved."
+COPYRIGHT_HOLDER = re.compile(
+    r"(?:©|\(c\)|\bCopyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
+    r"(?P<name>[A-Z][\w&'’-]*(?:[ ][A-Z&][\w&'’-]*){0,6})"
+)
+PLAN_WORDS = re.compile(r"\b(?:Health|Healthcare|Care|Plan|Plans|Blue|Cross|Shield|Insurance|Medical|Mutual|Alliance)\b")
 
 
 @dataclass
@@ -55,6 +82,13 @@ def _domains() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _rows() -> list[dict]:
+    from extractors.nlp import _patterns
+
+    return _patterns("payers.jsonl")
+
+
+@lru_cache(maxsize=1)
 def _families() -> dict[str, tuple[str, str]]:
     """Canonical name -> (role, family) from the gazetteer, for names found by domain."""
     from extractors.nlp import _patterns
@@ -64,35 +98,39 @@ def _families() -> dict[str, tuple[str, str]]:
 
 def extract(doc: PolicyDoc) -> Payer:
     candidates: dict[str, Candidate] = {}
+    issuer_lines = _issuer_lines(doc)
 
     def add(label: str, role: str, family: str, start: int, end: int, weight: float) -> None:
         candidate = candidates.setdefault(family, Candidate(family, role))
         if role == "plan":
             candidate.role = "plan"
-        candidate.score += weight * (3.0 if start < EARLY else 1.0)
+        boost = ISSUER_WEIGHT if doc.line_at(start).start in issuer_lines else 1.0
+        candidate.score += weight * boost * (3.0 if start < EARLY else 1.0)
         candidate.mentions.append((start, end, label))
 
     for span in doc.spacy.spans.get("payers", []):
         label = doc.section_label_at(span.start_char)
-        if label in IGNORED_SECTIONS:
-            continue
+        if label in IGNORED_SECTIONS and (label not in CITING_SECTIONS or _cites(doc, span.start_char)):
+            continue  # a reference cites its organization; a notice after the list ("HCSC makes no representation") does not
         role, _, family = (span.id_ or "plan:").partition(":")
+        if role in NEVER_ISSUERS:
+            continue
         add(span.label_, role, family or span.label_, span.start_char, span.end_char, 0.5 if label in HALF_WEIGHT_SECTIONS else 1.0)
     domains, families = _domains(), _families()
     for match in DOMAIN.finditer(doc.text):
         name = domains.get(match.group(1).lower())
         if name and doc.section_label_at(match.start()) not in IGNORED_SECTIONS:
             role, family = families.get(name, ("plan", name))
-            add(name, role, family, match.start(1), match.end(1), 1.5)
+            if role not in NEVER_ISSUERS:
+                add(name, role, family, match.start(1), match.end(1), 1.5)
 
-    by_role = {role: [c for c in candidates.values() if c.role == role] for role in ("plan", "generic", "developer", "regulator")}
+    by_role = {role: [c for c in candidates.values() if c.role == role] for role in ROLES}
     best = {role: max(found, key=lambda c: c.score, default=None) for role, found in by_role.items()}
-    chosen = best["plan"] or best["generic"]
-    developer = best["developer"]
+    order = MEDICARE_ORDER if MEDICARE_DOCUMENT.search(doc.text, 0, MEDICARE_WINDOW) else COMMERCIAL_ORDER
+    chosen = next((best[role] for role in order if best[role] is not None), None)
+    developer = best["developer"] if chosen is not None and chosen.role != "developer" else None
     if chosen is None:
-        chosen, developer = developer or best["regulator"], None
-    if chosen is None:
-        return Payer(name=None)
+        return _copyright_holder(doc) or Payer(name=None)
     return Payer(
         name=chosen.name,
         printed=doc.text[slice(*chosen.first)],
@@ -101,6 +139,31 @@ def extract(doc: PolicyDoc) -> Payer:
         developer_evidence=doc.evidence(*developer.first) if developer else None,
         basis="document",
     )
+
+
+def _cites(doc: PolicyDoc, offset: int) -> bool:
+    """True when the paragraph holding `offset` reads as a citation (a year, an address, "et al")."""
+    start = doc.text.rfind("\n\n", 0, offset)
+    end = doc.text.find("\n\n", offset)
+    return bool(CITATION_MARK.search(doc.text, start + 1, len(doc.text) if end < 0 else end))
+
+
+def _issuer_lines(doc: PolicyDoc) -> set[int]:
+    """Start offsets of lines where an organization names itself as the document's owner."""
+    return {doc.line_at(m.start()).start for m in ISSUER_LINE.finditer(doc.text)}
+
+
+def _copyright_holder(doc: PolicyDoc) -> Payer | None:
+    """When no known organization is named: the holder of the document's own copyright or proprietary
+    notice ("© 2024 Acme Health Plan, Inc."), if it reads as a health plan and is not a cited body."""
+    cited = {row["label"].lower() for row in _rows() if row["id"].split(":", 1)[0] in NEVER_ISSUERS}
+    for match in COPYRIGHT_HOLDER.finditer(doc.text):
+        name = match.group("name").strip(" ,.")
+        if doc.section_label_at(match.start()) in IGNORED_SECTIONS or name.lower() in cited or not PLAN_WORDS.search(name):
+            continue
+        start = match.start("name")
+        return Payer(name=name, printed=name, evidence=doc.evidence(start, start + len(name)), basis="document")
+    return None
 
 
 def with_hint(found: Payer, hint: str | None) -> Payer:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
-from extractors.document import Line, PolicyDoc
+from extractors.document import NARRATIVE, Line, PolicyDoc
 from extractors.models import Status
 from extractors.statuses import DISCLAIMER, StatusIndex
 
@@ -18,9 +18,7 @@ from extractors.statuses import DISCLAIMER, StatusIndex
 # notice, an unlabeled preamble) are not the policy's.
 COVERAGE_SECTIONS = frozenset({"policy", "prior_auth"})
 # Sections whose sentences are never coverage statements.
-NOT_STATEMENTS = frozenset(
-    {"description", "definitions", "rationale", "references", "websites", "history", "index", "instructions", "codes"}
-)
+NOT_STATEMENTS = NARRATIVE | {"codes"}
 # e.g. "is considered", "are not covered", "This is not a covered service", "Aetna considers", "Cigna covers"
 VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considers?|considered|deemed|covers?|covered|eligible|supports?|there\s+is)\b")
 # A definition of a status term is no coverage position, e.g. "Experimental/Investigational services are

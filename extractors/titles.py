@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
+from extractors import document
 from extractors.document import Line, PolicyDoc
 
 TITLE_LABEL = re.compile(
@@ -51,7 +52,7 @@ OPEN_END = re.compile(r"(?i)(?:\b(?:and|or|of|for|the|a|an|in|on|with|to|by|usin
 # e.g. "BSC2.18", "CP.MP.239", "HUM-0381-026" alone on a letterhead line: letters and digits, a separator
 LONE_ID = re.compile(r"^[ \t]*(?P<number>(?=[\w.\u2010-]*\d)[A-Z][A-Z0-9]{0,7}(?:[.\-\u2010][A-Z0-9]{1,8}){1,3})[ \t]*$")
 CODE_SHAPED = re.compile(r"\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?")  # e.g. 0232T, M0076, M54.50
-NARRATIVE = frozenset({"references", "websites", "history", "description", "rationale", "definitions", "index", "codes"})
+NARRATIVE = (document.NARRATIVE - {"instructions"}) | {"codes"}
 LETTERHEAD = 3000  # chars
 WRAP_WIDTH = 45  # chars: a title line at least this long may wrap onto a short line below it
 LARGER = 1.15  # a title is printed at least this much larger than the page's body text

@@ -24,6 +24,7 @@ joins in pagination.py; pypdfium2 page reading in pdfium_page.py.
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 
@@ -55,6 +56,8 @@ def load_pdf(data: bytes, *, name: str = "document", limits=None) -> PolicyText:
         with PDFIUM:
             count = len(pdf)
         _check_pages(count, name, limits)
+        with PDFIUM:
+            info = pdf.get_metadata_dict(skip_empty=True)
         layouts: list[PageLayout] = []
         scans: list[tuple[int, object]] = []  # (page number, picture) waiting for OCR
         for index in range(count):
@@ -71,11 +74,40 @@ def load_pdf(data: bytes, *, name: str = "document", limits=None) -> PolicyText:
         with PDFIUM:
             pdf.close()
     text, starts, repairs, furniture, sizes = assemble(layouts)
+    if text.strip():
+        text += properties_block(info, data)
     ocr_pages = tuple(n + 1 for n, layout in enumerate(layouts) if layout.ocr)
     return PolicyText(
         text=text, media_type=MEDIA_TYPE, page_starts=starts, repairs=repairs, ocr_pages=ocr_pages, furniture=furniture,
         line_sizes=sizes,
     )
+
+
+PROPERTIES_HEADING = "Document properties"
+# the issuer fields of the PDF's own metadata: Info dictionary, and XMP when stored uncompressed,
+# e.g. b"<pdfx:Company>Regence</pdfx:Company>", b"/Company (Regence)"
+XMP_COMPANY = re.compile(rb"<(?:pdfx|pdf|xmp|photoshop):(?:Company|Authors?)>\s*([^<]{2,120}?)\s*</", re.I)
+INFO_COMPANY = re.compile(rb"/Company\s*\(([^()]{2,120})\)")
+ORGANIZATION = re.compile(r"\b(?:Health|Healthcare|HealthCare|Care|Plans?|Blue|Cross|Shield|Insurance|Mutual|Alliance|Network|Inc|LLC|Corporation|Company)\b")
+PROPERTY = re.compile(r"[^\w&.,'’()/ -]")  # characters a property value may not keep (controls, markup)
+
+
+def properties_block(info: dict, data: bytes) -> str:
+    """The PDF's author and company, rendered after the last page under "Document properties" so
+    that a value read from them has evidence in the text (the block is not printed on any page; its
+    offsets fall on the last page). Only the fields that name who wrote the document."""
+    values: list[tuple[str, str]] = []
+    author = PROPERTY.sub("", str(info.get("Author", ""))).strip()
+    if ORGANIZATION.search(author):  # an organization, not the person or program that saved the file
+        values.append(("Author", author[:120]))
+    for pattern in (XMP_COMPANY, INFO_COMPANY):
+        for match in pattern.finditer(data[:4_000_000]):
+            company = PROPERTY.sub("", match.group(1).decode("utf-8", "replace")).strip()
+            if company and ("Company", company) not in values and company != author:
+                values.append(("Company", company[:120]))
+    if not values:
+        return ""
+    return "\n\n" + PROPERTIES_HEADING + "\n" + "\n".join(f"{key}: {value}" for key, value in values)
 
 
 def _read(pdf: pdfium.PdfDocument, index: int, *, name: str) -> tuple[PageLayout, object | None]:

@@ -205,8 +205,8 @@ def test_every_pattern_matches_its_printed_cases():
         pytest.param("Carelon Medical Benefits Management, formerly AIM Specialty Health", "AIM Specialty Health", "Carelon", "developer",
                      id="aim"),
         pytest.param("National Imaging Associates, Inc. (NIA)", "National Imaging Associates", "Evolent", "developer", id="nia-full-name"),
-        pytest.param("refer to the InterQual® CP: Procedures", "InterQual", "InterQual", "developer", id="interqual"),
-        pytest.param("MCG Care Guidelines, 27th edition", "MCG Care Guidelines", "MCG Health", "developer", id="mcg"),
+        pytest.param("refer to the InterQual® CP: Procedures", "InterQual", "InterQual", "cited", id="interqual"),
+        pytest.param("MCG Care Guidelines, 27th edition", "MCG Care Guidelines", "MCG Health", "cited", id="mcg"),
         # Medicare contractors
         pytest.param("Redesign incorporating LCD and Palmetto GBA MolDX", "Palmetto GBA", "Palmetto GBA", "contractor", id="palmetto-moldx"),
         pytest.param("Contractor: Noridian Healthcare Solutions, LLC", "Noridian Healthcare Solutions, LLC", "Noridian Healthcare Solutions",
