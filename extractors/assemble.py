@@ -17,7 +17,7 @@ from extractors.models import (
     Code, DateValue, Dates, Extractor, HistoryEntry, PolicyRecord, Repair, Source, Status,
 )
 
-REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")
+REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")  # e.g. "Reviewed. No changes.", "Annual policy review", "literature review"
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +44,11 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
     if headed:
         found_coverage = found_coverage.model_copy(update={"status": overall([s.status for s in found_coverage.statements] + headed)})
     found_codes = _policy_status_for_codes(found_codes, found_coverage.status)
-    # dates the letterhead does not print are read from the history table: the latest "review" row,
-    # and for last_revised the newest row of any kind (the record contract's fallback)
+    # dates the letterhead does not print are read from the history table: last_revised from its newest
+    # row (the record contract's fallback), last_reviewed from it too when that row is a review
+    if "effective" not in found_dates and "original_effective" in found_dates and not found_history and "last_revised" not in found_dates:
+        # never revised ("Revision Effective Date: N/A"): the version in force is the original one
+        found_dates["effective"] = found_dates["original_effective"]
     for field, wanted in (("last_reviewed", REVIEW), ("last_revised", None)):
         if field not in found_dates:
             derived = _date_from_history(found_history, wanted)
@@ -84,12 +87,14 @@ def _policy_status_for_codes(found: list[Code], status: Status | None) -> list[C
 
 
 def _date_from_history(rows: list[HistoryEntry], wanted: re.Pattern | None) -> DateValue | None:
-    """The newest history row's date (of rows whose text matches `wanted`, when given), with the
-    row's printed date as evidence."""
-    dated = [r for r in rows if r.date and (wanted is None or wanted.search(r.text))]
+    """The newest history row's date (when `wanted` is given, only if that row's text matches it), with
+    the row's printed date as evidence."""
+    dated = [r for r in rows if r.date]
     if not dated:
         return None
     latest = max(dated, key=lambda r: r.date)
+    if wanted is not None and not wanted.search(latest.text):
+        return None  # the newest row is another kind of change: the last review is not known from it
     evidence = latest.evidence
     printed = latest.printed_date or ""
     offset = evidence.text.find(printed) if printed else -1

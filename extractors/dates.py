@@ -134,7 +134,7 @@ LABELS: list[tuple[str, int, str]] = [
     ("original_effective", 0, r"(?i:original\s+effective\s+date|original\s+effective|date\s+of\s+origin|origination\s+date|original\s+policy\s+date|effective\s+date\s+of\s+origin|first\s+effective\s+date|original\s+date)"),
     ("original_effective", 1, r"Origination(?=\s*:)"),  # e.g. "Origination: 2/2010"
     # e.g. "Next Review Date:", "Next Annual Review:", "Next CAP Review: 8/2018" (a committee's acronym)
-    ("next_review", 0, r"(?i:next\s+(?:scheduled\s+)?review\s+(?:date|due(?:\s+by)?)|next\s+(?:annual\s+|scheduled\s+|(?-i:[A-Z]{2,6})\s+)?review|scheduled\s+review\s+date|review\s+due(?:\s+by)?)"),
+    ("next_review", 0, r"(?i:next\s+(?:annual\s+|scheduled\s+|(?-i:[A-Z]{2,6})\s+)?review(?:\s+(?:date|due(?:\s+by)?))?|scheduled\s+review\s+date|review\s+due(?:\s+by)?)"),
     ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?)"),
     ("last_reviewed", 0, r"Last\s+[A-Z]{2,6}\s+Review(?:ed)?(?:\s+Date)?"),  # e.g. "Last CAP Review: 9/2016"
     ("last_reviewed", 1, r"(?:Reviewed|Annual\s+Review)(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Reviewed: 3/2024", "Annual Review: November 2023"
@@ -151,6 +151,11 @@ SEPARATOR = re.compile(
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
 )
 EXCLUDED = NARRATIVE - {"instructions"}
+LCD_QUOTE = re.compile(r"(?i)for\s+services\s+(?:performed|rendered)")  # e.g. "Original Effective Date: For services performed on or after"
+LETTERHEAD = 3000  # chars
+METADATA_WORDS = 4  # words besides labels and dates on a metadata line
+LISTED = frozenset({"last_reviewed", "last_revised", "original_effective"})  # fields whose label may head a list of dates
+DATE_LIST = re.compile(r"[ \t]*[,;][ \t]*(?:\n[ \t]*)?")  # e.g. ", " between "12/2021, 7/2022"
 # Of those, the sections that never hold a metadata line ("Effective Date: ..." there is someone else's date).
 NO_METADATA = frozenset({"references", "websites", "history", "metadata"})
 
@@ -183,20 +188,48 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
     for match in LABEL.finditer(text):
         section = doc.section_label_at(match.start())
         narrative = section in EXCLUDED
-        if narrative and (section in NO_METADATA or not _opens_line(doc, match.start())):
-            continue
         index = int(match.lastgroup[1:])
         field, priority, _ = LABELS[index]
-        after = SEPARATOR.match(text, match.end()).end()
-        parsed = labeled_value(text, after, year_alone=field != "effective")
-        if parsed and narrative and text[parsed.end : doc.line_at(parsed.end).end].strip(" \t.;"):
+        metadata_line = section not in NO_METADATA and _metadata_line(doc, match.start())
+        if narrative and not metadata_line and (
+            (section in NO_METADATA and field != "next_review") or not _opens_line(doc, match.start())
+        ):
+            continue  # (a "Next Review Date:" line after a history table is the policy's own)
+        separator = SEPARATOR.match(text, match.end())
+        if LCD_QUOTE.search(separator.group(0)) and match.start() > LETTERHEAD:
+            continue  # a plan's policy quoting a Medicare LCD's header: the LCD's dates, not the policy's
+        parsed = labeled_value(text, separator.end(), year_alone=field != "effective")
+        if parsed and narrative and not metadata_line and text[parsed.end : doc.line_at(parsed.end).end].strip(" \t.;"):
             continue  # inside prose sections only a whole "Label: date" line counts
+        if parsed and field in LISTED:
+            parsed = _from_list(text, parsed, latest=field != "original_effective")
         if parsed:
             # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label;
             # a metadata line inside a narrative section (a page that opens with its Description) to both
             penalty = (0.5 if doc.in_furniture(match.start()) else 0) + (1 if narrative else 0)
             out.append(DateMention(field, priority + penalty, match.group(0), parsed))
     return out
+
+
+def _metadata_line(doc: PolicyDoc, offset: int) -> bool:
+    """A line of labels and dates only ("Approved Medical Director Committee 6/15/2021; 3/6/2024 Reviewed
+    12/2021, 7/2022"): once its labels, dates and separators are taken out, a few words at most remain."""
+    line = doc.line_at(offset)
+    rest = DATE.sub(" ", LABEL.sub(" ", line.text))
+    return len(re.findall(r"[A-Za-z]{2,}", rest)) <= METADATA_WORDS and bool(DATE.search(line.text))
+
+
+def _from_list(text: str, first: ParsedDate, *, latest: bool) -> ParsedDate:
+    """A label over a list of dates ("Reviewed 12/2021, 7/2022, 1/2023"): the latest (or the earliest)."""
+    found, cursor = [first], first.end
+    while (comma := DATE_LIST.match(text, cursor)) is not None:
+        nxt = labeled_value(text, comma.end(), year_alone=False)
+        if nxt is None:
+            break
+        found.append(nxt)
+        cursor = nxt.end
+    pick = max if latest else min
+    return pick(found, key=lambda d: d.value)
 
 
 def _opens_line(doc: PolicyDoc, offset: int) -> bool:

@@ -65,6 +65,12 @@ def test_not_dates(text):
             "last_reviewed", "2024-03-01", "day", id="metadata-lines-after-a-description",
         ),
         pytest.param("Date of Last Revision: 02/22", "last_revised", "2022-02", "month", id="month-and-two-digit-year"),
+        pytest.param("NEXT ANNUAL REVIEW DATE: 4TH QTR 2025\tARCHIVE DATE:", "next_review", "2025", "year", id="quarter-is-its-year"),
+        pytest.param("Definitions\n\nA term.\n\nApproved Medical Director Committee 6/15/2021; 3/6/2024 Reviewed 12/2021, 7/2022,\n1/2025",
+                     "last_reviewed", "2025-01", "month", id="latest-of-a-list-on-a-metadata-line"),
+        pytest.param("Policy History\n\n5/1/13\tJoint policy established\n\nNext Review Date:\t4th Qtr, 2025", "next_review", "2025", "year",
+                     id="next-review-after-the-history-table"),
+        pytest.param("Effective Date ..................03/15/2026", "effective", "2026-03-15", "day", id="leader-dots-then-date"),
         pytest.param("Effective Date: Nov.30, 2022", "effective", "2022-11-30", "day", id="month-abbreviation-without-space"),
     ],
 )
@@ -83,6 +89,8 @@ def test_labeled_dates(make_doc, text, field, value, precision):
         pytest.param("This rule became effective January 1, 2020 for all plans.", id="lowercase-prose"),
         pytest.param("Rationale\n\nEffective Date: 10/01/2015 of the LCD cited above applies here.", id="label-in-rationale-prose"),
         pytest.param("Policy History\n\nEffective Date: 10/01/2015", id="metadata-line-in-history"),
+        pytest.param("Policy\n\nText.\n\nMedicare\n\n" + "x " * 1600 + "\nOriginal Effective Date: For services performed on or after 02/16/2017",
+                     id="a-quoted-lcd-header"),
     ],
 )
 def test_no_effective_date(make_doc, text):
@@ -96,3 +104,27 @@ def test_dotted_dates_and_versions(make_doc):
 @pytest.mark.parametrize("text", [pytest.param("a ratio of 02/22 in prose", id="ratio"), pytest.param("page 13/45", id="not-a-month")])
 def test_a_two_digit_year_needs_a_label(text):
     assert find_dates(text) == []
+
+
+def record_dates(text: str):
+    from extractors.assemble import build_record
+    from extractors.loading import load_text
+
+    return build_record(load_text(text), uri="t.txt", sha256="0" * 64, size=len(text)).dates
+
+
+def test_a_quoted_lcd_header_gives_no_date():
+    text = "Policy\n\nText.\n\nMedicare\n\n" + "word " * 700 + "\nOriginal Effective Date: For services performed on or after 02/16/2017\n"
+    assert record_dates(text).original_effective is None
+
+
+@pytest.mark.parametrize(
+    "text, effective",
+    [
+        pytest.param("Original Effective Date\n10/24/2019\n\nRevision Effective Date\nN/A\n", "2019-10-24", id="never-revised"),
+        pytest.param("Original Effective Date\n10/24/2019\n\nPolicy History\n\n01/01/2021 Annual review.\n", None, id="revised-since"),
+    ],
+)
+def test_effective_date_of_a_policy_never_revised(text, effective):
+    found = record_dates(text).effective
+    assert (found.value if found else None) == effective
