@@ -13,14 +13,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from extractors import icd10
+from extractors import icd10, ocr_codes
 from extractors.document import NARRATIVE, Line, PolicyDoc
 from extractors.models import Code, Evidence, Repair, Status
 from extractors.statuses import DISCLAIMER, StatusIndex
 from extractors.structure import statement_status, statements
 
 _SINGLE = (
-    r"\d{4}[0-9FTU]"  # CPT, e.g. 20550, 0232T, 3044F
+    r"\d{4}[0-9FTUM]"  # CPT, e.g. 20550, 0232T, 3044F, 0004M (MAAA)
     r"|[A-CEGHJ-MP-V]\d{4}"  # HCPCS Level II, e.g. M0076, G0428
     r"|[A-TV-Z]\d[0-9A-Z]\.[0-9A-Zx]{1,4}"  # ICD-10-CM, e.g. Z00.00, M54.50, S42.00xA (placeholder x)
     r"|[0-9B-DF-HX][0-9A-HJ-NP-Z]{6}"  # ICD-10-PCS, e.g. 0R533ZZ, 8E023DZ
@@ -76,7 +76,7 @@ class _Row:
 def system_of(code: str, hint: str | None = None) -> str | None:
     """Code system from the code's grammar, with a table heading's hint for the ambiguous shapes."""
     code = code.upper()
-    if re.fullmatch(r"\d{4}[0-9FTU]", code):
+    if re.fullmatch(r"\d{4}[0-9FTUM]", code):
         return "CPT"
     if re.fullmatch(r"[A-Z]\d{4}", code):
         return "ICD-10-CM" if hint == "ICD-10-CM" and icd10.is_valid(code) else "HCPCS"
@@ -153,21 +153,22 @@ class _Found:
     last: str | None
     start: int
     end: int  # footnote marks after the code are left out
-    repaired: bool = False
+    repaired_code: str | None = None  # the code an OCR-damaged token stands for (first stays as printed)
+
+    @property
+    def repaired(self) -> bool:
+        return self.repaired_code is not None
 
     @classmethod
-    def of(cls, match: re.Match, repaired: bool = False) -> "_Found":
+    def of(cls, match: re.Match, repaired_code: str | None = None) -> "_Found":
         last = match.group("last") if "last" in match.re.groupindex else None
         end = match.end("last") if last else match.end("first")
-        return cls(match.group("first"), last, match.start("first"), end, repaired)
+        return cls(match.group("first"), last, match.start("first"), end, repaired_code)
 
 
 def _make_code(doc, found: _Found, row, description, description_evidence, hint: str | None = None) -> Code | None:
-    first = found.first
+    first = (found.repaired_code or found.first).upper()  # e.g. the ICD placeholder "x" in S42.00xA
     last = (found.last or "").upper() or None
-    if found.repaired:
-        first = first.replace("O", "0").replace("I", "1").replace("l", "1")
-    first = first.upper()  # e.g. the ICD placeholder "x" in S42.00xA
     hint = row.system_hint if row else hint
     system = system_of(first, hint)
     if system is None or (last and system_of(last, hint) != system):
@@ -198,7 +199,7 @@ def _make_code(doc, found: _Found, row, description, description_evidence, hint:
     )
 
 
-def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool) -> tuple[list[_Found], int]:
+def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool, *, hint: str | None = None, ocr: bool = False) -> tuple[list[_Found], int]:
     """The run of codes a row line starts with (after a system name: "HCPCS G0452"), and where its
     description begins (-1: not a row). A range whose end opens the next line ("81105 –" / "81112") is one."""
     text = doc.text
@@ -209,14 +210,20 @@ def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool) -> tuple[l
     found: list[_Found] = []
     while True:
         match = CODE.match(text, pos)
-        repaired = False
+        if in_code_section and ocr and hint and (misread := ocr_codes.TOKEN.match(text, pos)) is not None:
+            fixed = ocr_codes.repair(misread.group("token"), hint)  # e.g. "59131" under a HCPCS heading
+            if fixed is not None:
+                found.append(_Found(misread.group("token"), None, misread.start("token"), misread.end("token"), fixed))
+                match = misread
         if match is None and in_code_section:
-            ocr = OCR_CODE.match(text, pos)
-            if ocr and re.search(r"[OIl]", ocr.group("first")) and sum(ch.isdigit() for ch in ocr.group("first")) >= 2:
-                match, repaired = ocr, True
+            loose = OCR_CODE.match(text, pos)
+            if loose and re.search(r"[OIl]", loose.group("first")) and sum(ch.isdigit() for ch in loose.group("first")) >= 2:
+                match = loose
+                found.append(_Found.of(loose, loose.group("first").replace("O", "0").replace("I", "1").replace("l", "1")))
+        elif match is not None and (not found or found[-1].start != match.start()):
+            found.append(_Found.of(match))
         if match is None or match.start() >= line.end:
             break
-        found.append(_Found.of(match, repaired))
         sep = CODE_SEPARATOR.match(text, match.end())
         if sep and CODE.match(text, sep.end()):
             pos = sep.end()
@@ -231,7 +238,7 @@ def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool) -> tuple[l
         below = doc.lines[index] if index < len(doc.lines) else None
         end = CODE.fullmatch(text, below.content_start, below.end) if below is not None else None
         if end is not None and end.group("last") is None:
-            found[-1] = _Found(found[-1].first, end.group("first"), found[-1].start, end.end("first"), found[-1].repaired)
+            found[-1] = _Found(found[-1].first, end.group("first"), found[-1].start, end.end("first"), found[-1].repaired_code)
             return found, dangling.end()
     rest = text[pos : line.end]
     if rest and not rest[0] in " \t:|":
@@ -251,6 +258,8 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     open_brackets = 0
     status_line = -10
     listed: list[_Row] = []  # codes named in sentences of a code section (never continued by the lines below)
+    ocr_pages = frozenset(doc.source.ocr_pages)  # pages whose text an OCR read: misread codes are repaired there
+    heading_lines = {s.header_start for s in doc.sections}
     skip = -1  # a line that ended the range printed on the line above it
     for index, line in enumerate(doc.lines):
         if index == skip:
@@ -258,6 +267,8 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         label = doc.section_label_at(line.start)
         if label != section:
             section, status, status_evidence, hint, open_brackets = label, None, None, None, 0
+        if label == "codes" and line.start in heading_lines:
+            hint = _hint(line.text) or hint  # a code heading names its system ("ICD-10-CM Codes", "HCPCS Codes")
         if label in NARRATIVE or line.is_blank:
             continue
         in_codes = label == "codes"
@@ -267,7 +278,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             previous.continuation.append(line)  # e.g. "... includes codes" / "0S523ZZ, 0S543ZZ]"
             open_brackets = max(0, open_brackets + _bracket_balance(content))
             continue
-        found, description_start = _leading_codes(doc, line, in_codes)
+        found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=doc.page_of(line.start) in ocr_pages)
         if found:
             near = rows and rows[-1].section == label and doc.line_index(rows[-1].line.start) >= index - TABLE_GAP
             hcpcs_cell = len(found) == 1 and HCPCS_CELL.match(text, found[0].start)  # e.g. "J9035<TAB>9999" in a dosing table

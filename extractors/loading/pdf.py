@@ -34,7 +34,7 @@ import pypdfium2.raw as pdfium_c
 from extractors.errors import CorruptPDF, EncryptedPDF, InputError, LimitExceeded
 from extractors.loading.document import PolicyText
 from extractors.loading.layout import PageLayout, Segment, lay_out
-from extractors.loading.ocr import needs_ocr, ocr_pages, render, require_tesseract
+from extractors.loading.ocr import MIN_IMAGE_AREA, needs_ocr, ocr_pages, render, require_tesseract
 from extractors.loading.pagination import assemble
 from extractors.loading.pdfium_page import read_page
 
@@ -122,7 +122,9 @@ def _read(pdf: pdfium.PdfDocument, index: int, *, name: str) -> tuple[PageLayout
         content = read_page(page, textpage)
         layout = PageLayout(width=content.width, height=content.height)
         if content.segments:
-            return lay_out(content.segments, content.marks, width=content.width, height=content.height), None
+            layout = lay_out(content.segments, content.marks, width=content.width, height=content.height)
+            layout.ocr = content.image_area >= MIN_IMAGE_AREA  # text over a page-wide picture: a scan with an OCR text layer
+            return layout, None
         if needs_ocr(content.chars, content.image_area):
             require_tesseract(name, index + 1)
             return layout, render(page)

@@ -165,3 +165,8 @@ def test_footnote_mark_is_not_printed_as_the_code(make_doc):
 def test_a_status_line_does_not_end_a_code_table_and_genes_are_not_codes(make_doc):
     text = "Coding Information\nCPT Code(s)\tDescription\tComments\n81225\tCYP2C19 gene analysis\tNot Covered\n\nNot Covered\n\n81226\n\nCYP2D6 gene analysis\n"
     assert {c.code for c in codes.extract(make_doc(text))[0]} == {"81225", "81226"}
+
+
+def test_maaa_and_pla_codes(make_doc):
+    text = "Applicable Codes\nCPT\n0004M\tScoliosis, DNA analysis of 53 SNPs\n0237U\tCardiac ion channelopathies\n"
+    assert {(c.code, c.system) for c in codes.extract(make_doc(text))[0]} == {("0004M", "CPT"), ("0237U", "CPT")}
