@@ -115,9 +115,16 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
             if found.repaired:
                 repairs.append(Repair(kind="ocr_code", printed=code.printed, repaired=code.code, evidence=code.evidence))
     taken = sorted((c.evidence.start, c.evidence.end) for c in codes.values())
-    for code in _prose_codes(doc, statuses) + _column_codes(doc):
-        if any(key[:2] == (code.code, code.system) for key in codes) or _overlaps(taken, code.evidence.start, code.evidence.end):
+    for code in _prose_codes(doc, statuses) + _column_codes(doc, statuses):
+        if _overlaps(taken, code.evidence.start, code.evidence.end):
             continue  # e.g. "81112", the end of the range "81105 –" / "81112" read as a row
+        known = [key for key in codes if key[:2] == (code.code, code.system)]
+        if known and (code.status is None or any(key[2] == code.status for key in known)):
+            continue
+        bare = next((key for key in known if key[2] is None), None)
+        if bare is not None:  # the code's status group, read here, completes its statusless listing
+            status = {"status": code.status, "status_source": code.status_source, "status_evidence": code.status_evidence}
+            code = codes.pop(bare).model_copy(update=status)
         codes[(code.code, code.system, code.status)] = code
     _statuses_from_statements(doc, codes)
     return list(codes.values()), repairs
@@ -385,11 +392,12 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
     return out
 
 
-def _column_codes(doc: PolicyDoc) -> list[Code]:
+def _column_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
     """Codes in a table whose header names code columns ("Example Tests (Labs)<TAB>Common CPT Codes
     Common ICD Codes"): every code in its rows, wherever the cell sits in the row; under an ICD column
     ICD-10-CM categories count too ("C15", "C18-C20"). The table ends at a heading, a prose line or
-    the AMA's copyright line."""
+    the AMA's copyright line. A statement that leads into the table ("... considers the following genetic
+    tests to be Experimental/Investigational/Unproven:") gives its codes its status."""
     out: list[Code] = []
     lines = doc.lines
     i = 0
@@ -403,6 +411,7 @@ def _column_codes(doc: PolicyDoc) -> list[Code]:
             i += 1
             continue
         icd = bool(re.search(r"(?i)\bicd", header))
+        status, status_evidence = _lead_status(doc, statuses, i)
         headings = {s.header_start for s in doc.sections}
         j = i + 1
         while j < len(lines):
@@ -413,6 +422,8 @@ def _column_codes(doc: PolicyDoc) -> list[Code]:
             for match in CODE.finditer(doc.text, row.start, row.end):
                 code = _make_code(doc, _Found.of(match), None, None, None)
                 if code is not None and code.system != "ICD-10-PCS":
+                    if status is not None:
+                        code = code.model_copy(update={"status": status, "status_source": "heading", "status_evidence": status_evidence})
                     out.append(code)
             if icd:
                 for match in ICD_CELL.finditer(doc.text, row.start, row.end):
@@ -421,6 +432,18 @@ def _column_codes(doc: PolicyDoc) -> list[Code]:
             j += 1
         i = j
     return out
+
+
+def _lead_status(doc: PolicyDoc, statuses: StatusIndex, header_index: int) -> tuple[Status | None, Evidence | None]:
+    """The status of the sentence ending in ':' just above a table's header row (blank lines between allowed)."""
+    for line in reversed(doc.lines[max(0, header_index - 3) : header_index]):
+        if line.is_blank:
+            continue
+        if not line.text.rstrip().endswith(":"):
+            return None, None
+        status = statement_status(doc, statuses, line.start, line.end)
+        return (status, doc.evidence(line.start, line.end)) if status else (None, None)
+    return None, None
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:

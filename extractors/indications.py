@@ -21,7 +21,7 @@ import re
 from extractors.document import PolicyDoc
 from extractors.lists import Group, ListIndex, lists
 from extractors.models import Indication, Status
-from extractors.statuses import POSITIVE, StatusIndex, heading_status
+from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
 from extractors.structure import NOT_STATEMENTS, Statement, statement_status, statements
 
 INCLUDED = frozenset({Status.experimental_investigational_unproven, Status.medically_necessary, Status.medically_necessary_with_criteria})
@@ -40,6 +40,8 @@ CONDITIONS = re.compile(
     r"(?:(?:one|any|at\s+least\s+one|one\s+or\s+more)\s+of\s+)?the\s+following\b"
     r"|\bfollowing\s+(?:\w+\s+){0,2}(?:conditions|indications|diagnoses|disorders|diseases|cancers)\b"
 )
+EXCLUSIONS = re.compile(r"(?i)^\W*exclusions?\b")  # e.g. "Exclusions:"
+EXCLUSIONS_BACK = 3000  # chars: how far above an "Exclusions:" list the statement it lists may stand
 GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the following:"
 AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
 # e.g. "These are considered experimental/investigational", "All other indications are considered ..."
@@ -85,6 +87,8 @@ def extract(doc: PolicyDoc) -> list[Indication]:
             if _is_statement(doc, index, start, end):
                 continue  # "I. It is the policy of ... that current evidence does not support X": a statement
             add(start, end, status, "list_item", governing)
+    for start, end, status, governing in _table_items(doc, index):
+        add(start, end, status, "list_item", governing)
     if not found:
         for statement in statements(doc):
             if statement.text.rstrip().endswith(":") or doc.section_label_at(statement.start) not in CONDITION_SECTIONS:
@@ -130,7 +134,11 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
 
 def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group) -> tuple[Status | None, tuple[int, int] | None]:
     if group.lead:
-        status = statement_status(doc, index, *group.lead)
+        lead = doc.text[slice(*group.lead)]
+        status = statement_status(doc, index, *group.lead) or (heading_status(lead) if len(lead.split()) <= 4 else None)
+        if status is Status.not_covered and EXCLUSIONS.match(lead):
+            # "Exclusions:" lists what the policy's negative statement above excludes (often investigational)
+            status = _negative_above(doc, group.lead[0]) or status
         if status is Status.not_covered and group.parent is None:
             # "may NOT be eligible ... including:" then "These are considered experimental/investigational"
             trailing = _trailing(doc, index, structure, group)
@@ -152,6 +160,15 @@ def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Gro
 
 
 
+
+
+def _negative_above(doc: PolicyDoc, start: int) -> Status | None:
+    """The status of the nearest negative coverage statement above `start` (an "Exclusions" heading is
+    often a section of its own, right after the policy statement)."""
+    for statement in reversed(statements(doc)):
+        if statement.end <= start and statement.start >= start - EXCLUSIONS_BACK and statement.status in NEGATIVE:
+            return statement.status
+    return None
 
 
 def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group):
@@ -209,6 +226,38 @@ def _item_text(doc: PolicyDoc, structure: ListIndex, i: int) -> tuple[int, int]:
     if tail and tail.start() > 0:
         end = start + tail.start()
     return start, end
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+def _table_items(doc: PolicyDoc, index: StatusIndex):
+    """The first cells of a table that a status statement leads into ("PacificSource considers the
+    following genetic tests to be Experimental/Investigational/Unproven:" over "Genetic Test<TAB>CPT
+    Codes" and its rows): the services it lists."""
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if "\t" not in line.text or not _header_row(line.text) or doc.section_label_at(line.start) in NOT_HERE:
+            continue
+        lead = next((l for l in reversed(lines[max(0, i - 3) : i]) if not l.is_blank), None)
+        if lead is None or not lead.text.rstrip().endswith(":"):
+            continue
+        status = statement_status(doc, index, lead.start, lead.end)
+        if status not in INCLUDED or CONJUNCTIVE.search(lead.text):
+            continue
+        for row in lines[i + 1 :]:
+            if "\t" not in row.text or _header_row(row.text):
+                break
+            first = row.text.split("\t", 1)[0]
+            if first.strip():
+                start = row.start + len(first) - len(first.lstrip())
+                yield start, row.start + len(first.rstrip()), status, (lead.start, lead.end)
+
+
+def _header_row(text: str) -> bool:
+    """A row of column names: a few capitalized words per cell, no digits."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    return len(cells) >= 2 and all(c[:1].isupper() and len(c.split()) <= 4 and not re.search(r"\d", c) for c in cells)
 
 
 # --- conditions named in statements ----------------------------------------------------------------

@@ -35,6 +35,7 @@ class Item:
     lines: list[Line] = field(default_factory=list)
     mark: str = ""
     last: int = 0  # end of the item with everything nested under it
+    resumed: bool = False  # the list goes on here after a note that interrupted it
 
 
 @dataclass
@@ -77,7 +78,7 @@ def lists(doc: PolicyDoc) -> ListIndex:
     items: list[Item] = []
     stack: list[tuple[str, int]] = []  # (kind, item index) of the open levels
     paused: list[tuple[str, int]] = []  # the levels a prose paragraph closed, which the next item may resume
-    paused_at = 0
+    paused_at, by_note, resuming = 0, False, False
     blank_run = 0
     for line in doc.lines:
         if line.is_blank:
@@ -95,6 +96,8 @@ def lists(doc: PolicyDoc) -> ListIndex:
                 if _heading(doc, line):
                     paused = []
                 elif stack:
+                    # a note: "Note: ...", or a parenthetical paragraph ("(Karyotyping would be necessary ...)")
+                    by_note = bool(NOTE.match(line.text)) or (blank_run > 0 and line.text.lstrip().startswith("("))
                     paused, paused_at = stack, line.start
                 stack = []
             blank_run = 0
@@ -105,10 +108,12 @@ def lists(doc: PolicyDoc) -> ListIndex:
         if not stack and paused and line.start - paused_at <= NOTE_CHARS:
             probe = Item(0, 0, kind, 0, None, [], mark)
             resumed = next((k for k, (_, j) in enumerate(paused) if _next_mark(items[j], probe)), None)
-            if resumed is None and not _opens_list(mark, kind):
-                resumed = next((k for k in reversed(range(len(paused))) if paused[k][0] == kind), None)  # a misprinted marker
+            if resumed is None and (by_note or not _opens_list(mark, kind)):
+                # a misprinted marker, or the next bullet after a note ("(Karyotyping would be necessary ...)")
+                resumed = next((k for k in reversed(range(len(paused))) if paused[k][0] == kind), None)
             if resumed is not None:  # "3. Juvenile ..." after a note that followed "2. Crohn's ..."
                 stack = paused[: resumed + 1]
+                resuming = True
             elif _opens_list(mark, kind) and doc.text[: items[paused[-1][1]].end].rstrip().endswith(":"):
                 stack = list(paused)  # "A)" after a note under "3. ... ONE of the following (A or B):"
         if not stack:
@@ -118,7 +123,8 @@ def lists(doc: PolicyDoc) -> ListIndex:
         if stack and stack[-1][0] == kind:
             stack.pop()  # a sibling
         parent = stack[-1][1] if stack else None
-        items.append(Item(text_start, line.end, kind, len(stack), parent, [line], mark))
+        items.append(Item(text_start, line.end, kind, len(stack), parent, [line], mark, resumed=resuming))
+        resuming = False
         stack.append((kind, len(items) - 1))
         blank_run = 0
     for item in reversed(items):
@@ -151,7 +157,7 @@ def _groups(doc: PolicyDoc, items: list[Item]) -> list[Group]:
     for i, item in enumerate(items):
         runs = by_parent.setdefault(item.parent, [])
         last = items[runs[-1][-1]] if runs else None
-        if last is not None and item.parent is None and not _adjacent(doc, last, item) and not _next_mark(last, item):
+        if last is not None and item.parent is None and not (_adjacent(doc, last, item) or _next_mark(last, item) or item.resumed):
             runs.append([i])  # top-level items far apart are separate lists, unless "3." follows "2." after a note
         elif last is not None and last.kind == item.kind:
             runs[-1].append(i)

@@ -170,3 +170,10 @@ def test_a_status_line_does_not_end_a_code_table_and_genes_are_not_codes(make_do
 def test_maaa_and_pla_codes(make_doc):
     text = "Applicable Codes\nCPT\n0004M\tScoliosis, DNA analysis of 53 SNPs\n0237U\tCardiac ion channelopathies\n"
     assert {(c.code, c.system) for c in codes.extract(make_doc(text))[0]} == {("0004M", "CPT"), ("0237U", "CPT")}
+
+
+def test_a_statement_leading_into_a_code_table_gives_its_codes_their_status(make_doc):
+    text = ("Policy\n\nThe plan considers the following genetic tests to be Experimental/Investigational/Unproven:\n\n"
+            "Genetic Test\tCPT/HCPCS Codes\nST2 Assay\t83006\n\nCoding Information\n\n83006\tGrowth stimulation expressed gene 2\n")
+    (code,) = codes.extract(make_doc(text))[0]
+    assert (code.code, code.status, code.description) == ("83006", "experimental_investigational_unproven", "Growth stimulation expressed gene 2")

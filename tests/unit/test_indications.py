@@ -93,6 +93,20 @@ def test_not_indications(make_doc, text):
             [("Ankylosing Spondylitis", "medically_necessary_with_criteria"), ("Crohn's Disease", "medically_necessary_with_criteria")],
             id="numbered-conditions-with-criteria-under-them",
         ),
+        pytest.param(
+            "Medical Policy Statement\n\nThe peer reviewed literature has not shown its utility. Therefore, this service is considered investigational.\n\n"
+            "Inclusions:\n• Testing to screen for trisomy 21 in singleton pregnancies.\n\n(Karyotyping would confirm a positive result.)\n"
+            "• Testing for fetal sex when ultrasound shows ambiguous genitalia.\n\nExclusions:\n• Testing for microdeletions.\n",
+            [("Testing to screen for trisomy 21 in singleton pregnancies.", "medically_necessary"),
+             ("Testing for fetal sex when ultrasound shows ambiguous genitalia.", "medically_necessary"),
+             ("Testing for microdeletions.", EIU)],
+            id="inclusions-exclusions-and-a-note-between-bullets",
+        ),
+        pytest.param(
+            "Policy\n\nThe plan considers the following genetic tests to be Experimental/Investigational/Unproven:\n\n"
+            "Genetic Test\tCPT/HCPCS Codes\nST2 Assay\t83006\nChemosensitivity testing\t81535, 81536\n\nCoding Information\n",
+            [("ST2 Assay", EIU), ("Chemosensitivity testing", EIU)], id="first-cells-of-a-table-led-by-a-statement",
+        ),
     ],
 )
 def test_list_indications(make_doc, text, items):
