@@ -20,7 +20,7 @@ from extractors.models import Reference
 
 NUMBER_ALONE = re.compile(r"^[ \t]*(?:\(?(\d{1,3})[.)]|\[(\d{1,3})\])[ \t]*$")  # e.g. "12." on its own line, the entry below it
 # a number glued to its entry or set off by spaces only: "10.Rubin D, ...", "12     Scher HI, ..."
-TIGHT_NUMBER = re.compile(r"^[ \t]*(?:\d{1,3}\.(?=[A-Z][a-z])|\d{1,3}[ \t]{2,}(?=[A-Z]))")
+TIGHT_NUMBER = re.compile(r"^[ \t]*(?:\d{1,3}\.(?=[A-Z][A-Za-z])|\d{1,3}[ \t]{2,}(?=[A-Z]))")
 RESOURCES = re.compile(r"(?i)^\W*resources\W*$")  # a "Resources" heading may head links or literature
 # a sentence that introduces the list, e.g. "Links to the UCare contracts ... used to create this policy",
 # "The following references were used ...", "Literature reviewed 11/21/24."
@@ -38,6 +38,10 @@ OPEN_END = re.compile(r"(?:[,;:&/(\-–]|\b(?:of|the|and|for|in|on|with|to|a|an|
 URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
 # Two entries run together: a citation's last period directly followed by the next one's first author.
 GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
+# an author-date opening (APA): "American College of Obstetricians (ACOG). (2018).", "Hayes. (December 5, 2023)."
+DATED_AUTHOR = re.compile(r"^[A-Z][^()\n]{1,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}\)")
+ORG_OPENER = re.compile(r"^(?:[A-Z][\w&'’-]*\s+){1,6}[A-Z][\w&'’-]*\.\s+[A-Z]")  # e.g. "Carelon Medical Benefits Management. Genetic ..."
+URL_TAIL = re.compile(r"^\S*[/\-_]\S*[A-Za-z0-9/]$")  # e.g. "screening-for-genetic-conditions": a web address's wrapped end
 HYPHEN_END = re.compile(r"\w-$")  # e.g. "Image-" at a line end
 SHORT_LINE = 0.7  # a line shorter than this share of the list's widest line was not wrapped (wrapped lines measure >= 0.74 on real PDFs)
 
@@ -125,7 +129,10 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
         elif bulleted:
             new = row.bullet
         elif gapped:
-            new = row.gap_before or (_starts_entry(current, row, width) and (row.page_break_before or opens_with_person(row.text)))
+            new = row.gap_before or (
+                _starts_entry(current, row, width)
+                and (row.page_break_before or opens_with_person(row.text) or bool(DATED_AUTHOR.match(row.text) or ORG_OPENER.match(row.text)))
+            )
         else:
             new = _starts_entry(current, row, width)
         if new:
@@ -208,10 +215,13 @@ def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     previous = current.rows[-1].text
     if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text):
         return False
-    if OPEN_END.search(previous) or (URL_END.search(previous) and not opens_with_person(row.text)):
+    opener = opens_with_person(row.text) or bool(DATED_AUTHOR.match(row.text))
+    if URL_END.search(previous):
+        if not opener:
+            return False  # a web address goes on, unless an author-date opening follows it
+    elif OPEN_END.search(previous):
         return False
-    opener = opens_with_person(row.text)
-    terminal = bool(TERMINAL.search(previous))
+    terminal = bool(TERMINAL.search(previous) or URL_TAIL.match(previous))
     if not (terminal or opener):
         return False
     return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)

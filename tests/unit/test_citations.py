@@ -370,6 +370,14 @@ def test_entry_across_a_page_break_leaves_out_running_footers():
             2, "ACOG Practice Bulletin 226, Screening for Fetal Chromosomal Abnormalities October, 2020", id="lead-in-sentence-is-no-entry",
         ),
         pytest.param(
+            "References\nAmerican College of Obstetricians (ACOG). (2023). Carrier Screening. https://www.acog.org/clinical/articles/2017/03/carrier-\n"
+            "screening-for-genetic-conditions\nAmerican College of Obstetricians (ACOG). (2018). Screening for Fetal\nChromosomal Abnormalities.\n"
+            "Carelon Medical Benefits Management. Genetic Testing Guidelines.\nhttps://guidelines.example.com/current-genetic-testing-guidelines/\n"
+            "Hayes Knowledge Center. (December 5, 2023). Annual Review: VeriStrat.\n\nGrossi, F., Genova, C. (2018). Prognostic role. Lung cancer, 117, 64-69.\n",
+            5, "American College of Obstetricians (ACOG). (2023). Carrier Screening. https://www.acog.org/clinical/articles/2017/03/carrier-screening-for-genetic-conditions",
+            id="author-date-entries-and-wrapped-addresses",
+        ),
+        pytest.param(
             "Resources:\n\nLiterature reviewed 11/21/24. We do not include marketing materials.\n\n1. Beaudoin FL, Richardson M. Gene therapy. ICER, July 19, 2022.\n"
             "2. Benz EJ. Thalassemia. In: UpToDate. 2024.\n\nNon-Discrimination Statement:\n\nIf you believe we failed, file with: Plan of\nArizona, P.O. Box 13466, Phoenix, AZ 85002.\n",
             2, "Beaudoin FL, Richardson M. Gene therapy. ICER, July 19, 2022.", id="resources-that-are-literature",
