@@ -17,6 +17,7 @@ from extractors.models import (
     Code, DateValue, Dates, Extractor, HistoryEntry, PolicyRecord, Repair, Source, Status,
 )
 
+STRUCTURED_TYPE = "application/json"
 REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")  # e.g. "Reviewed. No changes.", "Annual policy review", "literature review"
 
 
@@ -44,11 +45,11 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
     if headed:
         found_coverage = found_coverage.model_copy(update={"status": overall([s.status for s in found_coverage.statements] + headed)})
     found_codes = _policy_status_for_codes(found_codes, found_coverage.status)
-    # dates the letterhead does not print are read from the history table: last_revised from its newest
-    # row (the record contract's fallback), last_reviewed from it too when that row is a review
     if "effective" not in found_dates and "original_effective" in found_dates and not found_history and "last_revised" not in found_dates:
         # never revised ("Revision Effective Date: N/A"): the version in force is the original one
         found_dates["effective"] = found_dates["original_effective"]
+    # dates the letterhead does not print are read from the history table: last_revised from its newest
+    # row (the record contract's fallback), last_reviewed from it too when that row is a review
     for field, wanted in (("last_reviewed", REVIEW), ("last_revised", None)):
         if field not in found_dates:
             derived = _date_from_history(found_history, wanted)
@@ -59,15 +60,26 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
         Repair(kind=r.kind, printed=r.printed, repaired=policy_text.text[r.start : r.end], evidence=doc.evidence(r.start, r.end))
         for r in policy_text.repairs
     ] + code_repairs
-    return review.annotate(PolicyRecord(  # code sets, review reasons (extractors/review.py)
+    found_payer = payer.with_hint(payer.extract(doc), payer_hint)
+    found_policy = identity.extract(doc)
+    structured = policy_text.media_type == STRUCTURED_TYPE  # a CMS record: every value is a field's
+    bases = {
+        "payer.name": _payer_basis(doc, found_payer),
+        "policy.number": found_policy.number_basis,
+        "policy.title": found_policy.title_basis,
+        **{f"dates.{field}": value.basis for field, value in found_dates.items()},
+        "coverage.status": _status_basis(found_coverage, found_codes),
+    }
+    bases = {path: ("structured" if structured and basis not in (None, "hint", "history") else basis) for path, basis in bases.items()}
+    return review.annotate(empty_indication_headings=indications.empty_headings(doc), record=PolicyRecord(  # code sets, review reasons
         record_id=f"rec_{sha256[:32]}",
         extractor=extractor_info(),
         source=Source(
             uri=uri, sha256=sha256, media_type=policy_text.media_type, pages=policy_text.pages, bytes=size,
             ocr_pages=list(policy_text.ocr_pages),
         ),
-        payer=payer.with_hint(payer.extract(doc), payer_hint),
-        policy=identity.extract(doc),
+        payer=found_payer,
+        policy=found_policy,
         dates=Dates(**found_dates),
         coverage=found_coverage,
         codes=found_codes,
@@ -76,7 +88,30 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
         history=found_history,
         repairs=repairs,
         warnings=warnings,
+        basis={path: basis for path, basis in bases.items() if basis is not None},
     ))
+
+
+def _payer_basis(doc, found) -> str | None:
+    """hint: from the source manifest; structured: the file's own properties; label: an issuer notice
+    ("© 2024 ...", "Proprietary information of ..."); prose: named in the text."""
+    if found.name is None:
+        return None
+    if found.basis == "source_hint":
+        return "hint"
+    start = found.evidence.start
+    if doc.section_label_at(start) == "metadata":
+        return "structured"
+    return "label" if payer.ISSUER_LINE.search(doc.line_at(start).text) else "prose"
+
+
+def _status_basis(found_coverage, found_codes) -> str | None:
+    """prose when a sentence states a status; structure when only headings do (over a list or a code table)."""
+    if found_coverage.status is None:
+        return None
+    if any(s.basis == "prose" for s in found_coverage.statements):
+        return "prose"
+    return "structure"
 
 
 def _policy_status_for_codes(found: list[Code], status: Status | None) -> list[Code]:
@@ -100,4 +135,4 @@ def _date_from_history(rows: list[HistoryEntry], wanted: re.Pattern | None) -> D
     offset = evidence.text.find(printed) if printed else -1
     if offset >= 0:
         evidence = evidence.model_copy(update={"start": evidence.start + offset, "end": evidence.start + offset + len(printed), "text": printed})
-    return DateValue(value=latest.date, precision=latest.precision, label="history", evidence=evidence)
+    return DateValue(value=latest.date, precision=latest.precision, label="history", basis="history", evidence=evidence)

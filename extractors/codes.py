@@ -201,6 +201,7 @@ def _make_code(doc, found: _Found, row, description, description_evidence, hint:
         printed=doc.text[found.start : found.end],
         flags=flags,
         evidence=doc.evidence(found.start, found.end),
+        basis="structure",
         description_evidence=description_evidence,
         status_evidence=row.status_evidence if row else None,
     )
@@ -384,7 +385,7 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
             code = _make_code(doc, _Found.of(match), None, None, None, hint=_hint(cue.group(0)))
             status = statement_status(doc, statuses, sentence.start_char, sentence.end_char) if sentence else None
             if code is not None:
-                out.append(code.model_copy(update={"status": status, "status_source": "statement" if status else None}))
+                out.append(code.model_copy(update={"status": status, "status_source": "statement" if status else None, "basis": "prose"}))
             sep = CODE_SEPARATOR.match(text, match.end())
             if not sep:
                 break
@@ -463,4 +464,7 @@ def _icd_cell(doc: PolicyDoc, match: re.Match) -> Code:
     if not all(icd10.is_valid(c) for c in normalized.split("-")):
         flags.append("unknown_code")
     end = match.end("last") if last else match.end("first")
-    return Code(code=normalized, system="ICD-10-CM", printed=doc.text[match.start() : end], flags=flags, evidence=doc.evidence(match.start(), end))
+    return Code(
+        code=normalized, system="ICD-10-CM", printed=doc.text[match.start() : end], flags=flags, basis="structure",
+        evidence=doc.evidence(match.start(), end),
+    )

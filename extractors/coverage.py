@@ -35,6 +35,7 @@ def extract(doc: PolicyDoc) -> Coverage:
                 scope=scope_text,
                 lines_of_business=sorted({label for label in labels if label not in SETTINGS}),
                 setting=setting,
+                basis=statement.basis,
                 evidence=doc.evidence(statement.start, statement.end),
             )
         )
@@ -91,5 +92,5 @@ def _status_headings(doc: PolicyDoc) -> list[Statement]:
         status = heading_status(doc.text[start:end])
         if status is not None:
             seen.add(group.heading)
-            out.append(Statement(start, end, status, doc.text[start:end]))
+            out.append(Statement(start, end, status, doc.text[start:end], "structure"))
     return out

@@ -166,6 +166,7 @@ class DateMention:
     priority: float
     label: str
     date: ParsedDate
+    basis: str = "label"  # "structure" for a date under a table column
 
 
 def extract(doc: PolicyDoc) -> dict[str, DateValue]:
@@ -177,7 +178,10 @@ def extract(doc: PolicyDoc) -> dict[str, DateValue]:
         if current is None or mention.priority < current.priority:
             best[mention.field] = mention
     return {
-        field: DateValue(value=m.date.value, precision=m.date.precision, label=m.label, evidence=doc.evidence(m.date.start, m.date.end))
+        field: DateValue(
+            value=m.date.value, precision=m.date.precision, label=m.label, evidence=doc.evidence(m.date.start, m.date.end),
+            basis="structured" if doc.section_label_at(m.date.start) == "metadata" else m.basis,
+        )
         for field, m in best.items()
     }
 
@@ -260,7 +264,7 @@ def _table_columns(doc: PolicyDoc) -> list[DateMention]:
             dates = find_dates(doc.text, start, end)
             if dates:
                 chosen = min(dates, key=lambda d: d.value) if field in {"created", "original_effective"} else max(dates, key=lambda d: d.value)
-                out.append(DateMention(field, -1, header.strip(), chosen))
+                out.append(DateMention(field, -1, header.strip(), chosen, "structure"))
     return out
 
 

@@ -45,6 +45,7 @@ NARRATIVE = (document.NARRATIVE - {"instructions"}) | {"codes"}
 
 
 def extract(doc: PolicyDoc) -> Policy:
+    """The policy's number, title and version, and how the number and title were found."""
     number = _number(doc)
     title = titles.extract(doc)
     version = _version(doc)
@@ -55,6 +56,8 @@ def extract(doc: PolicyDoc) -> Policy:
         title_evidence=doc.evidence(*title[1]) if title else None,
         version=version[0] if version else None,
         version_evidence=doc.evidence(*version[1]) if version else None,
+        number_basis=number[2] if number else None,
+        title_basis=title[2] if title else None,
     )
 
 
@@ -62,12 +65,15 @@ def _allowed(doc: PolicyDoc, offset: int) -> bool:
     return offset < LETTERHEAD or doc.section_label_at(offset) not in NARRATIVE
 
 
-def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
-    found = _labeled_number(doc) or _id_title_number(doc) or _lone_id(doc) or _running_id(doc)
+def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
+    found = _labeled_number(doc)
+    basis = "label"
+    if found is None:
+        found, basis = _id_title_number(doc) or _lone_id(doc) or _running_id(doc), "structure"
     if found is None:
         return None
     value, span = found
-    return DASHES.sub("-", value), span
+    return DASHES.sub("-", value), span, basis
 
 
 def _labeled_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:

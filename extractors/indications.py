@@ -20,7 +20,7 @@ import re
 
 from extractors.document import PolicyDoc
 from extractors.lists import Group, ListIndex, lists
-from extractors.models import Indication, Status
+from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
 from extractors.structure import NOT_STATEMENTS, Statement, statement_status, statements
 
@@ -40,6 +40,7 @@ CONDITIONS = re.compile(
     r"(?:(?:one|any|at\s+least\s+one|one\s+or\s+more)\s+of\s+)?the\s+following\b"
     r"|\bfollowing\s+(?:\w+\s+){0,2}(?:conditions|indications|diagnoses|disorders|diseases|cancers)\b"
 )
+INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"
 EXCLUSIONS = re.compile(r"(?i)^\W*exclusions?\b")  # e.g. "Exclusions:"
 EXCLUSIONS_BACK = 3000  # chars: how far above an "Exclusions:" list the statement it lists may stand
 GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the following:"
@@ -76,7 +77,7 @@ def extract(doc: PolicyDoc) -> list[Indication]:
         if len(text) < 2 or key in found:
             return
         found[key] = Indication(
-            text=text, status=status, kind=kind, evidence=evidence,
+            text=text, status=status, kind=kind, basis="structure" if kind == "list_item" else "prose", evidence=evidence,
             statement_evidence=doc.evidence(*statement) if statement else None,
         )
 
@@ -226,6 +227,34 @@ def _item_text(doc: PolicyDoc, structure: ListIndex, i: int) -> tuple[int, int]:
     if tail and tail.start() > 0:
         end = start + tail.start()
     return start, end
+
+
+def empty_headings(doc: PolicyDoc) -> list[Evidence]:
+    """Section headings that announce indications ("Indications", "FDA-Approved Indications") with
+    nothing under them: no list item, no table row, no coverage statement. A review reason: the list may
+    have been lost (an image, a layout the loader could not read)."""
+    structure = lists(doc)
+    item_starts = sorted(item.start for item in structure.items)
+    sections = doc.sections
+    out = []
+    for i, section in enumerate(sections):
+        heading = doc.text[section.header_start : section.header_end]
+        if not INDICATIONS_HEADING.search(heading) or section.label in NOT_HERE:
+            continue
+        # the heading's reach: its sub-headings of the same kind ("Not Medically Necessary:") belong to it
+        end = next((s.header_start for s in sections[i + 1 :] if s.label != section.label), len(doc.text))
+        if any(section.start <= start < end for start in item_starts) or _table_rows_in(doc, section.start, end):
+            continue
+        if any(section.start <= st.start < end for st in statements(doc)):
+            continue  # the section states its coverage in sentences
+        if any(s is not section and doc.text[s.header_start : s.header_end] == heading and s.end - s.start > 2 for s in sections):
+            continue  # an entry of a contents list; the same heading heads the content further on
+        out.append(doc.evidence(section.header_start, section.header_end))
+    return out
+
+
+def _table_rows_in(doc: PolicyDoc, start: int, end: int) -> bool:
+    return any("\t" in line.text for line in doc.lines_between(start, end))
 
 
 # --- tables ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 SCHEMA_NAME = "policy-record"
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 class Model(BaseModel):
@@ -33,6 +33,10 @@ class Status(str, Enum):
 
 CodeSystem = Literal["CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS"]
 Precision = Literal["day", "month", "year"]
+# How a value was found: next to its printed label; by its place in a table, list, section or the page's
+# layout; in a sentence; in a structured source's field (a CMS record, a file's own properties); derived
+# from the history table; from the source manifest's hint.
+Basis = Literal["label", "structure", "prose", "structured", "history", "hint"]
 
 
 class Evidence(Model):
@@ -82,12 +86,15 @@ class Policy(Model):
     number_evidence: Evidence | None = None
     title_evidence: Evidence | None = None
     version_evidence: Evidence | None = None
+    number_basis: Basis | None = Field(default=None, description="label: beside its label; structure: its place (an id line, a running header)")
+    title_basis: Basis | None = Field(default=None, description="label, structure (typography, letterhead), prose (a statement's subject)")
 
 
 class DateValue(Model):
     value: str = Field(description='"YYYY-MM-DD", "YYYY-MM" or "YYYY"', pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     precision: Precision
     label: str | None = Field(default=None, description="the label or source it was read under, as printed")
+    basis: Basis | None = Field(default=None, description="how it was found (see `PolicyRecord.basis`)")
     evidence: Evidence
 
 
@@ -106,6 +113,7 @@ class CoverageStatement(Model):
     scope: str | None = Field(default=None, description="line of business / setting as printed, or null")
     lines_of_business: list[str] = Field(default_factory=list, description="normalized: medicare, medicaid, commercial, hmo, ppo ...")
     setting: Literal["inpatient", "outpatient"] | None = None
+    basis: Basis | None = Field(default=None, description="prose: a sentence; structure: a status heading over a list")
     evidence: Evidence
 
 
@@ -126,6 +134,7 @@ class Code(Model):
     description: str | None = None
     printed: str = Field(description="the code as printed (OCR-damaged forms stay here)")
     flags: list[Literal["ocr_repaired", "unknown_code", "range", "deleted"]] = Field(default_factory=list)
+    basis: Basis | None = Field(default=None, description="structure: a code table; prose: a sentence naming the code")
     evidence: Evidence
     description_evidence: Evidence | None = None
     status_evidence: Evidence | None = None
@@ -141,6 +150,7 @@ class Indication(Model):
     text: str
     status: Status | None = None
     kind: Literal["list_item", "condition"] = "list_item"
+    basis: Basis | None = Field(default=None, description="structure: an item of a list or table; prose: named in a statement")
     evidence: Evidence
     statement_evidence: Evidence | None = Field(default=None, description="the statement that governs it")
 
@@ -217,6 +227,11 @@ class PolicyRecord(Model):
     history: list[HistoryEntry] = Field(default_factory=list)
     repairs: list[Repair] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="what the extractor could not settle")
+    basis: dict[str, Basis] = Field(
+        default_factory=dict,
+        description='how each scalar value was found, by dotted path: "payer.name", "policy.number", "policy.title", '
+        '"dates.<field>", "coverage.status" (label, structure, prose, structured, history, hint)',
+    )
     review: list[ReviewReason] = Field(default_factory=list, description="why a person should check this record, most severe first")
     needs_review: bool = Field(default=False, description="true when `review` is not empty")
     corrections: list[Correction] = Field(

@@ -12,7 +12,7 @@ from spacy.tokens import Span
 
 from extractors.document import NARRATIVE, Line, PolicyDoc
 from extractors.models import Status
-from extractors.statuses import DISCLAIMER, StatusIndex
+from extractors.statuses import DISCLAIMER, StatusIndex, heading_status
 
 # Sections that state coverage: when they hold statements, statements elsewhere (a letterhead's legal
 # notice, an unlabeled preamble) are not the policy's.
@@ -37,6 +37,7 @@ class Statement:
     end: int
     status: Status
     text: str
+    basis: str = "prose"  # "structure": a status heading over a list
 
 
 @dataclass
@@ -71,6 +72,8 @@ def statements(doc: PolicyDoc) -> list[Statement]:
         text = doc.text[start:end]
         if len(text) > 1500 or DISCLAIMER.search(text) or DEFINITION.search(text) or not VERB_FRAME.search(text) or text.rstrip().endswith("?"):
             continue
+        if len(text.split()) <= 3 and heading_status(text):
+            continue  # a status heading ("Non-Covered"), read with the list under it (coverage._status_headings)
         status = statement_status(doc, index, start, end)
         if status is not None:
             out.append(Statement(start, end, status, text))

@@ -58,22 +58,27 @@ WRAP_WIDTH = 45  # chars: a title line at least this long may wrap onto a short 
 LARGER = 1.15  # a title is printed at least this much larger than the page's body text
 
 
-def extract(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
-    """(title, (start, end) of its evidence) or None."""
+def extract(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
+    """(title, (start, end) of its evidence, basis) or None. Basis: "label" (a labeled title), "structure"
+    (its place: an id line, typography, a document-type line, the letterhead), "prose" (a statement's subject)."""
     found = _candidate(doc)
-    if found and not re.search(r"[^\W\d_]", found[0]):
+    if found and not re.search(r"[^\W\d_]", found[0][0]):
         return None  # e.g. a title printed as ".." or "12": a guess is worse than a gap
-    return found
+    return (*found[0], found[1]) if found else None
 
 
-def _candidate(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None:
     text = doc.text
     for match in TITLE_LABEL.finditer(text, 0, min(len(text), LETTERHEAD * 2)):
-        return _wrapped(doc, match.start("title"), match.end("title"))
+        return _wrapped(doc, match.start("title"), match.end("title")), "label"
     for match in ID_TITLE_LINE.finditer(text):
         if _allowed(doc, match.start()):
-            return _clean(match.group("title"), match.span("title"))
-    return _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _letterhead_line(doc) or _statement_subject(doc)
+            return _clean(match.group("title"), match.span("title")), "structure"
+    found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _letterhead_line(doc)
+    if found:
+        return found, "structure"
+    found = _statement_subject(doc)
+    return (found, "prose") if found else None
 
 
 def lone_id_line(doc: PolicyDoc) -> Line | None:

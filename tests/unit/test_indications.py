@@ -125,3 +125,15 @@ def test_list_indications(make_doc, text, items):
 )
 def test_lists_that_are_not_indications(make_doc, text):
     assert texts(make_doc, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, empty",
+    [
+        pytest.param("Policy\n\nThis policy addresses knee surgery.\n\nCovered Indications\n\n\nCoding\n\n20550\tInjection\n", ["Covered Indications"], id="nothing-under-it"),
+        pytest.param("Policy\n\nCovered Indications\n\n• Back pain\n\nCoding\n", [], id="a-list-under-it"),
+        pytest.param("Clinical Indications\n\nResting ECG is considered not medically necessary for screening.\n", [], id="a-statement-under-it"),
+    ],
+)
+def test_empty_indication_headings(make_doc, text, empty):
+    assert [e.text for e in indications.empty_headings(make_doc(text))] == empty

@@ -153,3 +153,23 @@ def test_conflicting_statements_pairs_the_two_sides():
     yes = statement("Prolotherapy is medically necessary.", Status.medically_necessary)
     no = statement("Prolotherapy is not covered.", Status.not_covered)
     assert conflicting_statements([yes, no]) == [(yes, no)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Medical Policy\nPolicy Number: CMM-204\nEffective Date: 01/01/2024\n\nPolicy\n\nX is considered investigational.\n\n"
+                     "© 2024 Acme Health Plan, Inc.",
+                     {"policy.number": "label", "dates.effective": "label", "coverage.status": "prose", "payer.name": "label"}, id="labels-and-notice"),
+        pytest.param("Prolotherapy\n\nPolicy\n\nProlotherapy is considered investigational.\n\nPolicy History\n\n01/2025 Annual review.\n",
+                     {"policy.title": "structure", "dates.last_revised": "history", "dates.last_reviewed": "history", "coverage.status": "prose"},
+                     id="history-and-letterhead"),
+        pytest.param("Coverage\n\nCovered\n• Screening\n\nNon-Covered\n• Fetal sex\n", {"coverage.status": "structure"}, id="status-headings-only"),
+    ],
+)
+def test_basis_says_how_each_value_was_found(text, expected):
+    from extractors.assemble import build_record
+    from extractors.loading import load_text
+
+    record = build_record(load_text(text), uri="t.txt", sha256="0" * 64, size=1)
+    assert {path: record.basis.get(path) for path in expected} == expected
