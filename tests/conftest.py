@@ -1,4 +1,5 @@
-"""Shared test helpers: paths, and building a PolicyDoc straight from text."""
+"""Shared test helpers: paths, building a PolicyDoc straight from text, and an empty folder for the
+background Prefect server so that no test meets the user's."""
 
 from __future__ import annotations
 

@@ -65,6 +65,7 @@ def test_a_scheduled_run_completes_on_a_real_server(background_server, seeds, tm
                            processes=[serve])
         finally:
             stop_group(serve)
+            _delete_deployment(api, "ingest-policies/test-schedule")  # and its runs scheduled ahead: the server is shared
     assert run["deployment_id"] and run["auto_scheduled"]
     assert len(list((out / "records").rglob("*.json"))) == 5
     assert (out / "index.json").exists()
@@ -86,3 +87,12 @@ def _completed_scheduled_run(api: str) -> dict | None:
     except httpx.HTTPError:
         return None  # a busy server answers late: ask again
     return next((r for r in runs if r.get("deployment_id")), None)
+
+
+def _delete_deployment(api: str, name: str) -> None:
+    try:
+        deployment = httpx.get(f"{api}/deployments/name/{name}", timeout=60)
+        if deployment.status_code == 200:
+            httpx.delete(f"{api}/deployments/{deployment.json()['id']}", timeout=60)
+    except httpx.HTTPError:
+        pass  # best effort: the runs it leaves are only scheduled ones

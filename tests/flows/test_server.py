@@ -68,8 +68,9 @@ def test_ingest_and_reextract_run_on_the_background_server(background_server, se
     assert not list((tmp_path / "client-home").rglob("*.db"))  # no temporary server was started
 
     api = background_server.api_url
-    runs = httpx.post(f"{api}/flow_runs/filter", json={"sort": "EXPECTED_START_TIME_DESC", "limit": 50}, timeout=30).json()
-    flows = {f["id"]: f["name"] for f in httpx.post(f"{api}/flows/filter", json={}, timeout=30).json()}
+    query = {"flow_runs": {"deployment_id": {"is_null_": True}}, "sort": "START_TIME_DESC", "limit": 50}  # not serve's
+    runs = httpx.post(f"{api}/flow_runs/filter", json=query, timeout=60).json()
+    flows = {f["id"]: f["name"] for f in httpx.post(f"{api}/flows/filter", json={}, timeout=60).json()}
     by_flow = {}
     for run in runs:
         by_flow.setdefault(flows[run["flow_id"]], []).append(run)
@@ -77,7 +78,7 @@ def test_ingest_and_reextract_run_on_the_background_server(background_server, se
     reextract_run = next(r for r in by_flow["reextract-policy"] if r["parameters"].get("out") == str(tmp_path / "out2"))
     assert ingest_run["state_type"] == reextract_run["state_type"] == "COMPLETED"
     query = {"artifacts": {"flow_run_id": {"any_": [ingest_run["id"], reextract_run["id"]]}}}
-    artifacts = httpx.post(f"{api}/artifacts/filter", json=query, timeout=30).json()
+    artifacts = httpx.post(f"{api}/artifacts/filter", json=query, timeout=60).json()
     summaries = {a["flow_run_id"]: a["data"] for a in artifacts if a["key"] == "ingest-summary"}
     assert "| new | 5 |" in summaries[ingest_run["id"]]
     assert summaries[reextract_run["id"]].startswith("# Re-extraction summary") and "| new | 1 |" in summaries[reextract_run["id"]]
