@@ -2,7 +2,9 @@
 an incremental re-run with 1 % of the documents changed, and the Dask runner with 1 and 2 workers.
 
     python benchmarks/scale.py            # full: 1,000 and 10,000 documents, Dask on 1,000 (about 30 min on 2 cores)
-    python benchmarks/scale.py --quick    # CI: 100 and 300 documents, Dask on 100 (about 1.5 min)
+    python benchmarks/scale.py --quick    # 100 and 300 documents, Dask on 100 (about 1.5 min)
+    python benchmarks/scale.py --tiny     # CI keeps it runnable: 10 and 100 documents, Dask on 10 (seconds of work
+                                          # after the fixed costs: a Prefect server, two Dask clusters, a process per run)
 
 The corpus comes from benchmarks/corpus.py (deterministic from --seed) and goes to a temporary folder
 (or --workdir); the small run ingests the first shard folder of the big corpus, so both sizes share
@@ -45,7 +47,6 @@ QUIET_ENV = {
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "DASK_LOGGING__DISTRIBUTED": "error",
 }
 
@@ -207,8 +208,9 @@ def run_child(spec: dict, env: dict, *, server_pid: int | None, wait_idle: float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small corpora for CI (100 and 300 documents, Dask on 100)")
-    parser.add_argument("--sizes", default=None, help="small,big corpus sizes (default 1000,10000; quick 100,300)")
+    parser.add_argument("--quick", action="store_true", help="small corpora (100 and 300 documents, Dask on 100)")
+    parser.add_argument("--tiny", action="store_true", help="the least that runs every step, for CI (10 and 100 documents, Dask on 10)")
+    parser.add_argument("--sizes", default=None, help="small,big corpus sizes (default 1000,10000; quick 100,300; tiny 10,100)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--batch-size", type=int, default=None, help="documents per task for the thread runs (default 25, the CLI's)")
     parser.add_argument("--dask-batch-size", type=int, default=None, help="documents per Dask task (default 50; quick 10)")
@@ -225,9 +227,9 @@ def main() -> None:
         print("RESULT " + json.dumps(child(json.loads(args.child))), flush=True)
         return
 
-    small, big = (int(n) for n in (args.sizes or ("100,300" if args.quick else "1000,10000")).split(","))
-    batch = args.batch_size or 25
-    dask_batch = args.dask_batch_size or (10 if args.quick else 50)
+    small, big = (int(n) for n in (args.sizes or ("10,100" if args.tiny else "100,300" if args.quick else "1000,10000")).split(","))
+    batch = args.batch_size or (5 if args.tiny else 25)
+    dask_batch = args.dask_batch_size or (5 if args.tiny else 10 if args.quick else 50)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="policy-scale-"))
     if work.resolve().is_relative_to(ROOT):
         sys.exit(f"--workdir {work}: corpora and feeds stay out of the repository")
@@ -252,7 +254,7 @@ def main() -> None:
             from prefect.server.api.server import SubprocessASGIServer
 
             server = SubprocessASGIServer()
-            server.start(timeout=90)
+            server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS") or 600))
             env["PREFECT_API_URL"] = server.api_url
             server_pid = server.server_process.pid
         server_s = time.perf_counter() - started
@@ -286,7 +288,7 @@ def main() -> None:
 
         dask: dict[int, list[dict]] = {1: [], 2: []}
         if not args.no_dask:
-            rounds = args.dask_rounds or (1 if args.quick else 2)
+            rounds = args.dask_rounds or (1 if args.quick or args.tiny else 2)
             for round_ in range(rounds):  # alternating rounds, the best of each reported: others may share the cores
                 for workers in (1, 2):
                     window = args.dask_window or 4 * workers
@@ -298,8 +300,8 @@ def main() -> None:
                     print_row(label, small, result["runs"][0], result)
 
         print_summary(small, big, r_small, r_big, r_again, dask, cores)
-        if args.quick:
-            print("  (quick mode: with so few documents a flow run's fixed cost, about 1 s, and the few Dask tasks dominate; "
+        if args.quick or args.tiny:
+            print(f"  ({'tiny' if args.tiny else 'quick'} mode: with so few documents a flow run's fixed cost, about 1 s, and the few Dask tasks dominate; "
                   "the targets are for the full run)")
         if args.profile:
             print_profiles(args.profile)

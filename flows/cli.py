@@ -1,14 +1,20 @@
 """`policy-pipeline`: the command line. Prefect is imported only by the commands that run flows, so
 `extract`, `text` and `schema` start fast.
 
+The flow commands (`ingest`, `reextract`, `serve`) say on stderr, in one line, which Prefect server
+they use (flows/server.py chooses): PREFECT_API_URL, the background server of `policy-pipeline server
+start`, or a temporary one started for the command.
+
 Exit statuses: 0 done; 1 a run finished but some documents failed (each named on stderr, all in
-quarantine.json); 2 bad input or usage (one line on stderr, no traceback); 3 an internal error (one
-line; set POLICY_PIPELINE_DEBUG=1 for the traceback); 4 the output folder is locked by another run
-(after waiting --lock-timeout seconds); 130 interrupted.
+quarantine.json), or `server status` found no server up; 2 bad input or usage (one line on stderr, no
+traceback); 3 no Prefect server could be started or reached (one line saying what to do), or an
+internal error (one line; set POLICY_PIPELINE_DEBUG=1 for the traceback); 4 the output folder is locked
+by another run (after waiting --lock-timeout seconds); 130 interrupted.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -29,7 +35,14 @@ app = typer.Typer(
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_NO_SERVER = 3  # a known condition with its own message, never "internal error"
 EXIT_BUSY = 4
+
+
+def _loaded() -> None:
+    """A command has imported what it needs: garbage collection on, without what exists now (see main)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -67,6 +80,7 @@ def extract(
     """Print one policy record as JSON."""
     from extractors.pipeline import extract_file
 
+    _loaded()
     try:
         record = extract_file(file, limits=_limits(max_mb, max_pages, max_chars, None))
     except PolicyError as error:
@@ -84,6 +98,7 @@ def text(
     """Print the normalized text that every evidence offset indexes into."""
     from extractors.pipeline import text_of
 
+    _loaded()
     try:
         content = text_of(file, limits=_limits(max_mb, max_pages, max_chars, None))
     except PolicyError as error:
@@ -118,30 +133,73 @@ def _check_out(out: Path) -> None:
         _fail(f"{out}: exists and is not a folder (--out)")
 
 
-def _prefect_env() -> None:
-    """Keep Prefect's logs off the console (they still reach the Prefect API and UI): the CLI speaks in
-    one line per problem, never a traceback, unless POLICY_PIPELINE_DEBUG is set."""
+def _prefect_env(*, temporary_allowed: bool = True):
+    """Before Prefect is imported: keep its logs off the console (they still reach the Prefect API and
+    UI; the CLI speaks in one line per problem unless POLICY_PIPELINE_DEBUG is set), choose the server
+    and say which on stderr. Returns the choice (flows.server.ServerChoice)."""
+    from flows.server import TEMPORARY_STARTUP_TIMEOUT, choose_server, prefect_setting
+
     if not os.environ.get("POLICY_PIPELINE_DEBUG"):
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    if not os.environ.get("PREFECT_API_URL") and sys.stderr.isatty():
-        typer.echo("policy-pipeline: starting Prefect's temporary local server (set PREFECT_API_URL to use yours)", err=True)
+    choice = choose_server()
+    if choice.kind == "background":
+        os.environ["PREFECT_API_URL"] = choice.api_url
+    elif choice.kind == "temporary" and temporary_allowed and not prefect_setting("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"):
+        os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = str(TEMPORARY_STARTUP_TIMEOUT)
+    if choice.kind != "temporary" or temporary_allowed:
+        typer.echo(f"policy-pipeline: {choice.describe()}", err=True)
+    return choice
 
 
-def _run_flow(call, *, show_progress: bool):
-    """Run a flow in this process with a progress bar on stderr; map feed errors to exit statuses."""
+def _no_server_message(error: Exception, choice) -> str | None:
+    """One line for a Prefect server that could not be started or reached, or None for other errors."""
+    import httpx
+
+    if choice.kind == "temporary" and isinstance(error, RuntimeError) and "ephemeral Prefect API server" in str(error):
+        from flows.server import prefect_setting
+
+        seconds = prefect_setting("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS")
+        return (f"Prefect's temporary server did not start within {seconds} s; on a busy machine raise "
+                "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start a server that stays up "
+                "(`policy-pipeline server start`, or your own with PREFECT_API_URL set) and run the command again")
+    unreachable = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout)) or (
+        isinstance(error, RuntimeError) and "Failed to reach API" in str(error))
+    if choice.kind == "api_url" and unreachable:
+        return (f"cannot reach the Prefect server at PREFECT_API_URL ({choice.api_url}); start it, "
+                "or unset PREFECT_API_URL to use the background server (`policy-pipeline server start`) or a temporary one")
+    if choice.kind == "background" and unreachable:
+        return (f"the background Prefect server at {choice.api_url} stopped answering; "
+                "`policy-pipeline server status` says why, `policy-pipeline server start` starts a new one")
+    return None
+
+
+def _run_flow(call, *, show_progress: bool, choice):
+    """Run a flow in this process with a progress bar on stderr; map feed errors and a server that
+    could not be started or reached to exit statuses."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     from flows.engine import progress_listener
     from flows.progress import progress_bar
     from flows.store import FeedBusy, FeedError
 
+    # No flow-run heartbeats: the person who ran the command watches it, and Prefect ends every run by
+    # waiting for its heartbeat thread, which sleeps in 1 s steps (0.5 s of a 3 s `reextract` on average).
+    no_heartbeats = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    _loaded()
     try:
-        with progress_bar(enabled=show_progress and sys.stderr.isatty()) as listener, progress_listener(listener):
+        with no_heartbeats, progress_bar(enabled=show_progress and sys.stderr.isatty()) as listener, progress_listener(listener):
             return call()
     except FeedBusy as error:
         _fail(str(error), EXIT_BUSY)
     except FeedError as error:
         _fail(str(error))
+    except Exception as error:
+        message = _no_server_message(error, choice)
+        if message is None or os.environ.get("POLICY_PIPELINE_DEBUG"):
+            raise
+        _fail(message, EXIT_NO_SERVER)
 
 
 def _one_line(text: str) -> str:
@@ -200,7 +258,7 @@ def ingest(
         from flows.corrections import load_corrections
 
         load_corrections(out)  # a malformed corrections file stops here, with one line, before Prefect starts
-    _prefect_env()
+    choice = _prefect_env()
     from flows.events import RunSummary
     from flows.ingest import flow_with_runner
 
@@ -210,7 +268,7 @@ def ingest(
     params = dict(source=source or "raw_documents", out=str(out), batch_size=batch_size, window=window, max_mb=max_mb,
                   max_pages=max_pages, max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force,
                   rehash=rehash, sources=str(sources.absolute()) if sources else None)
-    summary = RunSummary.model_validate(_run_flow(lambda: run(**params), show_progress=progress))
+    summary = RunSummary.model_validate(_run_flow(lambda: run(**params), show_progress=progress, choice=choice))
     _print_summary(summary, as_json)
 
 
@@ -247,13 +305,13 @@ def reextract(
     _check_limits(max_mb, max_pages, max_chars, timeout)
     _check_out(out)
     single_ref(file)
-    _prefect_env()
+    choice = _prefect_env()
     from flows.events import ChangeEvent, RunSummary
     from flows.reextract import reextract_flow
 
     params = dict(file=file, out=str(out), max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
                   timeout_seconds=timeout, lock_timeout=lock_timeout)
-    result = _run_flow(lambda: reextract_flow(**params), show_progress=False)
+    result = _run_flow(lambda: reextract_flow(**params), show_progress=False, choice=choice)
     summary = RunSummary.model_validate(result["summary"])
     events = [ChangeEvent.model_validate(e) for e in result["events"]]
     if as_json:
@@ -286,8 +344,9 @@ def serve(
     max_chars: Optional[int] = MaxChars,
     timeout: Optional[float] = Timeout,
 ) -> None:
-    """Register the ingestion flow with a schedule on the Prefect server at PREFECT_API_URL (start one
-    with `prefect server start`) and run the scheduled runs until interrupted (Ctrl-C)."""
+    """Register the ingestion flow with a schedule on a Prefect server that stays up (PREFECT_API_URL, or
+    the background server of `policy-pipeline server start`) and run the scheduled runs until
+    interrupted (Ctrl-C)."""
     from flows.discover import check_source
 
     _check_limits(max_mb, max_pages, max_chars, timeout)
@@ -295,13 +354,13 @@ def serve(
         _fail(f"--interval must be a positive number, not {interval}")
     _check_out(out)
     check_source(source)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.settings import PREFECT_API_URL
-
-    if not PREFECT_API_URL.value():
-        _fail("serve needs a Prefect server: run `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api")
+    if _prefect_env(temporary_allowed=False).kind == "temporary":
+        _fail("serve needs a Prefect server that stays up: run `policy-pipeline server start` "
+              "(or `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api)")
     from flows.discover import is_url
     from flows.ingest import serve as serve_flow
+
+    _loaded()
 
     absolute = source if is_url(source) else str(Path(source).absolute())
     serve_flow(source=absolute, out=str(out.absolute()), cron=cron, interval=interval, name=name,
@@ -330,8 +389,89 @@ def review(
             typer.echo(line)
 
 
+# ---------------------------------------------------------------- the background Prefect server
+
+server_app = typer.Typer(no_args_is_help=True, help="A local Prefect server that stays up between commands "
+                         "(ingest, reextract and serve use it while it is up, unless PREFECT_API_URL is set).")
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start(
+    port: Optional[int] = typer.Option(None, "--port", help="Use this port only (default: 4200 or the next free one)."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds to wait for the server to answer."),
+) -> None:
+    """Start Prefect's server in the background (its own PREFECT_HOME under the user's data folder) and
+    print its address; does nothing when it is already up."""
+    import time
+
+    from flows.server import ServerError, start
+
+    started = time.perf_counter()
+    try:
+        up, before = start(port=port, timeout=timeout)
+    except ServerError as error:
+        _fail(str(error), EXIT_NO_SERVER)
+    where = f"{up.url} (UI; API {up.api_url}), pid {up.pid}"
+    if before in ("up", "starting"):
+        typer.echo(f"already running: Prefect server at {where}")
+    else:
+        replaced = "; replaced a stale server" if before == "stale" else ""
+        typer.echo(f"Prefect server started at {where}, in {time.perf_counter() - started:.1f} s{replaced}")
+    typer.echo(f"  data and log: {up.folder}; ingest, reextract and serve use it while it is up "
+               "(unless PREFECT_API_URL is set); `policy-pipeline server stop` stops it")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say whether the background server is up and where (exit status 0 when up, 1 when not)."""
+    from flows.server import status
+
+    found = status()
+    lines = {
+        "up": f"up: Prefect server at {found.url} (UI; API {found.api_url}), pid {found.pid}; data and log: {found.folder}",
+        "starting": f"starting: the Prefect server (pid {found.pid}) does not answer at {found.api_url}/health yet; log: {found.log}",
+        "stale": f"stale: the Prefect server (pid {found.pid}, port {found.port}) is no longer running; "
+                 "`policy-pipeline server start` starts a new one",
+        "down": f"not running; `policy-pipeline server start` starts one (its folder: {found.folder})",
+    }
+    typer.echo(lines[found.state])
+    if found.state != "up":
+        raise typer.Exit(EXIT_FAILED_DOCUMENTS)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the background server: its whole process group, nothing left running."""
+    from flows.server import ServerError, stop
+
+    try:
+        before = stop()
+    except ServerError as error:
+        _fail(str(error), EXIT_NO_SERVER)
+    if before.state == "down":
+        typer.echo("no background Prefect server was running")
+    elif before.state == "stale":
+        typer.echo(f"the Prefect server (pid {before.pid}) had already stopped; cleared what it left")
+    else:
+        typer.echo(f"stopped the Prefect server at {before.url} (pid {before.pid})")
+
+
 def main() -> None:
-    """Console entry point: one clear line for every failure, a traceback only when asked for."""
+    """Console entry point: one clear line for every failure, a traceback only when asked for.
+
+    The imports (spaCy, pydantic, Prefect) make hundreds of thousands of objects that live until exit.
+    Garbage collection is off while they load (collecting them then is 15-20 % of a command's start)
+    and on again, with them frozen out of it, once a command has what it needs (`_loaded`); and
+    frozen again at exit, where the interpreter's last collection would walk them all (0.3-1 s)."""
+    gc.disable()
+    try:
+        _main()
+    finally:
+        gc.freeze()
+
+
+def _main() -> None:
     try:
         result = app(standalone_mode=False)
     except typer.Exit as done:

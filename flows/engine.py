@@ -101,7 +101,19 @@ def internal_message(error: BaseException) -> str:
     return lines[0] if lines else "internal error"
 
 
+def warm_up() -> None:
+    """Build what every extraction shares (the spaCy pipeline, the ICD-10-CM code set) before any
+    document's clock starts: that one-time second or two, longer on a slow or busy machine, is not the
+    first document's work, and must not cost it its --timeout. Cached: later calls cost nothing."""
+    from extractors.icd10 import valid_codes
+    from extractors.nlp import make_nlp
+
+    make_nlp()
+    valid_codes()
+
+
 def extract_batch(refs: list[DocumentRef], limits: Limits = DEFAULT_LIMITS) -> list[Outcome]:
+    warm_up()
     return [extract_ref(ref, limits) for ref in refs]
 
 

@@ -25,3 +25,7 @@ def test_every_cli_command_is_documented():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [name for name in command.commands if not re.search(rf"policy-pipeline {re.escape(name)}\b", readme)]
     assert not missing, f"commands not shown in README.md: {missing}"
+    groups = {name: group for name, group in command.commands.items() if hasattr(group, "commands")}
+    missing = [f"{name} {sub}" for name, group in groups.items() for sub in group.commands
+               if not re.search(rf"policy-pipeline {re.escape(name)} (\S+\|)*{re.escape(sub)}\b", readme)]
+    assert groups and not missing, f"commands not shown in README.md: {missing}"

@@ -220,19 +220,25 @@ def test_discovery_streams_through_batches(tmp_path, seeds):
 
 
 def test_per_document_timeout(tmp_path, seeds, monkeypatch):
+    """One document hangs (until the test ends): the run goes on without it. The others, a few ms of
+    work each once the pipeline is built (outside their clocks), keep far within their 2 s."""
+    import threading
+
     import extractors.pipeline
 
     real = extractors.pipeline.extract_bytes
+    release = threading.Event()
 
-    def slow_for_one(data, *, uri, **options):
+    def hangs_for_one(data, *, uri, **options):
         if uri.endswith("003_661f0c03eaab9786.txt"):
-            time.sleep(3)
+            release.wait(600)
         return real(data, uri=uri, **options)
 
-    monkeypatch.setattr(extractors.pipeline, "extract_bytes", slow_for_one)
-    started = time.perf_counter()
-    summary = ingest_refs(discover(seeds), str(tmp_path / "out"), limits=Limits(timeout_seconds=0.5)).summary
-    assert time.perf_counter() - started < 3
+    monkeypatch.setattr(extractors.pipeline, "extract_bytes", hangs_for_one)
+    try:
+        summary = ingest_refs(discover(seeds), str(tmp_path / "out"), limits=Limits(timeout_seconds=2)).summary
+    finally:
+        release.set()
     assert (summary.new, summary.failed) == (4, 1)
     [failure] = summary.failures
     assert failure.kind == "LimitExceeded" and "--timeout" in failure.error

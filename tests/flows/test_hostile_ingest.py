@@ -113,7 +113,8 @@ def test_every_hostile_case_is_a_record_or_one_quarantine_line(prefect_harness, 
     assert len(view.records) == summary["new"] and len(view.quarantine["entries"]) == summary["failed"]
     assert len(view.events) == summary["new"] == summary["last_seq"]
 
-    lines = done.stderr.strip().splitlines()  # one line per failed document, and nothing else
+    server, *lines = done.stderr.strip().splitlines()  # the server used, one line per failed document, nothing else
+    assert server == f"policy-pipeline: using the Prefect server at PREFECT_API_URL ({prefect_harness})", done.stderr
     assert len(lines) == summary["failed"] and all(line.startswith("policy-pipeline: failed: ") for line in lines), done.stderr
 
     after = tree(root, out)
