@@ -405,7 +405,7 @@ def _column_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
     while i < len(lines):
         line = lines[i]
         header = line.text + " " + (lines[i + 1].text if i + 1 < len(lines) else "")
-        if not CODE_COLUMN.search(header) or len(line.text.strip()) > TABLE_LINE or line.text.rstrip().endswith(".") or _sentence(line.text):
+        if "ode" not in header.lower() or not CODE_COLUMN.search(header) or len(line.text.strip()) > TABLE_LINE or line.text.rstrip().endswith(".") or _sentence(line.text):
             i += 1
             continue
         if doc.section_label_at(line.start) in {"references", "websites", "history", "index"}:

@@ -146,6 +146,9 @@ LABELS: list[tuple[str, int, str]] = [
     ("effective", 2, r"(?i:publish(?:ed)?\s+date|date\s+(?:of\s+)?publication|date\s+published)"),
 ]
 LABEL = re.compile("|".join(f"(?P<L{i}>(?<![\\w-]){pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
+# the words every label opens with: a cheap scan for where LABEL may match (the full alternation tried at
+# every position of a long text costs more than the rest of the date reading)
+LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish)")
 SEPARATOR = re.compile(
     r"(?:\(s\))?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
@@ -188,13 +191,19 @@ def extract(doc: PolicyDoc) -> dict[str, DateValue]:
 
 def _labeled(doc: PolicyDoc) -> list[DateMention]:
     text = doc.text
-    out = []
-    for match in LABEL.finditer(text):
+    out, taken = [], 0
+    for start in LABEL_START.finditer(text):
+        if start.start() < taken:
+            continue  # a word inside the label just read ("Effective" in "Original Effective Date")
+        match = LABEL.match(text, start.start())
+        if match is None:
+            continue
+        taken = match.end()
         section = doc.section_label_at(match.start())
         narrative = section in EXCLUDED
         index = int(match.lastgroup[1:])
         field, priority, _ = LABELS[index]
-        metadata_line = section not in NO_METADATA and _metadata_line(doc, match.start())
+        metadata_line = narrative and section not in NO_METADATA and _metadata_line(doc, match.start())
         if narrative and not metadata_line and (
             (section in NO_METADATA and field != "next_review") or not _opens_line(doc, match.start())
         ):
