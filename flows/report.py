@@ -208,16 +208,21 @@ def _timelines(summaries: dict, by_policy: dict, url_of) -> dict:
                            "number": s.number, "effective": s.effective, "version": s.version, "status": s.status,
                            "status_label": status_label(s.status), "codes": len(s.codes),
                            "arrived": arrived.get(s.record_id, {}).get("at", "")[:10]} for s in items],
-            "events": [_event_view(e, url_of) for e in reversed(by_policy.get(key, []))],
+            "events": [_event_view(e, url_of, summaries) for e in reversed(by_policy.get(key, []))],
         }
     return timelines
 
 
-def _event_view(event: dict, url_of) -> dict:
+def _event_view(event: dict, url_of, summaries: dict) -> dict:
+    def name(record_id: str | None) -> str | None:
+        s = summaries.get(record_id)
+        return f"{s.payer or 'unknown payer'}, effective {s.effective or '—'}" if s else None
+
+    previous = event.get("previous_record_id")
     return {"seq": event["seq"], "kind": event["kind"], "at": event.get("at", ""), "date": event.get("at", "")[:10],
-            "payer": event.get("payer"), "url": url_of(event["record_id"]),
-            "previous_url": url_of(event["previous_record_id"]) if event.get("previous_record_id") else None,
-            "lines": event_lines(event.get("changes"))}
+            "payer": event.get("payer"), "url": url_of(event["record_id"]), "name": name(event["record_id"]) or event["record_id"],
+            "previous_url": url_of(previous) if previous and previous != event["record_id"] else None,
+            "previous_name": name(previous) if previous else None, "lines": event_lines(event.get("changes"))}
 
 
 def _policy_rows(index: dict, latest: dict, summaries: dict, by_policy: dict) -> list[dict]:

@@ -54,6 +54,7 @@
   };
   var TEXT_FIELDS = { policies: ["payer", "number", "title", "key", "effective"], changes: ["payer", "number", "title", "key", "summary", "kind"] };
   var LABELS = {};
+  var DATES = { effective: true, changed: true, at: true };
 
   function statusCell(row) {
     return el("span", { "class": "status s-" + (row.status || "none"), "data-status": row.status, text: LABELS[row.status] || row.status || "—" });
@@ -110,7 +111,7 @@
       for (var i = start; i < end; i++) {
         var row = rows[state.shown[i]];
         var tr = el("tr", { "data-key": row.key });
-        keys.forEach(function (key) { tr.appendChild(el("td", {}, [columns[key](row)])); });
+        keys.forEach(function (key) { tr.appendChild(el("td", DATES[key] ? { "class": "date" } : {}, [columns[key](row)])); });
         fragment.appendChild(tr);
       }
       body.textContent = "";
