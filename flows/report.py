@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +31,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from flows.feed_read import check_feed, latest_by_policy, read_events, read_index, read_record, read_text, record_files
 from flows.files import FeedError
 from flows.site_model import CodeTable, codes_index, policy_url, revision_url, summarize
-from flows.site_revision import event_lines, revision_page
-from flows.site_values import STATUS_LABELS, status_label
+from flows.site_revision import revision_page
+from flows.site_timeline import Timelines, change_rows, policy_rows
+from flows.site_values import STATUS_LABELS, status_class, status_label
 
 MANIFEST = ".policy-pipeline-site.json"
 ASSETS = ("site.css", "site.js")
@@ -55,6 +55,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("flows", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["status_label"] = status_label
+    env.filters["status_class"] = status_class
     return env
 
 
@@ -120,10 +121,7 @@ def build_site(feed: str | Path, out: str | Path) -> SiteSummary:
         summaries[f.record_id] = summary
         codes.add(listings)
 
-    by_policy = defaultdict(list)
-    for event in events:
-        by_policy[event["policy_key"]].append(event)
-    timelines = _timelines(summaries, by_policy, url_of)
+    timelines = Timelines(summaries, events, url_of)
     env, site = environment(), SiteWriter(out)
     revision_template = env.get_template("revision.html.j2")
     for f in files:  # pass 2: one page per revision
@@ -134,8 +132,9 @@ def build_site(feed: str | Path, out: str | Path) -> SiteSummary:
         relpath = url_of(f.record_id)
         is_latest = f.record_id in latest_ids
         page = revision_page(record, record_id=f.record_id, policy_key=f.policy_key, text=read_text(root, f.record_id),
-                             latest=is_latest, latest_url=policy_url(f.policy_key), revisions=timelines[f.policy_key]["revisions"],
-                             events=timelines[f.policy_key]["events"], matrix=codes.shared_matrix(summary) if is_latest else None)
+                             latest=is_latest, latest_url=policy_url(f.policy_key),
+                             timeline=timelines.for_page(f.policy_key, f.record_id, latest=is_latest),
+                             matrix=codes.shared_matrix(summary) if is_latest else None)
         site.write(relpath, revision_template.render(page=page, root=root_of(relpath), here=relpath))
 
     code_pages = codes.code_pages(url_of)
@@ -145,9 +144,9 @@ def build_site(feed: str | Path, out: str | Path) -> SiteSummary:
     site.write("codes/index.html", env.get_template("codes.html.j2").render(
         systems=codes_index(code_pages), root="../", here="codes/index.html"))
 
-    rows = _policy_rows(index, latest, summaries, by_policy)
+    rows = policy_rows(latest, summaries, timelines)
     site.write("data/policies.js", js_data("POLICY_ROWS", rows))
-    site.write("data/changes.js", js_data("CHANGE_ROWS", _change_rows(events, url_of)))
+    site.write("data/changes.js", js_data("CHANGE_ROWS", change_rows(events, url_of)))
     statuses = [{"value": s, "label": label} for s, label in STATUS_LABELS.items()]
     payers = sorted({r["payer"] for r in rows if r["payer"]}, key=str.casefold)
     common = dict(root="", statuses=statuses, payers=payers)
@@ -192,66 +191,3 @@ def _remove_stale(out: Path, previous: set[str], current: set[str]) -> int:
         if directory != out and directory.is_dir() and not any(directory.iterdir()):
             shutil.rmtree(directory, ignore_errors=True)
     return removed
-
-
-def _timelines(summaries: dict, by_policy: dict, url_of) -> dict:
-    """Per policy: its revisions by effective date (undated last) and its change events, newest first."""
-    revisions = defaultdict(list)
-    for s in summaries.values():
-        revisions[s.policy_key].append(s)
-    timelines = {}
-    for key in set(revisions) | set(by_policy):
-        arrived = {e["record_id"]: e for e in by_policy.get(key, []) if e["kind"] != "reextracted"}
-        items = sorted(revisions.get(key, []), key=lambda s: (s.effective is None, s.effective or "", arrived.get(s.record_id, {}).get("seq", 0)))
-        timelines[key] = {
-            "revisions": [{"record_id": s.record_id, "url": url_of(s.record_id), "latest": s.latest, "payer": s.payer,
-                           "number": s.number, "effective": s.effective, "version": s.version, "status": s.status,
-                           "status_label": status_label(s.status), "codes": len(s.codes),
-                           "arrived": arrived.get(s.record_id, {}).get("at", "")[:10]} for s in items],
-            "events": [_event_view(e, url_of, summaries) for e in reversed(by_policy.get(key, []))],
-        }
-    return timelines
-
-
-def _event_view(event: dict, url_of, summaries: dict) -> dict:
-    def name(record_id: str | None) -> str | None:
-        s = summaries.get(record_id)
-        return f"{s.payer or 'unknown payer'}, effective {s.effective or '—'}" if s else None
-
-    previous = event.get("previous_record_id")
-    return {"seq": event["seq"], "kind": event["kind"], "at": event.get("at", ""), "date": event.get("at", "")[:10],
-            "payer": event.get("payer"), "url": url_of(event["record_id"]), "name": name(event["record_id"]) or event["record_id"],
-            "previous_url": url_of(previous) if previous and previous != event["record_id"] else None,
-            "previous_name": name(previous) if previous else None, "lines": event_lines(event.get("changes"))}
-
-
-def _policy_rows(index: dict, latest: dict, summaries: dict, by_policy: dict) -> list[dict]:
-    """The policies table: one row per policy, its latest revision, its last change event."""
-    revisions = defaultdict(int)
-    for s in summaries.values():
-        revisions[s.policy_key] += 1
-    rows = []
-    for key in sorted(latest):
-        s = summaries.get(latest[key])
-        if s is None:
-            continue
-        last = by_policy.get(key, [{}])[-1]
-        rows.append({"key": key, "payer": s.payer or "", "number": s.number or "", "title": s.title or "",
-                     "effective": s.effective or "", "status": s.status or "", "codes": len(s.codes),
-                     "revisions": revisions[key], "changed": (last.get("at") or "")[:10], "change": last.get("kind") or "",
-                     "url": policy_url(key)})
-    return rows
-
-
-def _change_rows(events: list[dict], url_of) -> list[dict]:
-    rows = []
-    for event in reversed(events):
-        lines = event_lines(event.get("changes"))
-        summary = "; ".join(lines[:3]) + (f"; … {len(lines) - 3} more" if len(lines) > 3 else "")
-        if event["kind"] == "cosmetic" and not lines:
-            summary = "no change in substance"
-        rows.append({"seq": event["seq"], "at": (event.get("at") or "")[:16].replace("T", " "), "kind": event["kind"],
-                     "key": event["policy_key"], "payer": event.get("payer") or "", "number": event.get("number") or "",
-                     "title": event.get("title") or "", "summary": summary, "url": url_of(event["record_id"]),
-                     "previous_url": url_of(event["previous_record_id"]) if event.get("previous_record_id") else None})
-    return rows

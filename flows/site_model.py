@@ -143,8 +143,7 @@ class CodeTable:
                 continue  # only this policy lists it
             cells: dict[str, list] = defaultdict(list)
             for (payer, code_status), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-                cells[payer].append({"status": code_status, "short": STATUS_SHORT.get(code_status, code_status or "—"),
-                                     "label": status_label(code_status), "n": n})
+                cells[payer].append({"status": code_status, "short": STATUS_SHORT.get(code_status, code_status or "—"), "n": n})
                 payers.add(payer)
             differs = len({s for (_, s) in counts}) > 1
             rows.append({"system": system, "code": code, "url": code_url(system, code), "status": status,
@@ -152,7 +151,10 @@ class CodeTable:
         if not rows:
             return None
         columns = [own_payer] + sorted(p for p in payers if p != own_payer) if own_payer in payers else sorted(payers)
-        return {"payers": columns, "rows": rows}
+        shown = {cell["status"] for row in rows for cells in row["cells"].values() for cell in cells}
+        legend = [{"status": s, "short": STATUS_SHORT.get(s, s or "—"), "label": status_label(s)}
+                  for s in [*STATUS_SHORT, None] if s in shown]
+        return {"payers": columns, "rows": rows, "legend": legend}
 
     def code_pages(self, url_of) -> list[dict]:
         """One page per code: latest revisions by payer, then earlier revisions that list it."""
@@ -167,11 +169,22 @@ class CodeTable:
             pages.append({
                 "system": system, "code": code, "url": code_url(system, code),
                 "description": descriptions.most_common(1)[0][0] if descriptions else None,
-                "current": [r for r in rows if r["latest"]], "earlier": [r for r in rows if not r["latest"]],
+                "current": _by_payer([r for r in rows if r["latest"]]), "earlier": _by_payer([r for r in rows if not r["latest"]]),
                 "statuses": [{"status": s, "label": status_label(s)} for s in statuses], "matrix": matrix,
                 "payers": len(payers), "differs": len(statuses) > 1,
+                "n_current": sum(1 for r in rows if r["latest"]), "n_earlier": sum(1 for r in rows if not r["latest"]),
             })
         return sorted(pages, key=lambda p: (_system_rank(p["system"]), p["code"]))
+
+
+def _by_payer(rows: list[dict]) -> list[dict]:
+    """Rows (already in payer order) as groups: [{"payer", "rows"}]."""
+    groups: list[dict] = []
+    for row in rows:
+        if not groups or groups[-1]["payer"] != row["payer"]:
+            groups.append({"payer": row["payer"], "rows": []})
+        groups[-1]["rows"].append(row)
+    return groups
 
 
 def _listing_order(item: Listing):
@@ -195,7 +208,7 @@ def codes_index(pages: list[dict]) -> list[dict]:
     for page in pages:
         groups[page["system"]].append({
             "code": page["code"], "url": page["url"], "description": page["description"],
-            "policies": len(page["current"]), "earlier": len(page["earlier"]), "payers": page["payers"],
+            "policies": page["n_current"], "earlier": page["n_earlier"], "payers": page["payers"],
             "statuses": [s["label"] for s in page["statuses"]], "differs": page["differs"],
         })
     return [{"system": system, "id": slug(system), "codes": groups[system]} for system in sorted(groups, key=_system_rank)]

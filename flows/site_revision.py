@@ -27,7 +27,7 @@ def value(label: str, text, book: EvidenceBook, evidence=None, *, status: str | 
 
 
 def revision_page(record: dict, *, record_id: str, policy_key: str, text: str | None, latest: bool, latest_url: str,
-                  revisions: list[dict], events: list[dict], matrix: dict | None) -> dict:
+                  timeline: dict, matrix: dict | None) -> dict:
     book = EvidenceBook(text)
     payer, policy, source = record.get("payer") or {}, record.get("policy") or {}, record.get("source") or {}
     statements = _list(record.get("coverage"), "statements")
@@ -82,8 +82,7 @@ def revision_page(record: dict, *, record_id: str, policy_key: str, text: str | 
         {"label": "Schema", "value": f"{record.get('schema_name')} {record.get('schema_version')}"},
     ]
     page["other"] = extra_fields(record, RECORD_FIELDS, book) + extra_fields(record.get("coverage"), {"status", "statements"}, book)
-    page["revisions"] = revisions
-    page["events"] = events
+    page["timeline"] = timeline
     page["matrix"] = matrix
     page["evidence"] = book.payload()
     return page
@@ -138,37 +137,3 @@ def _reference_row(ref: dict, book: EvidenceBook) -> dict:
 
 def _covering_text(evidence) -> str | None:
     return evidence.get("text") if isinstance(evidence, dict) else None
-
-
-def event_lines(changes: dict | None) -> list[str]:
-    """A change event's `changes` as short lines (the timeline and the change log show them)."""
-    if not changes:
-        return []
-    lines = []
-    for name, label in (("effective_date", "effective date"), ("version", "version"), ("coverage_status", "overall status")):
-        change = changes.get(name)
-        if change:
-            before, after = change.get("before"), change.get("after")
-            if name == "coverage_status":
-                before, after = status_label(before), status_label(after)
-            lines.append(f"{label}: {before or '—'} → {after or '—'}")
-    for s in changes.get("statements") or []:
-        what = {"added": "statement added", "removed": "statement removed", "status_changed": "statement status changed",
-                "reworded": "statement reworded"}.get(s.get("change"), "statement changed")
-        statuses = f" ({status_label(s.get('before'))} → {status_label(s.get('after'))})" if s.get("change") in ("status_changed", "reworded") else ""
-        lines.append(f"{what}{statuses}: {_short(s.get('text'))}")
-    lines += [f"code added: {c.get('system')} {c.get('code')} ({status_label(c.get('status'))})" for c in changes.get("codes_added") or []]
-    lines += [f"code removed: {c.get('system')} {c.get('code')} ({status_label(c.get('status'))})" for c in changes.get("codes_removed") or []]
-    lines += [f"code status: {c.get('system')} {c.get('code')}: {status_label(c.get('before'))} → {status_label(c.get('after'))}"
-              for c in changes.get("codes_status_changed") or []]
-    lines += [f"indication added: {_short(t)}" for t in changes.get("indications_added") or []]
-    lines += [f"indication removed: {_short(t)}" for t in changes.get("indications_removed") or []]
-    lines += [f"reference added: {_short(r.get('text'))}" for r in changes.get("references_added") or []]
-    lines += [f"reference removed: {_short(r.get('text'))}" for r in changes.get("references_removed") or []]
-    lines += [f"history row added: {h.get('date') or '—'}: {_short(h.get('text'))}" for h in changes.get("history_added") or []]
-    return lines
-
-
-def _short(text, limit: int = 160) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -31,6 +31,16 @@ STATUS_SHORT = {
 }
 
 
+STATUS_CLASS = {  # CSS classes of the statuses (s-eiu ...): short, they repeat on every page
+    "experimental_investigational_unproven": "eiu", "not_medically_necessary": "nmn", "not_covered": "nc",
+    "medically_necessary": "mn", "medically_necessary_with_criteria": "mnc", "mixed": "mixed",
+}
+
+
+def status_class(status: str | None) -> str:
+    return STATUS_CLASS.get(status or "", "none")
+
+
 def status_label(status: str | None) -> str:
     if not status:
         return "—"

@@ -175,6 +175,7 @@ def test_a_record_of_a_newer_schema_shows_its_unknown_fields(raw_feed, tmp_path)
     record["codes"][0]["valid"] = False
     record["codes"][0]["checked_against"] = "HCPCS 2026"
     del record["indications"], record["dates"]["last_reviewed"], record["payer"]["printed"]
+    record["payer"]["name"] = None  # no payer: the code pages group it as "unknown payer"
     path.write_text(json.dumps(record))
     out = tmp_path / "site"
     build_site(feed, out)
@@ -182,6 +183,7 @@ def test_a_record_of_a_newer_schema_shows_its_unknown_fields(raw_feed, tmp_path)
     assert "Other fields" in page and "needs review" in page and "date printed twice" in page
     assert "checked against" in page and "HCPCS 2026" in page and "not valid" in page
     assert "No indications are listed." in page
+    assert "unknown payer" in (out / "codes" / "hcpcs" / "m0076.html").read_text(encoding="utf-8")
     data = evidence_of(out / "policies" / "cmm-204.html")
     assert sum(1 for span in data["spans"] if span[:2] == [effective["start"], effective["end"]]) == 2  # the date and the review
 

@@ -146,11 +146,11 @@ def test_activating_the_effective_date_shows_its_evidence_highlighted_with_its_p
     evidence = json.loads((raw_feed / entry["record_path"]).read_text())["dates"]["effective"]["evidence"]
     browser = open_page("policies/cmm-204.html")
     button = browser.find_element(By.CSS_SELECTOR, "#date-effective button.ev")
-    panel = browser.find_element(By.ID, button.get_attribute("aria-controls"))
-    assert not panel.is_displayed() and button.get_attribute("aria-expanded") == "false"
+    assert button.get_attribute("aria-expanded") == "false" and not browser.find_elements(By.CSS_SELECTOR, "#date-effective .evidence")
     button.send_keys(Keys.ENTER)  # the keyboard: focus the value, press Enter
-    wait_for(panel.is_displayed, "the evidence panel")
-    assert button.get_attribute("aria-expanded") == "true"
+    wait_for(lambda: button.get_attribute("aria-expanded") == "true", "the evidence panel")
+    panel = browser.find_element(By.ID, button.get_attribute("aria-controls"))
+    assert panel.is_displayed() and panel.get_attribute("role") == "region"
     assert panel.find_element(By.TAG_NAME, "mark").text == evidence["text"] == "July 1, 2025"
     assert panel.find_element(By.CSS_SELECTOR, ".page").text == f"Page {evidence['page']}"
     context = panel.find_element(By.TAG_NAME, "blockquote").text
@@ -171,8 +171,9 @@ def test_evidence_on_a_later_page_of_a_pdf_names_that_page(open_page, raw_feed):
     button = browser.find_elements(By.CSS_SELECTOR, "#references tbody tr")[index].find_element(By.CSS_SELECTOR, "button.ev")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
+    wait_for(lambda: button.get_attribute("aria-expanded") == "true", "the evidence panel")
     panel = browser.find_element(By.ID, button.get_attribute("aria-controls"))
-    wait_for(panel.is_displayed, "the evidence panel")
+    assert panel.is_displayed()
     assert panel.find_element(By.CSS_SELECTOR, ".page").text == f"Page {reference['evidence']['page']}"
     assert panel.find_element(By.TAG_NAME, "mark").text.split() == reference["evidence"]["text"].split()
 

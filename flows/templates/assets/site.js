@@ -56,8 +56,12 @@
   var LABELS = {};
   var DATES = { effective: true, changed: true, at: true };
 
+  var STATUS_CLASS = { experimental_investigational_unproven: "eiu", not_medically_necessary: "nmn", not_covered: "nc",
+    medically_necessary: "mn", medically_necessary_with_criteria: "mnc", mixed: "mixed" };
+
   function statusCell(row) {
-    return el("span", { "class": "status s-" + (row.status || "none"), "data-status": row.status, text: LABELS[row.status] || row.status || "—" });
+    return el("span", { "class": "status s-" + (STATUS_CLASS[row.status] || "none"), "data-status": row.status,
+      text: LABELS[row.status] || row.status || "—" });
   }
 
   function compare(a, b) {
@@ -157,9 +161,16 @@
   // ---------------------------------------------------------------- evidence
 
   function setupEvidence(data) {
+    // A value's panel is made the first time it is activated, right after its button.
     function show(button) {
-      var panel = document.getElementById(button.getAttribute("aria-controls"));
-      if (!panel.hasChildNodes()) fill(panel, data, parseInt(button.getAttribute("data-ev"), 10));
+      var index = parseInt(button.getAttribute("data-ev"), 10);
+      var panel = document.getElementById("ev" + index);
+      if (!panel) {
+        panel = el("div", { "class": "evidence", id: "ev" + index, role: "region", "aria-label": "Evidence: " + button.textContent.slice(0, 60) });
+        fill(panel, data, index);
+        button.insertAdjacentElement("afterend", panel);
+        button.setAttribute("aria-controls", panel.id);
+      }
       var open = button.getAttribute("aria-expanded") !== "true";
       button.setAttribute("aria-expanded", open ? "true" : "false");
       panel.hidden = !open;
