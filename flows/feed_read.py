@@ -107,6 +107,15 @@ def read_text(root: Path, record_id: str) -> str | None:
         return None
 
 
+def text_stat(root: Path, record_id: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the record's text file, None when the feed has none."""
+    try:
+        stat = (root / text_relpath(record_id)).stat()
+    except (OSError, FeedError):
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
 def policy_key_of(record: dict) -> str:
     """flows.files.policy_key for a record read as a dict (same rule: number, else payer + title, else uri)."""
     import hashlib

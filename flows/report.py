@@ -20,15 +20,23 @@ the site (listed in .policy-pipeline-site.json); it refuses a non-empty folder i
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
 import os
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from flows.feed_read import check_feed, latest_by_policy, read_events, read_index, read_record, read_text, record_files
+from flows.feed_read import (
+    check_feed, latest_by_policy, read_events, read_index, read_record, read_text, record_files, text_stat,
+)
 from flows.files import FeedError
 from flows.site_model import CodeTable, codes_index, policy_url, revision_url, summarize
 from flows.site_revision import revision_page
@@ -36,6 +44,9 @@ from flows.site_timeline import Timelines, change_rows, policy_rows
 from flows.site_values import STATUS_LABELS, status_class, status_label
 
 MANIFEST = ".policy-pipeline-site.json"
+CHUNK = 200  # revision pages per rendering task
+PARALLEL_FROM = 1000  # revisions: a smaller feed is rendered in this process
+MAX_WORKERS = 4
 ASSETS = ("site.css", "site.js")
 
 
@@ -59,6 +70,21 @@ def environment() -> Environment:
     return env
 
 
+def write_file(out: Path, relpath: str, data: str | bytes) -> bool:
+    """Write a file of the site unless it already holds these bytes; True when written."""
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    path = out / relpath
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
 class SiteWriter:
     """Writes files under the site folder only when their bytes change; remembers what the site holds."""
 
@@ -67,21 +93,77 @@ class SiteWriter:
         self.files: set[str] = set()
         self.written = 0
 
-    def write(self, relpath: str, data: str | bytes) -> None:
+    def claim(self, relpath: str) -> None:
         if relpath in self.files:
             raise FeedError(f"two pages of the site map to {relpath}")
         self.files.add(relpath)
-        data = data.encode("utf-8") if isinstance(data, str) else data
-        path = self.out / relpath
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        self.written += 1
+
+    def write(self, relpath: str, data: str | bytes) -> None:
+        self.claim(relpath)
+        self.written += write_file(self.out, relpath, data)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """What rendering one revision's page needs besides its record and text (read by the renderer)."""
+
+    path: str
+    record_id: str
+    policy_key: str
+    relpath: str
+    latest: bool
+    timeline: dict
+    matrix: dict | None
+
+    def fingerprint(self, record_stat: tuple, text_stat: tuple | None) -> str:
+        """Changes whenever the page would: its record or text file, its timeline or matrix, the site's code."""
+        parts = [site_version(), self.relpath, self.latest, list(record_stat), text_stat, self.timeline, self.matrix]
+        return hashlib.sha256(json.dumps(parts, default=list).encode()).hexdigest()[:24]  # key order is the build's own, stable
+
+
+@lru_cache(maxsize=1)
+def site_version() -> str:
+    """A hash of the templates and of the modules that lay pages out: a new version renders every page again."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*(here / "templates").rglob("*"), *here.glob("site_*.py"), Path(__file__)]):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@contextmanager
+def revision_renderer(jobs: list[PageJob], root: Path, out: Path, *, workers: int) -> Iterator[Iterator[tuple[list[str], int]]]:
+    """Start rendering and writing the revisions' pages, CHUNK at a time, on `workers` processes (1: in
+    this process, as the results are read); the block may do other work meanwhile, then read each
+    chunk's (page paths, files written)."""
+    chunks = [(jobs[i:i + CHUNK], str(root), str(out)) for i in range(0, len(jobs), CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        yield map(_render_chunk, chunks)
+        return
+    context = multiprocessing.get_context("spawn")  # not fork: the caller may run threads (a Prefect flow)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield pool.map(_render_chunk, chunks)
+
+
+_templates: dict = {}
+
+
+def _render_chunk(args) -> tuple[list[str], int]:
+    jobs, root, out = args
+    if "revision" not in _templates:
+        _templates["revision"] = environment().get_template("revision.html.j2")
+    template, root, out = _templates["revision"], Path(root), Path(out)
+    paths, written = [], 0
+    for job in jobs:
+        record = read_record(Path(job.path))
+        if record is None:
+            continue
+        page = revision_page(record, record_id=job.record_id, policy_key=job.policy_key, text=read_text(root, job.record_id),
+                             latest=job.latest, latest_url=policy_url(job.policy_key), timeline=job.timeline, matrix=job.matrix)
+        written += write_file(out, job.relpath, template.render(page=page, root=root_of(job.relpath), here=job.relpath))
+        paths.append(job.relpath)
+    return paths, written
 
 
 def root_of(relpath: str) -> str:
@@ -94,11 +176,14 @@ def js_data(name: str, value) -> str:
     return f"window.{name} = {text};\n"
 
 
-def build_site(feed: str | Path, out: str | Path) -> SiteSummary:
-    """Write the site for the feed at `feed` into `out` (created if missing)."""
+def build_site(feed: str | Path, out: str | Path, *, workers: int | None = None) -> SiteSummary:
+    """Write the site for the feed at `feed` into `out` (created if missing). The revisions' pages are
+    rendered on `workers` processes (default: one per core, up to MAX_WORKERS, for large feeds)."""
     root = check_feed(feed)
     out = Path(out)
-    previous = check_site_folder(out)
+    manifest = check_site_folder(out)
+    previous, previous_pages = set(manifest.get("files", [])), manifest.get("pages", {})
+    fingerprints: dict[str, str] = {}
     out.mkdir(parents=True, exist_ok=True)
     index, events = read_index(root), read_events(root)
     files = record_files(root, events)
@@ -123,26 +208,35 @@ def build_site(feed: str | Path, out: str | Path) -> SiteSummary:
 
     timelines = Timelines(summaries, events, url_of)
     env, site = environment(), SiteWriter(out)
-    revision_template = env.get_template("revision.html.j2")
-    for f in files:  # pass 2: one page per revision
-        summary = summaries.get(f.record_id)
-        record = read_record(f.path) if summary else None
-        if record is None:
+    jobs, unchanged = [], []
+    for f in files:
+        if f.record_id not in summaries:
             continue
-        relpath = url_of(f.record_id)
         is_latest = f.record_id in latest_ids
-        page = revision_page(record, record_id=f.record_id, policy_key=f.policy_key, text=read_text(root, f.record_id),
-                             latest=is_latest, latest_url=policy_url(f.policy_key),
-                             timeline=timelines.for_page(f.policy_key, f.record_id, latest=is_latest),
-                             matrix=codes.shared_matrix(summary) if is_latest else None)
-        site.write(relpath, revision_template.render(page=page, root=root_of(relpath), here=relpath))
-
-    code_pages = codes.code_pages(url_of)
-    code_template = env.get_template("code.html.j2")
-    for page in code_pages:
-        site.write(page["url"], code_template.render(page=page, root=root_of(page["url"]), here=page["url"]))
-    site.write("codes/index.html", env.get_template("codes.html.j2").render(
-        systems=codes_index(code_pages), root="../", here="codes/index.html"))
+        job = PageJob(str(f.path), f.record_id, f.policy_key, url_of(f.record_id), is_latest,
+                      timelines.for_page(f.policy_key, f.record_id, latest=is_latest),
+                      codes.shared_matrix(summaries[f.record_id]) if is_latest else None)
+        fingerprint = job.fingerprint(f.stat_key, text_stat(root, f.record_id))
+        fingerprints[job.relpath] = fingerprint
+        if previous_pages.get(job.relpath) == fingerprint and (out / job.relpath).is_file():
+            unchanged.append(job.relpath)  # nothing it shows has changed: not rendered again
+        else:
+            jobs.append(job)
+    for relpath in unchanged:
+        site.claim(relpath)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(jobs) >= PARALLEL_FROM else 1
+    with revision_renderer(jobs, root, out, workers=workers) as rendered:  # pass 2: one page per revision
+        code_pages = codes.code_pages(url_of)  # meanwhile, here: the codes' pages
+        code_template = env.get_template("code.html.j2")
+        for page in code_pages:
+            site.write(page["url"], code_template.render(page=page, root=root_of(page["url"]), here=page["url"]))
+        site.write("codes/index.html", env.get_template("codes.html.j2").render(
+            systems=codes_index(code_pages), root="../", here="codes/index.html"))
+        for paths, written in rendered:
+            for relpath in paths:
+                site.claim(relpath)
+            site.written += written
 
     rows = policy_rows(latest, summaries, timelines)
     site.write("data/policies.js", js_data("POLICY_ROWS", rows))
@@ -158,26 +252,30 @@ def build_site(feed: str | Path, out: str | Path) -> SiteSummary:
         site.write(f"assets/{name}", env.loader.get_source(env, f"assets/{name}")[0])
 
     removed = _remove_stale(out, previous, site.files)
-    site.write(MANIFEST, json.dumps({"files": sorted(site.files | {MANIFEST})}, indent=0) + "\n")
+    site.write(MANIFEST, json.dumps({"files": sorted(site.files | {MANIFEST}), "pages": fingerprints}, indent=0, sort_keys=True) + "\n")
     return SiteSummary(out=str(out), policies=len(latest), revisions=len(summaries), codes=len(code_pages), events=len(events),
                        pages=len(site.files), written=site.written, removed=removed)
 
 
-def check_site_folder(out: Path) -> set[str]:
-    """The files an earlier build wrote into `out`; a one-line FeedError for a folder that is not ours
-    to fill (a file, or a non-empty folder without our manifest)."""
+def check_site_folder(out: Path) -> dict:
+    """The manifest of an earlier build in `out` ({"files": [...], "pages": {path: fingerprint}}), or {};
+    a one-line FeedError for a folder that is not ours to fill (a file, or a non-empty folder without
+    our manifest)."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise FeedError(f"{out}: exists and is not a folder")
     manifest = out / MANIFEST
     if manifest.is_file():
         try:
-            return set(json.loads(manifest.read_text(encoding="utf-8"))["files"])
-        except (ValueError, KeyError, TypeError):
+            found = json.loads(manifest.read_text(encoding="utf-8"))
+            if not isinstance(found.get("files"), list) or not isinstance(found.get("pages", {}), dict):
+                raise ValueError
+            return found
+        except (ValueError, AttributeError):
             raise FeedError(f"{manifest}: damaged; remove the folder and build again") from None
     if out.is_dir() and any(out.iterdir()):
         raise FeedError(f"{out}: not empty and not a site made by policy-pipeline report; choose a new or empty folder")
-    return set()
+    return {}
 
 
 def _remove_stale(out: Path, previous: set[str], current: set[str]) -> int:

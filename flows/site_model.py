@@ -12,18 +12,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import SimpleNamespace as Row
 from typing import NamedTuple
 
 from flows.files import slug
 from flows.site_values import STATUS_SHORT, EvidenceBook, extra_fields, is_evidence, node, status_label
 
 SYSTEMS = ("CPT", "HCPCS", "ICD-10-CM", "ICD-10-PCS")
+NAMES_IN_A_CELL = 4  # a shared-codes cell names its payers up to this many, else counts them
 DATE_LABELS = {"effective": "Effective", "original_effective": "Original effective", "last_reviewed": "Last reviewed",
                "last_revised": "Last revised", "next_review": "Next review", "created": "Created"}
 RECORD_FIELDS = {"schema_name", "schema_version", "record_id", "extractor", "source", "payer", "policy", "dates",
                  "coverage", "codes", "indications", "references", "history", "repairs", "warnings"}
 
 
+@lru_cache(maxsize=None)
 def policy_url(key: str) -> str:
     return "policies/" + "/".join(slug(part) for part in key.split("/")) + ".html"
 
@@ -32,6 +36,7 @@ def revision_url(record_id: str) -> str:
     return f"revisions/{slug(record_id)}.html"
 
 
+@lru_cache(maxsize=None)
 def code_url(system: str, code: str) -> str:
     return f"codes/{slug(system)}/{slug(code)}.html"
 
@@ -124,6 +129,7 @@ class CodeTable:
     def __init__(self) -> None:
         self.listings: dict[tuple[str, str], list[Listing]] = defaultdict(list)
         self.by_payer: dict[tuple[str, str], Counter] = defaultdict(Counter)  # (payer, status) -> latest revisions
+        self._spreads: dict[tuple[str, str], dict | None] = {}
 
     def add(self, listings: list[Listing]) -> None:
         for item in listings:
@@ -133,28 +139,39 @@ class CodeTable:
                 self.by_payer[key][(item.payer or "unknown payer", item.status)] += 1
 
     def shared_matrix(self, summary: Summary) -> dict | None:
-        """For a latest revision: the codes it shares with other latest revisions, as rows of
-        payer -> statuses (with counts) over all latest revisions that list the code, itself included."""
-        rows, payers = [], set()
-        own_payer = summary.payer or "unknown payer"
+        """For a latest revision: the codes it shares with other latest revisions, each as a row over the
+        statuses: which payers give the code that status (their names when few, else how many) and in how
+        many policies. The full payer by payer comparison is on the code's page."""
+        rows = []
         for system, code, status in summary.codes:
-            counts = self.by_payer.get((system, code), Counter())
-            if sum(counts.values()) <= 1:
-                continue  # only this policy lists it
-            cells: dict[str, list] = defaultdict(list)
-            for (payer, code_status), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-                cells[payer].append({"status": code_status, "short": STATUS_SHORT.get(code_status, code_status or "—"), "n": n})
-                payers.add(payer)
-            differs = len({s for (_, s) in counts}) > 1
-            rows.append({"system": system, "code": code, "url": code_url(system, code), "status": status,
-                         "cells": cells, "differs": differs, "policies": sum(counts.values())})
+            spread = self._spread(system, code)
+            if spread is not None:
+                rows.append({**spread, "status": status})
         if not rows:
             return None
-        columns = [own_payer] + sorted(p for p in payers if p != own_payer) if own_payer in payers else sorted(payers)
-        shown = {cell["status"] for row in rows for cells in row["cells"].values() for cell in cells}
-        legend = [{"status": s, "short": STATUS_SHORT.get(s, s or "—"), "label": status_label(s)}
-                  for s in [*STATUS_SHORT, None] if s in shown]
-        return {"payers": columns, "rows": rows, "legend": legend}
+        shown = {s for row in rows for s in row["cells"]} | {row["status"] for row in rows}
+        columns = [{"status": s, "label": status_label(s)} for s in [*STATUS_SHORT, None] if s in shown]
+        return {"statuses": columns, "rows": rows}
+
+    def _spread(self, system: str, code: str) -> dict | None:
+        """A code's payers and policies per status, over the latest revisions; computed once per code."""
+        key = (system, code)
+        if key not in self._spreads:
+            counts = self.by_payer.get(key, Counter())
+            if sum(counts.values()) <= 1:
+                self._spreads[key] = None  # only one policy lists it
+            else:
+                cells: dict[str | None, dict] = {}
+                for (payer, status), n in counts.items():
+                    cell = cells.setdefault(status, {"payers": [], "policies": 0})
+                    cell["payers"].append(payer)
+                    cell["policies"] += n
+                for cell in cells.values():
+                    cell["payers"].sort(key=str.casefold)
+                    cell["names"] = ", ".join(cell["payers"]) if len(cell["payers"]) <= NAMES_IN_A_CELL else None
+                self._spreads[key] = {"system": system, "code": code, "url": code_url(system, code), "cells": cells,
+                                      "differs": len(cells) > 1, "policies": sum(counts.values())}
+        return self._spreads[key]
 
     def code_pages(self, url_of) -> list[dict]:
         """One page per code: latest revisions by payer, then earlier revisions that list it."""
@@ -169,10 +186,10 @@ class CodeTable:
             pages.append({
                 "system": system, "code": code, "url": code_url(system, code),
                 "description": descriptions.most_common(1)[0][0] if descriptions else None,
-                "current": _by_payer([r for r in rows if r["latest"]]), "earlier": _by_payer([r for r in rows if not r["latest"]]),
+                "current": _by_payer([r for r in rows if r.latest]), "earlier": _by_payer([r for r in rows if not r.latest]),
                 "statuses": [{"status": s, "label": status_label(s)} for s in statuses], "matrix": matrix,
                 "payers": len(payers), "differs": len(statuses) > 1,
-                "n_current": sum(1 for r in rows if r["latest"]), "n_earlier": sum(1 for r in rows if not r["latest"]),
+                "n_current": sum(1 for r in rows if r.latest), "n_earlier": sum(1 for r in rows if not r.latest),
             })
         return sorted(pages, key=lambda p: (_system_rank(p["system"]), p["code"]))
 
@@ -181,8 +198,8 @@ def _by_payer(rows: list[dict]) -> list[dict]:
     """Rows (already in payer order) as groups: [{"payer", "rows"}]."""
     groups: list[dict] = []
     for row in rows:
-        if not groups or groups[-1]["payer"] != row["payer"]:
-            groups.append({"payer": row["payer"], "rows": []})
+        if not groups or groups[-1]["payer"] != row.payer:
+            groups.append({"payer": row.payer, "rows": []})
         groups[-1]["rows"].append(row)
     return groups
 
@@ -191,11 +208,10 @@ def _listing_order(item: Listing):
     return (not item.latest, (item.payer or "").casefold(), item.number or "", item.title or "", item.effective or "")
 
 
-def _listing_row(item: Listing, url_of) -> dict:
-    return {"latest": item.latest, "payer": item.payer, "number": item.number, "title": item.title,
-            "effective": item.effective, "status": item.status, "status_label": status_label(item.status),
-            "status_source": item.status_source, "governing": item.governing, "description": item.description,
-            "url": url_of(item.record_id)}
+def _listing_row(item: Listing, url_of) -> Row:
+    return Row(latest=item.latest, payer=item.payer, number=item.number, title=item.title, effective=item.effective,
+               status=item.status, status_label=status_label(item.status), status_source=item.status_source,
+               governing=item.governing, url=url_of(item.record_id))
 
 
 def _system_rank(system: str) -> int:

@@ -8,6 +8,8 @@ know shows under "Other fields" (or in its table's "other" column) with its evid
 
 from __future__ import annotations
 
+from types import SimpleNamespace as Row  # rows of the page's tables: attribute access is Jinja2's fast path
+
 from flows.site_model import DATE_LABELS, RECORD_FIELDS, _get, _list, code_url, governing_statement
 from flows.site_values import EvidenceBook, extra_fields, label_of, node, status_label
 
@@ -23,7 +25,7 @@ REPAIR_FIELDS = {"kind", "printed", "repaired", "evidence"}
 def value(label: str, text, book: EvidenceBook, evidence=None, *, status: str | None = None, href: str | None = None) -> dict:
     """One labelled value; `ev` numbers its evidence on the page (None: nothing to show)."""
     shown = status_label(status) if status is not None else ("—" if text in (None, "", []) else str(text))
-    return {"label": label, "value": shown, "ev": book.add(evidence), "status": status, "href": href}
+    return Row(label=label, value=shown, ev=book.add(evidence), status=status, href=href)
 
 
 def revision_page(record: dict, *, record_id: str, policy_key: str, text: str | None, latest: bool, latest_url: str,
@@ -50,28 +52,28 @@ def revision_page(record: dict, *, record_id: str, policy_key: str, text: str | 
     ] + _extras(payer, {"name", "printed", "developer", "evidence", "developer_evidence", "basis"}, book, "payer") \
       + _extras(policy, {"number", "title", "version", "number_evidence", "title_evidence", "version_evidence"}, book, "policy")
     page["dates"] = _dates(record.get("dates") or {}, book)
-    page["statements"] = [{
-        "status": s.get("status"), "status_label": status_label(s.get("status")),
-        "text": value("Statement", s.get("text"), book, s.get("evidence")), "scope": s.get("scope"),
-        "lines_of_business": ", ".join(s.get("lines_of_business") or []), "setting": s.get("setting"),
-        "other": extra_fields(s, STATEMENT_FIELDS, book),
-    } for s in statements]
+    page["statements"] = [Row(
+        status=s.get("status"), status_label=status_label(s.get("status")),
+        text=value("Statement", s.get("text"), book, s.get("evidence")), scope=s.get("scope"),
+        lines_of_business=", ".join(s.get("lines_of_business") or []), setting=s.get("setting"),
+        other=extra_fields(s, STATEMENT_FIELDS, book),
+    ) for s in statements]
     page["codes"] = [_code_row(code, statements, book) for code in _list(record, "codes")]
-    page["indications"] = [{
-        "text": value("Indication", i.get("text"), book, i.get("evidence")), "status": i.get("status"),
-        "status_label": status_label(i.get("status")), "kind": i.get("kind"),
-        "statement": value("Governing statement", _covering_text(i.get("statement_evidence")), book, i.get("statement_evidence")),
-        "other": extra_fields(i, INDICATION_FIELDS, book),
-    } for i in _list(record, "indications")]
+    page["indications"] = [Row(
+        text=value("Indication", i.get("text"), book, i.get("evidence")), status=i.get("status"),
+        status_label=status_label(i.get("status")), kind=i.get("kind"),
+        statement=value("Governing statement", _covering_text(i.get("statement_evidence")), book, i.get("statement_evidence")),
+        other=extra_fields(i, INDICATION_FIELDS, book),
+    ) for i in _list(record, "indications")]
     page["references"] = [_reference_row(r, book) for r in _list(record, "references")]
-    page["history"] = [{
-        "date": h.get("date"), "printed_date": h.get("printed_date"), "text": value("History", h.get("text"), book, h.get("evidence")),
-        "other": extra_fields(h, HISTORY_FIELDS, book),
-    } for h in _list(record, "history")]
-    page["repairs"] = [{
-        "kind": r.get("kind"), "printed": r.get("printed"), "repaired": value("Repaired", r.get("repaired"), book, r.get("evidence")),
-        "other": extra_fields(r, REPAIR_FIELDS, book),
-    } for r in _list(record, "repairs")]
+    page["history"] = [Row(
+        date=h.get("date"), printed_date=h.get("printed_date"), text=value("History", h.get("text"), book, h.get("evidence")),
+        other=extra_fields(h, HISTORY_FIELDS, book),
+    ) for h in _list(record, "history")]
+    page["repairs"] = [Row(
+        kind=r.get("kind"), printed=r.get("printed"), repaired=value("Repaired", r.get("repaired"), book, r.get("evidence")),
+        other=extra_fields(r, REPAIR_FIELDS, book),
+    ) for r in _list(record, "repairs")]
     page["warnings"] = [str(w) for w in record.get("warnings") or []]
     page["source"] = [
         {"label": "Document", "value": source.get("uri")}, {"label": "Media type", "value": source.get("media_type")},
@@ -111,28 +113,28 @@ def _code_row(code: dict, statements: list[dict], book: EvidenceBook) -> dict:
     system, value_ = code.get("system"), code.get("code")
     has_page = isinstance(system, str) and isinstance(value_, str)
     flags = [str(f).replace("_", " ") for f in code.get("flags") or []]
-    return {
-        "code": value("Code", value_, book, code.get("evidence"), href=code_url(system, value_) if has_page else None),
-        "system": system, "printed": code.get("printed"),
-        "status": value("Status", None, book, code.get("status_evidence"), status=code.get("status") or ""),
-        "status_source": code.get("status_source"),
-        "description": value("Description", code.get("description"), book, code.get("description_evidence")),
-        "validation": ", ".join(([] if "valid" not in code else ["valid" if code["valid"] else "not valid"]) + flags) or "—",
-        "governing": governing_statement(code, statements),
-        "other": extra_fields(code, CODE_FIELDS, book),
-    }
+    return Row(
+        code=value("Code", value_, book, code.get("evidence"), href=code_url(system, value_) if has_page else None),
+        system=system, printed=code.get("printed"),
+        status=value("Status", None, book, code.get("status_evidence"), status=code.get("status") or ""),
+        status_source=code.get("status_source"),
+        description=value("Description", code.get("description"), book, code.get("description_evidence")),
+        validation=", ".join(([] if "valid" not in code else ["valid" if code["valid"] else "not valid"]) + flags) or "—",
+        governing=governing_statement(code, statements),
+        other=extra_fields(code, CODE_FIELDS, book),
+    )
 
 
 def _reference_row(ref: dict, book: EvidenceBook) -> dict:
     doi, pmid = ref.get("doi"), ref.get("pmid")
-    return {
-        "text": value("Reference", ref.get("text"), book, ref.get("evidence")),
-        "authors": ", ".join(str(a) for a in ref.get("authors") or []), "year": ref.get("year"),
-        "title": ref.get("title"), "journal": ref.get("journal"),
-        "doi": doi, "doi_url": f"https://doi.org/{doi}" if doi else None,
-        "pmid": pmid, "pmid_url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid and str(pmid).isdigit() else None,
-        "other": extra_fields(ref, REFERENCE_FIELDS, book),
-    }
+    return Row(
+        text=value("Reference", ref.get("text"), book, ref.get("evidence")),
+        authors=", ".join(str(a) for a in ref.get("authors") or []), year=ref.get("year"),
+        title=ref.get("title"), journal=ref.get("journal"),
+        doi=doi, doi_url=f"https://doi.org/{doi}" if doi else None,
+        pmid=pmid, pmid_url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid and str(pmid).isdigit() else None,
+        other=extra_fields(ref, REFERENCE_FIELDS, book),
+    )
 
 
 def _covering_text(evidence) -> str | None:

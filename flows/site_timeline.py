@@ -46,15 +46,18 @@ class Timelines:
         """The latest revision's page: every revision and every event (each other revision's changes cut
         to LINES_PER_EVENT lines). An earlier revision's page: where it stands, and its own events in full."""
         revisions = self.revisions.get(key, [])
-        events = [self._event(e) for e in reversed(self.events.get(key, []))]
         if latest:
-            for event in events:
-                if event["record_id"] != record_id and len(event["lines"]) > LINES_PER_EVENT:
-                    event["more"] = len(event["lines"]) - LINES_PER_EVENT
-                    event["lines"] = event["lines"][:LINES_PER_EVENT]
+            events = []
+            for event in reversed(self.events.get(key, [])):
+                view = self._event(event)
+                if view["record_id"] != record_id and len(view["lines"]) > LINES_PER_EVENT:
+                    view["more"] = len(view["lines"]) - LINES_PER_EVENT
+                    view["lines"] = view["lines"][:LINES_PER_EVENT]
+                events.append(view)
             return {"revisions": revisions, "events": events, "position": None}
         at = next((i for i, r in enumerate(revisions) if r["record_id"] == record_id), 0)
-        return {"revisions": [], "events": [e for e in events if e["record_id"] == record_id],
+        own = [self._event(e) for e in reversed(self.events.get(key, [])) if e["record_id"] == record_id]
+        return {"revisions": [], "events": own,
                 "position": {"number": at + 1, "total": len(revisions),
                              "previous": revisions[at - 1] if at > 0 else None,
                              "next": revisions[at + 1] if at + 1 < len(revisions) else None}}

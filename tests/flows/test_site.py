@@ -257,3 +257,41 @@ def test_ingest_with_report_writes_the_site_after_the_run(prefect_harness, seeds
     assert "5 new" in done.stdout and "site: 4 policies, 5 revisions" in done.stdout
     assert len(data_rows(site, "policies")) == 4 and len(list(read_changes(out / "changes.jsonl"))) == 5
     assert not check_site(site).broken
+
+
+def test_pages_rendered_on_worker_processes_are_the_same(raw_feed, site, tmp_path, monkeypatch):
+    import flows.report
+
+    monkeypatch.setattr(flows.report, "CHUNK", 3)  # 10 revisions: four tasks on two processes
+    out = tmp_path / "site"
+    summary = build_site(raw_feed, out, workers=2)
+    assert summary.written == summary.pages
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert all((out / f).read_bytes() == (site / f).read_bytes() for f in files)
+
+
+def test_a_rebuild_renders_only_the_pages_whose_content_changed(raw_feed, tmp_path, monkeypatch):
+    import flows.report
+
+    rendered: list[str] = []
+    real = flows.report._render_chunk
+
+    def counting(args):
+        rendered.extend(job.relpath for job in args[0])
+        return real(args)
+
+    monkeypatch.setattr(flows.report, "_render_chunk", counting)
+    feed = copy_feed(raw_feed, tmp_path / "feed")
+    out = tmp_path / "site"
+    build_site(feed, out)
+    assert len(rendered) == 10
+    rendered.clear()
+    build_site(feed, out)
+    assert rendered == []  # nothing changed: no page rendered again
+    entry = next(e for e in index_entries(feed) if e["policy_key"] == "cg-med-62")
+    record = feed / entry["record_path"]
+    record.write_text(record.read_text().replace("Resting Electrocardiogram", "Resting ECG"))
+    summary = build_site(feed, out)
+    assert rendered == ["policies/cg-med-62.html"] and summary.written >= 2  # its page, and the data file's title
+    assert "Resting ECG Screening" in (out / "policies" / "cg-med-62.html").read_text(encoding="utf-8")
