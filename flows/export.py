@@ -81,14 +81,18 @@ def export_feed(feed: str | Path, to: str | Path) -> ExportSummary:
     if kind == "duckdb" and to.is_dir():
         raise FeedError(f"{to}: is a folder, not a DuckDB file")
     previous = _read_state_duckdb(to) if kind == "duckdb" else _read_state_parquet(to)
+    if kind == "parquet" and previous and not _parts_ok(to, previous):
+        previous = {"next_part": previous.get("next_part", 0)}  # part files went missing: export everything again
     plan = _plan(root, previous)
     summary = ExportSummary(to=str(to), format=kind, records_added=len(plan.add), records_replaced=len(plan.replace),
                             records_removed=len(plan.remove), events_added=len(plan.events), policies_rewritten=plan.index is not None)
-    if plan.empty and _parts_ok(to, kind, previous):
+    if plan.empty:
         summary.tables = previous.get("rows", {})
         return summary
-    write = _write_duckdb if kind == "duckdb" else _write_parquet
-    summary.rows, summary.tables = write(to, root, plan)
+    if kind == "duckdb":
+        summary.rows, summary.tables = _write_duckdb(to, plan)
+    else:
+        summary.rows, summary.tables = _write_parquet(to, plan, previous)
     return summary
 
 
@@ -120,10 +124,8 @@ def _plan(root: Path, previous: dict) -> Plan:
     return plan
 
 
-def _parts_ok(to: Path, kind: str, state: dict) -> bool:
+def _parts_ok(to: Path, state: dict) -> bool:
     """The Parquet parts the state names are all there (else the export is written again)."""
-    if kind == "duckdb":
-        return True
     parts = [p for names in state.get("parts", {}).values() for p in names]
     return bool(parts) and all((to / p).is_file() for p in parts)
 
@@ -159,7 +161,7 @@ def _read_state_duckdb(path: Path) -> dict:
     return json.loads(row[0]) if row else {}
 
 
-def _write_duckdb(path: Path, root: Path, plan: Plan) -> tuple[int, dict[str, int]]:
+def _write_duckdb(path: Path, plan: Plan) -> tuple[int, dict[str, int]]:
     import duckdb
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -227,10 +229,9 @@ def _read_state_parquet(folder: Path) -> dict:
         raise FeedError(f"{path}: damaged; remove the folder and export again") from None
 
 
-def _write_parquet(folder: Path, root: Path, plan: Plan) -> tuple[int, dict[str, int]]:
+def _write_parquet(folder: Path, plan: Plan, previous: dict) -> tuple[int, dict[str, int]]:
     import pyarrow.parquet as pq
 
-    previous = _read_state_parquet(folder)
     same_schema = previous.get("schema") == plan.state["schema"]
     parts: dict[str, list[str]] = {t: list(previous.get("parts", {}).get(t, [])) if same_schema else [] for t in TABLES}
     counts: dict[str, int] = {t: previous.get("rows", {}).get(t, 0) if same_schema else 0 for t in TABLES}

@@ -13,9 +13,11 @@ Pages (Jinja2 templates in flows/templates/, one stylesheet and one script in te
 Data reaches the pages as `<script src>` files that assign a global (a fetch() of a local file fails
 under file://), or inline JSON. Nothing is loaded from the network.
 
-Built from the feed alone (flows/feed_read.py), never by extracting again. A rebuild writes only the
-files whose bytes changed and removes the files an earlier build wrote that are no longer part of
-the site (listed in .policy-pipeline-site.json); it refuses a non-empty folder it did not make.
+Built from the feed alone (flows/feed_read.py), never by extracting again. A large feed's revision
+pages are rendered on worker processes. A rebuild renders only the revision pages whose inputs changed
+(their fingerprints are kept in .policy-pipeline-site.json with the site's file list), writes only
+the files whose bytes changed, and removes the files an earlier build wrote that are no longer part
+of the site; it refuses a non-empty folder it did not make.
 """
 
 from __future__ import annotations

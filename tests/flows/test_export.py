@@ -181,3 +181,12 @@ def test_the_readme_queries_run_on_parquet_too(raw_feed, duck, tmp_path):
         parquet_views(db, folder)
         for query in readme_queries():
             assert db.execute(query).fetchall() == reference.execute(query).fetchall()
+
+
+def test_a_parquet_export_whose_parts_went_missing_is_written_again(raw_feed, duck, tmp_path):
+    folder = tmp_path / "parquet"
+    export_feed(raw_feed, folder)
+    shutil.rmtree(folder / "codes")
+    summary = export_feed(raw_feed, folder)
+    assert summary.records_added == 10
+    assert table_contents(folder) == table_contents(duck)

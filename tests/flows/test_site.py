@@ -21,7 +21,7 @@ from flows.report import MANIFEST, build_site
 from tests.flows.site_links import check_site
 
 ROOT = Path(__file__).resolve().parents[2]
-EVIDENCE_DATA = re.compile(r'<script type="application/json" id="evidence-data">(.*?)</script>', re.S)
+EVIDENCE_DATA = re.compile(r'<script type="application/json" id="evidence-data">(.*?)</script>', re.S)  # e.g. <script type="application/json" id="evidence-data">{"spans": ...}</script>
 
 
 def index_entries(feed: Path) -> list[dict]:
