@@ -192,14 +192,14 @@ def build_site(feed: str | Path, out: str | Path, *, workers: int | None = None)
     latest = latest_by_policy(index, files, events)
     latest_ids = set(latest.values())
     key_of = {f.record_id: f.policy_key for f in files}
+    summaries, codes = {}, CodeTable()
 
     def url_of(record_id: str) -> str | None:
         key = key_of.get(record_id)
-        if key is None:
+        if key is None or record_id not in summaries:  # not in the feed, or its file could not be read
             return None
         return policy_url(key) if latest.get(key) == record_id else revision_url(record_id)
 
-    summaries, codes = {}, CodeTable()
     for f in files:  # pass 1: what other pages need of each revision
         record = read_record(f.path)
         if record is None:
@@ -255,7 +255,7 @@ def build_site(feed: str | Path, out: str | Path, *, workers: int | None = None)
 
     removed = _remove_stale(out, previous, site.files)
     site.write(MANIFEST, json.dumps({"files": sorted(site.files | {MANIFEST}), "pages": fingerprints}, indent=0, sort_keys=True) + "\n")
-    return SiteSummary(out=str(out), policies=len(latest), revisions=len(summaries), codes=len(code_pages), events=len(events),
+    return SiteSummary(out=str(out), policies=len(rows), revisions=len(summaries), codes=len(code_pages), events=len(events),
                        pages=len(site.files), written=site.written, removed=removed)
 
 

@@ -295,3 +295,15 @@ def test_a_rebuild_renders_only_the_pages_whose_content_changed(raw_feed, tmp_pa
     summary = build_site(feed, out)
     assert rendered == ["policies/cg-med-62.html"] and summary.written >= 2  # its page, and the data file's title
     assert "Resting ECG Screening" in (out / "policies" / "cg-med-62.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_record_file_costs_only_its_own_page(raw_feed, tmp_path, capfd):
+    feed = copy_feed(raw_feed, tmp_path / "feed")
+    entry = next(e for e in index_entries(feed) if e["policy_key"] == "rad.00057")
+    (feed / entry["record_path"]).write_bytes(b"{not json")
+    out = tmp_path / "site"
+    summary = build_site(feed, out)
+    assert (summary.policies, summary.revisions) == (8, 9) and not (out / "policies" / "rad.00057.html").exists()
+    assert not check_site(out).broken  # the change log names it without a link
+    lines = [line for line in capfd.readouterr().err.splitlines() if "rad.00057" in line]
+    assert lines and all(line.startswith("policy-pipeline: skipped ") for line in lines)
