@@ -10,7 +10,6 @@ be missing. A record whose file is not JSON is skipped with a one-line warning.
 from __future__ import annotations
 
 import gzip
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,14 +18,9 @@ from pathlib import Path
 from flows.files import RECORDS_DIR, FeedError, read_changes, slug, text_relpath
 from flows.store import CHANGES_FILE, INDEX_FILE
 
-try:  # a dependency of Prefect; json does the same, three times slower
-    import orjson
+import orjson
 
-    def loads(data: bytes):
-        return orjson.loads(data)
-except ImportError:  # pragma: no cover
-    def loads(data: bytes):
-        return json.loads(data)
+loads = orjson.loads  # json.loads does the same, three times slower (10,000 records are 430 MB of JSON)
 
 
 @dataclass(frozen=True)

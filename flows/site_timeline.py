@@ -10,6 +10,13 @@ from collections import defaultdict
 from flows.site_model import Summary, policy_url
 from flows.site_values import status_label
 
+WITHOUT_CHANGES = {  # what an event without a list of changes means, in the change log
+    "new": "the policy's first revision in the feed",
+    "older_revision": "an earlier revision arrived; the latest stays",
+    "cosmetic": "no change in substance",
+    "reextracted": "extracted again: no change in substance",
+    "updated": "the previous revision could not be compared",
+}
 LINES_PER_EVENT = 6  # on a policy's timeline; the revision's own page lists all of an event's changes
 
 
@@ -95,8 +102,8 @@ def change_rows(events: list[dict], url_of) -> list[dict]:
     for event in reversed(events):
         lines = event_lines(event.get("changes"))
         summary = "; ".join(lines[:3]) + (f"; … {len(lines) - 3} more" if len(lines) > 3 else "")
-        if event["kind"] == "cosmetic" and not lines:
-            summary = "no change in substance"
+        if not lines:
+            summary = WITHOUT_CHANGES.get(event["kind"], "")
         rows.append({"seq": event["seq"], "at": (event.get("at") or "")[:16].replace("T", " "), "kind": event["kind"],
                      "key": event["policy_key"], "payer": event.get("payer") or "", "number": event.get("number") or "",
                      "title": event.get("title") or "", "summary": summary, "url": url_of(event["record_id"]),
