@@ -234,10 +234,14 @@ def ingest(
     rehash: bool = typer.Option(False, "--rehash", help="Hash every file's bytes, even those whose size and times are unchanged."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr (when a terminal)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON."),
+    report: Optional[Path] = typer.Option(None, "--report", help="After the run, write the feed as a static site into this folder (see `report`)."),
 ) -> None:
     """Ingest every policy of SOURCE into the feed: new and changed documents become records, the
     index and the change log follow, failures go to quarantine.json (exit status 1)."""
     from flows.discover import check_source
+
+    if report is not None:
+        _check_site_folder(report)
 
     if dask_address:
         task_runner = "dask"
@@ -269,10 +273,11 @@ def ingest(
                   max_pages=max_pages, max_chars=max_chars, timeout_seconds=timeout, lock_timeout=lock_timeout, force=force,
                   rehash=rehash, sources=str(sources.absolute()) if sources else None)
     summary = RunSummary.model_validate(_run_flow(lambda: run(**params), show_progress=progress, choice=choice))
-    _print_summary(summary, as_json)
+    site_lines = _build_site(out, report) if report is not None else []
+    _print_summary(summary, as_json, site_lines)
 
 
-def _print_summary(summary, as_json: bool) -> None:
+def _print_summary(summary, as_json: bool, more_lines: list[str] = ()) -> None:
     from flows.engine import summary_lines
 
     if as_json:
@@ -280,6 +285,8 @@ def _print_summary(summary, as_json: bool) -> None:
     else:
         for line in summary_lines(summary):
             typer.echo(line)
+    for line in more_lines:
+        typer.echo(line, err=as_json)
     _report_failures(summary)
     for note in summary.correction_notes:  # not failures: the run's exit status does not change
         typer.echo(f"policy-pipeline: correction {note.file}:{note.line} ({note.field}): {note.status}: {_one_line(note.message)}", err=True)
@@ -455,6 +462,64 @@ def server_stop() -> None:
         typer.echo(f"the Prefect server (pid {before.pid}) had already stopped; cleared what it left")
     else:
         typer.echo(f"stopped the Prefect server at {before.url} (pid {before.pid})")
+
+
+# ---------------------------------------------------------------- the feed for people and for SQL (no Prefect)
+
+
+FeedIn = typer.Option(Path("structured_output"), "--feed", help="The feed folder to read (made by ingest).")
+
+
+def _check_site_folder(out: Path) -> None:
+    from flows.report import check_site_folder
+    from flows.store import FeedError
+
+    try:
+        check_site_folder(out)
+    except FeedError as error:
+        _fail(str(error))
+
+
+def _build_site(feed: Path, out: Path) -> list[str]:
+    from flows.report import build_site
+    from flows.store import FeedError
+
+    try:
+        site = build_site(feed, out)
+    except FeedError as error:
+        _fail(str(error))
+    return [f"site: {site.policies} policies, {site.revisions} revisions, {site.codes} codes, {site.events} change events; "
+            f"{site.written} of {site.pages} files written, {site.removed} removed; open {Path(site.out) / 'index.html'}"]
+
+
+@app.command()
+def report(
+    feed: Path = FeedIn,
+    out: Path = typer.Option(Path("site"), "--out", help="The site's folder (new, empty, or made by an earlier report)."),
+) -> None:
+    """Write the feed as a static site that works offline from the file system: the policies table,
+    a page per policy with each value's evidence, revisions and changes, a page per code comparing
+    payers, and the change log. A rebuild writes only the pages that changed."""
+    _check_site_folder(out)
+    for line in _build_site(feed, out):
+        typer.echo(line)
+
+
+@app.command()
+def export(
+    feed: Path = FeedIn,
+    to: Path = typer.Option(..., "--to", help="A DuckDB file (*.duckdb) or a folder for Parquet files (one folder per table)."),
+) -> None:
+    """Export the feed as SQL tables (policies, revisions, codes, statements, indications, references,
+    history, changes), keyed by record_id and policy_key. Incremental: an unchanged feed writes nothing."""
+    from flows.export import export_feed
+    from flows.store import FeedError
+
+    try:
+        summary = export_feed(feed, to)
+    except FeedError as error:
+        _fail(str(error))
+    typer.echo(summary.line())
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from extractors.loading import DEFAULT_LIMITS, Limits
 from flows.discover import DocumentRef, fingerprint_and_stat, read_ref, stat_key
 from flows.corrections import load_corrections
 from flows.events import ChangeEvent, CorrectionNote, RunSummary
-from flows.files import canonical_json
+from flows.files import canonical_json, text_gzip
 from flows.store import Committed, Feed, utc_now
 
 MAX_FAILURES_LISTED = 100
@@ -37,6 +37,7 @@ class Outcome:
 
     uri: str
     record_json: bytes | None = None
+    text_gz: bytes | None = None  # the normalized text the record's evidence indexes into (files.text_gzip)
     sha256: str | None = None
     error: str | None = None
     kind: str | None = None  # PolicyError subclass name, or "internal"
@@ -76,18 +77,25 @@ def call_with_timeout(function: Callable, seconds: float, *, what: str):
     return result["value"]
 
 
+def extract_with_text(data: bytes, *, uri: str, limits: Limits, payer_hint: str | None):
+    """`extractors.pipeline.extract_bytes`, keeping the loaded text too (the feed stores it, so evidence
+    can be shown in context without loading the document again). -> (record, text)"""
+    from extractors.pipeline import extract_bytes_with_text
+
+    return extract_bytes_with_text(data, uri=uri, limits=limits, payer_hint=payer_hint)
+
+
 def extract_ref(ref: DocumentRef, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """One document -> Outcome. Never raises: bad input and internal errors become one-line errors."""
-    from extractors.pipeline import extract_bytes
-
     started = time.perf_counter()
     sha256 = None
     try:
         data = read_ref(ref, limits)
         sha256 = hashlib.sha256(data).hexdigest()
-        record = call_with_timeout(lambda: extract_bytes(data, uri=ref.uri, limits=limits, payer_hint=ref.payer_hint), limits.timeout_seconds, what=ref.uri)
-        return Outcome(ref.uri, record_json=canonical_json(record), sha256=sha256, source_name=ref.source_name,
-                       seconds=time.perf_counter() - started)
+        record, text = call_with_timeout(lambda: extract_with_text(data, uri=ref.uri, limits=limits, payer_hint=ref.payer_hint),
+                                         limits.timeout_seconds, what=ref.uri)
+        return Outcome(ref.uri, record_json=canonical_json(record), text_gz=text_gzip(text), sha256=sha256,
+                       source_name=ref.source_name, seconds=time.perf_counter() - started)
     except PolicyError as error:
         return Outcome(ref.uri, sha256=sha256, error=str(error), kind=type(error).__name__, source_name=ref.source_name,
                        seconds=time.perf_counter() - started)

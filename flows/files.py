@@ -7,6 +7,7 @@ last line (a crash mid-append) is cut off by `repair_log_tail`. `Feed` (store.py
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from extractors.models import PolicyRecord
 
 RECORDS_DIR = "records"
+TEXTS_DIR = "texts"  # the normalized text of each record, gzip: texts/<2 hex>/<record_id>.txt.gz
 STATE_DIR = ".pipeline"  # the producer's private state: never swept, never read by consumers
 SLUG_MAX = 80
 
@@ -79,6 +81,17 @@ def record_relpath(record: PolicyRecord) -> str:
     payer = slug(record.payer.name, default="unknown-payer")
     policy = policy_key(record).rsplit("/", 1)[-1]
     return f"{RECORDS_DIR}/{payer}/{policy}/{slug(record.record_id)}.json"
+
+
+def text_relpath(record_id: str) -> str:
+    """Where a record's normalized text lives (the text its evidence offsets index into)."""
+    name = slug(record_id)
+    return f"{TEXTS_DIR}/{name[4:6] or '00'}/{name}.txt.gz"
+
+
+def text_gzip(text: str) -> bytes:
+    """A text file's bytes: gzip without a time stamp, so the same text always gives the same bytes."""
+    return gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
 
 
 def canonical_json(record: PolicyRecord) -> bytes:

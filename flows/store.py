@@ -31,7 +31,7 @@ from filelock import FileLock, Timeout
 from extractors.models import PolicyRecord
 from flows.files import (
     STATE_DIR, FeedBusy, FeedError, append_lines, atomic_write, atomic_writer, canonical_json, policy_key,
-    record_relpath, repair_log_tail, safe_path, sweep_temp_files,
+    record_relpath, repair_log_tail, safe_path, sweep_temp_files, text_relpath,
 )
 from flows import corrections as reviewer
 from flows.events import (
@@ -293,6 +293,7 @@ class Feed:
         relpath = record_relpath(record)
         key = policy_key(record)  # key and path: the extracted record's, whatever a reviewer corrects
         record, data = self._corrected(record, key, data)
+        self._write_text(record.record_id, outcome.text_gz)
         atomic_write(safe_path(self.root, *relpath.split("/")), data)
         self._track_corrected(record)
         effective = record.dates.effective.value if record.dates.effective else None
@@ -330,7 +331,9 @@ class Feed:
         same_uri = first_uri == outcome.uri
         self._set_document(outcome.uri, sha256, record_id, record.extractor.version)
         record, data = self._corrected(record, key, outcome.record_json)
-        if old == data or (old is not None and not same_uri):
+        record_kept = old == data or (old is not None and not same_uri)
+        self._write_text(record_id, outcome.text_gz, only_if_missing=record_kept)
+        if record_kept:
             category = "unchanged" if document and document[0] == sha256 else "duplicate"
             return Committed(outcome.uri, category)
         if not same_uri:  # the file was lost: restore it from the first uri's point of view
@@ -440,6 +443,17 @@ class Feed:
             self._bump("index")
             self._add_event(event)
             events.append(event)
+
+    def _write_text(self, record_id: str, text_gz: bytes | None, *, only_if_missing: bool = False) -> None:
+        """texts/<2 hex>/<record_id>.txt.gz, written before its record (a feed made before texts were
+        kept gets them on `ingest --force`; the same record's text is never rewritten needlessly)."""
+        if text_gz is None:
+            return
+        path = safe_path(self.root, *text_relpath(record_id).split("/"))
+        if only_if_missing and path.is_file():
+            return
+        if not path.is_file() or path.read_bytes() != text_gz:
+            atomic_write(path, text_gz)
 
     def _diff_with(self, relpath: str, record: PolicyRecord) -> RecordChanges | None:
         try:

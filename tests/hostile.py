@@ -12,6 +12,7 @@ concurrency tests); `read_feed(out)` reads a feed the way a consumer would and c
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import os
 import re
@@ -143,6 +144,7 @@ class FeedView:
     index: dict | None = None
     quarantine: dict | None = None
     records: dict[str, dict] = field(default_factory=dict)  # relative path -> record
+    texts: dict[str, str] = field(default_factory=dict)  # record_id -> its normalized text (texts/)
     temp_files: list[str] = field(default_factory=list)
     torn_tail: bytes = b""
 
@@ -169,6 +171,9 @@ def read_feed(out: Path, *, settled: bool = True) -> FeedView:
             record = PolicyRecord.model_validate_json(path.read_bytes())
             assert rel.stem == record.record_id == f"rec_{record.source.sha256[:32]}", rel
             view.records[rel.as_posix()] = json.loads(path.read_bytes())
+        elif rel.parts[0] == "texts":
+            assert len(rel.parts) == 3 and rel.name.endswith(".txt.gz") and rel.parts[1] == rel.name[4:6], rel
+            view.texts[rel.name[: -len(".txt.gz")]] = gzip.decompress(path.read_bytes()).decode("utf-8")
         elif rel.as_posix() == "index.json":
             view.index = PolicyIndex.model_validate_json(path.read_bytes()).model_dump(mode="json")
         elif rel.as_posix() == "quarantine.json":
@@ -183,6 +188,10 @@ def read_feed(out: Path, *, settled: bool = True) -> FeedView:
     assert [e["seq"] for e in view.events] == list(range(1, len(view.events) + 1)), "change log seq has gaps or repeats"
     for event in view.events:
         assert event["record_path"] in view.records, event
+    for record in view.records.values():  # a text is written before its record: every record has its text
+        text = view.texts.get(record["record_id"])
+        assert text is not None, record["record_id"]
+        assert all(text[e["start"]:e["end"]] == e["text"] for e in _evidence(record)), record["record_id"]
     if view.index is not None:
         assert view.index["last_seq"] <= len(view.events)
         for entry in view.index["policies"]:
@@ -190,6 +199,7 @@ def read_feed(out: Path, *, settled: bool = True) -> FeedView:
             assert view.events[entry["last_seq"] - 1]["policy_key"] == entry["policy_key"], entry
     if settled:
         assert not view.temp_files and not view.torn_tail, (view.temp_files, view.torn_tail[:80])
+        assert sorted(view.texts) == sorted(r["record_id"] for r in view.records.values())
         assert view.index is not None and view.quarantine is not None
         assert view.index["last_seq"] == len(view.events)
         last = {}
@@ -197,3 +207,14 @@ def read_feed(out: Path, *, settled: bool = True) -> FeedView:
             last[event["policy_key"]] = event["seq"]
         assert {e["policy_key"]: e["last_seq"] for e in view.index["policies"]} == last
     return view
+
+
+def _evidence(value) -> list[dict]:
+    """Every evidence object inside a record (any dict with start, end, page and text)."""
+    if isinstance(value, dict):
+        if {"start", "end", "page", "text"} <= value.keys():
+            return [value]
+        return [e for item in value.values() for e in _evidence(item)]
+    if isinstance(value, list):
+        return [e for item in value for e in _evidence(item)]
+    return []

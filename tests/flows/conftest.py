@@ -87,6 +87,19 @@ def seeds(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def raw_feed(tmp_path_factory) -> Path:
+    """The feed of raw_documents/ (five seed texts, five payer PDFs), made once per session with the
+    library (no Prefect). Read-only: copy it to change it."""
+    from flows.discover import discover
+    from flows.engine import ingest_refs
+
+    out = tmp_path_factory.mktemp("raw-feed") / "feed"
+    summary = ingest_refs(discover(RAW), str(out)).summary
+    assert (summary.new, summary.failed) == (10, 0)
+    return out
+
+
 def _feed_files(out: Path) -> dict[str, tuple[bytes, int]]:
     """Every file of a feed except the private state: relative path -> (bytes, mtime in ns)."""
     return {

@@ -224,9 +224,9 @@ def test_per_document_timeout(tmp_path, seeds, monkeypatch):
     work each once the pipeline is built (outside their clocks), keep far within their 2 s."""
     import threading
 
-    import extractors.pipeline
+    import flows.engine
 
-    real = extractors.pipeline.extract_bytes
+    real = flows.engine.extract_with_text
     release = threading.Event()
 
     def hangs_for_one(data, *, uri, **options):
@@ -234,7 +234,7 @@ def test_per_document_timeout(tmp_path, seeds, monkeypatch):
             release.wait(600)
         return real(data, uri=uri, **options)
 
-    monkeypatch.setattr(extractors.pipeline, "extract_bytes", hangs_for_one)
+    monkeypatch.setattr(flows.engine, "extract_with_text", hangs_for_one)
     try:
         summary = ingest_refs(discover(seeds), str(tmp_path / "out"), limits=Limits(timeout_seconds=2)).summary
     finally:
@@ -245,16 +245,16 @@ def test_per_document_timeout(tmp_path, seeds, monkeypatch):
 
 
 def test_internal_error_costs_only_that_document(tmp_path, seeds, monkeypatch):
-    import extractors.pipeline
+    import flows.engine
 
-    real = extractors.pipeline.extract_bytes
+    real = flows.engine.extract_with_text
 
     def broken_for_one(data, *, uri, **options):
         if uri.endswith("004_932140991e830c15.txt"):
             raise RuntimeError("boom\nsecond line")
         return real(data, uri=uri, **options)
 
-    monkeypatch.setattr(extractors.pipeline, "extract_bytes", broken_for_one)
+    monkeypatch.setattr(flows.engine, "extract_with_text", broken_for_one)
     summary = ingest_refs(discover(seeds), str(tmp_path / "out")).summary
     assert (summary.new, summary.failed) == (4, 1)
     assert summary.failures[0].kind == "internal" and summary.failures[0].error == "internal error: RuntimeError: boom"
@@ -341,3 +341,39 @@ def test_the_library_never_imports_prefect():
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'dask', 'distributed')))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_feed_keeps_each_records_text_and_the_record_is_extract_bytes(tmp_path):
+    """texts/<2 hex>/<record_id>.txt.gz is what `policy-pipeline text` prints, every evidence slice of
+    the record matches it, and the engine's record is byte for byte extract_bytes' own."""
+    import gzip
+
+    from extractors.pipeline import extract_bytes, text_of
+    from flows.files import canonical_json, text_relpath
+
+    out = tmp_path / "out"
+    ingest_refs(discover(RAW), str(out))
+    for path in sorted(RAW.iterdir()):
+        record = extract_bytes(path.read_bytes(), uri=path.as_posix())
+        stored = next((out / "records").rglob(f"{record.record_id}.json"))
+        assert stored.read_bytes() == canonical_json(record), path.name
+        text = gzip.decompress((out / text_relpath(record.record_id)).read_bytes()).decode("utf-8")
+        assert text == text_of(path), path.name
+        assert record.dates.effective is None or text[record.dates.effective.evidence.start:record.dates.effective.evidence.end] == record.dates.effective.evidence.text
+
+
+def test_texts_missing_from_an_older_feed_come_back_with_force(tmp_path, seeds, feed_files):
+    import shutil
+
+    out = tmp_path / "out"
+    ingest_refs(discover(seeds), str(out))
+    texts = {p: p.read_bytes() for p in (out / "texts").rglob("*.gz")}
+    shutil.rmtree(out / "texts")
+    records_before = {p: p.stat().st_mtime_ns for p in records(out)}
+    summary = ingest_refs(discover(seeds), str(out), force=True).summary
+    assert summary.unchanged == 5
+    assert {p: p.read_bytes() for p in (out / "texts").rglob("*.gz")} == texts
+    assert {p: p.stat().st_mtime_ns for p in records(out)} == records_before  # records not rewritten
+    before = feed_files(out)
+    ingest_refs(discover(seeds), str(out), force=True)
+    assert feed_files(out) == before  # nothing rewritten when the texts are there
