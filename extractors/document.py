@@ -79,6 +79,15 @@ class PolicyDoc:
         end = max(start, end)
         return Evidence(start=start, end=end, page=self.page_of(start), text=self.text[start:end])
 
+    @cached_property
+    def lower(self) -> str:
+        """The text lower-cased, offset for offset (a character whose lower case is longer, as "İ", is
+        kept): a case-sensitive regex of lower-case literals over it is several times faster than (?i)."""
+        lowered = self.text.lower()
+        if len(lowered) != len(self.text):
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+        return lowered
+
     # --- lines --------------------------------------------------------------------------------
     @cached_property
     def lines(self) -> list[Line]:
@@ -120,14 +129,14 @@ class PolicyDoc:
     def sections_labeled(self, *labels: str) -> list[Section]:
         return [s for s in self.sections if s.label in labels]
 
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [section.header_start for section in self.sections]
+
     def section_label_at(self, offset: int) -> str | None:
         """Label of the section holding `offset` (None before the first header)."""
-        label = None
-        for section in self.sections:
-            if section.header_start > offset:
-                break
-            label = section.label
-        return label
+        index = bisect_right(self._section_starts, offset) - 1
+        return self.sections[index].label if index >= 0 else None
 
     @cached_property
     def furniture_lines(self) -> frozenset[int]:

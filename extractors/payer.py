@@ -24,7 +24,9 @@ CITATION_MARK = re.compile(r"\b(?:19|20)\d{2}\b|https?://|www\.|\bet al\b")  # a
 HALF_WEIGHT_SECTIONS = frozenset({"history", "metadata"})  # the PDF's own Author/Company: a weak hint
 # A match starts only where a host name can (not inside a run of name characters): a long run like
 # "aaaa..." is then tried once, not from each of its positions (which was quadratic: 100 KB took a minute).
+TLD = re.compile(r"\.(?:com|org|net|gov)(?=[/:\s]|$)")  # e.g. ".org/" of "www.bluecrossma.org/x" (lower-cased text)
 DOMAIN = re.compile(r"(?<![a-z0-9.-])(?:https?://)?(?:[a-z0-9-]+\.)*?([a-z0-9-]+\.(?:com|org|net|gov))(?=[/:\s]|$)", re.I)  # e.g. https://www.bluecrossma.org/x
+HOST_CHARS = 300  # chars: longer than any web address's host part
 EARLY = 1500  # chars: the letterhead, where the issuer names itself
 ROLES = ("plan", "generic", "developer", "contractor", "regulator")
 NEVER_ISSUERS = frozenset({"cited", "association"})  # the FDA, the AMA, NCCN, InterQual, the BCBS Association ...
@@ -34,16 +36,19 @@ COMMERCIAL_ORDER = ("plan", "generic", "developer", "contractor", "regulator")
 MEDICARE_ORDER = ("contractor", "regulator", "plan", "generic", "developer")
 # the labels of a Medicare coverage document's own header, e.g. "LCD ID", "Article Title", "Contractor Name",
 # a title "Billing and Coding: ..." (a plan's policy that only mentions LCDs has none of them)
+# e.g. "LCD ID", "Article Information", "Contractor Name", a "Billing and Coding:" title line (lower-cased text)
 MEDICARE_DOCUMENT = re.compile(
-    r"(?im)\b(?:LCD|LCA|NCD)\s+(?:ID|Title|Information)\b|\bArticle\s+(?:ID|Title|Information)\b|"
-    r"\bContractor\s+(?:Name|Information)\b|^[ \t]*Billing\s+and\s+Coding:"
+    r"(?m)(?:lcd|lca|ncd)\s+(?:id|title|information)\b|article\s+(?:id|title|information)\b|"
+    r"contractor\s+(?:name|information)\b|billing\s+and\s+coding:"
 )
 MEDICARE_WINDOW = 6000  # chars: where a Medicare document says what it is
 # a line where an organization claims the document: copyright, proprietary notice, licensee, civil rights notice
+# (over the lower-cased text; the word boundary before a word is checked apart: a regex that opens with
+# literals is found by a fast scan, one that opens with \b is tried at every position)
 ISSUER_LINE = re.compile(
-    r"(?i)©|\bcopyright\b|\bproprietary\s+information\s+of\b|all\s+rights\s+reserved|independent\s+licensee|"
+    r"©|copyright\b|proprietary\s+information\s+of\b|all\s+rights\s+reserved|independent\s+licensee|"
     r"complies\s+with\s+applicable\s+federal\s+civil\s+rights"
-)
+)  # e.g. "© 2024 Acme", "Copyright 2025", "an Independent Licensee of the Blue Cross Blue Shield Association"
 ISSUER_WEIGHT = 2.0
 # e.g. "© 2024 Acme Health Plan, Inc.", "Copyright 2025 Acme Health. All rights reserved."
 COPYRIGHT_HOLDER = re.compile(
@@ -117,7 +122,7 @@ def extract(doc: PolicyDoc) -> Payer:
             continue
         add(span.label_, role, family or span.label_, span.start_char, span.end_char, 0.5 if label in HALF_WEIGHT_SECTIONS else 1.0)
     domains, families = _domains(), _families()
-    for match in DOMAIN.finditer(doc.text):
+    for match in _domains_in(doc):
         name = domains.get(match.group(1).lower())
         if name and doc.section_label_at(match.start()) not in IGNORED_SECTIONS:
             role, family = families.get(name, ("plan", name))
@@ -126,7 +131,7 @@ def extract(doc: PolicyDoc) -> Payer:
 
     by_role = {role: [c for c in candidates.values() if c.role == role] for role in ROLES}
     best = {role: max(found, key=lambda c: c.score, default=None) for role, found in by_role.items()}
-    order = MEDICARE_ORDER if MEDICARE_DOCUMENT.search(doc.text, 0, MEDICARE_WINDOW) else COMMERCIAL_ORDER
+    order = MEDICARE_ORDER if _medicare_document(doc) else COMMERCIAL_ORDER
     chosen = next((best[role] for role in order if best[role] is not None), None)
     developer = best["developer"] if chosen is not None and chosen.role != "developer" else None
     if chosen is None:
@@ -150,7 +155,36 @@ def _cites(doc: PolicyDoc, offset: int) -> bool:
 
 def _issuer_lines(doc: PolicyDoc) -> set[int]:
     """Start offsets of lines where an organization names itself as the document's owner."""
-    return {doc.line_at(m.start()).start for m in ISSUER_LINE.finditer(doc.text)}
+    return {doc.line_at(m.start()).start for m in ISSUER_LINE.finditer(doc.lower) if _word_start(doc.lower, m.start())}
+
+
+def _word_start(text: str, offset: int) -> bool:
+    return offset == 0 or not (text[offset - 1].isalnum() or text[offset - 1] == "_")
+
+
+def _medicare_document(doc: PolicyDoc) -> bool:
+    """True when the first MEDICARE_WINDOW chars say the document is an LCD, an article or an NCD."""
+    for match in MEDICARE_DOCUMENT.finditer(doc.lower, 0, MEDICARE_WINDOW):
+        if not _word_start(doc.lower, match.start()):
+            continue
+        if not match.group(0).startswith("billing") or not doc.lower[doc.lower.rfind("\n", 0, match.start()) + 1 : match.start()].strip(" \t"):
+            return True
+    return False
+
+
+def _domains_in(doc: PolicyDoc):
+    """DOMAIN matches, found from their top-level domain (a scan for ".com" and the like) back to where
+    the host name starts: DOMAIN itself can start at any word and would be tried at each one."""
+    done = 0
+    for tld in TLD.finditer(doc.lower):
+        start = tld.start()
+        while start > done and tld.start() - start < HOST_CHARS and not doc.text[start - 1].isspace():
+            start -= 1
+        for match in DOMAIN.finditer(doc.text, start, tld.end() + 1):
+            if match.end(1) == tld.end():
+                done = tld.end()
+                yield match
+                break
 
 
 def _copyright_holder(doc: PolicyDoc) -> Payer | None:
