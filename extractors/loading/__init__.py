@@ -1,7 +1,8 @@
 """Loaders: raw bytes -> `PolicyText` (normalized text + page map), one module per media type.
 
 `load_bytes` sniffs the media type from the bytes (never trusting the file name alone), applies the
-size limits, and dispatches to the text, HTML or PDF loader.
+size limits, and dispatches to the text, HTML or PDF loader; JSON that is a CMS Coverage API record goes
+to the structured loader (structured.py), other JSON stays text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from extractors.errors import InputError, LimitExceeded, UnsupportedInput
 from extractors.loading.document import PolicyText, TextRepair
 from extractors.loading.html import decode_entities, has_markup, html_to_text, looks_like_html_document, unescape_if_escaped
+from extractors.loading.structured import load_structured
 from extractors.loading.text import decode, normalize_whitespace, reject_binary, repair_mojibake, strip_markdown
 
 __all__ = ["Limits", "PolicyText", "TextRepair", "load_bytes", "read_path", "sniff"]
@@ -97,7 +99,7 @@ def load_bytes(data: bytes, *, name: str = "document", limits: Limits = DEFAULT_
         raw = decode(data)
         if len(raw) > 2 * limits.max_chars:  # fail before normalizing tens of MB that cannot pass anyway
             raise LimitExceeded(f"{name}: {len(raw):,} characters is over the limit of {limits.max_chars:,} (--max-chars)")
-        policy_text = load_text(raw, name=name, markdown=not name.lower().endswith((".htm", ".html")))
+        policy_text = load_structured(raw, name=name) or load_text(raw, name=name, markdown=not name.lower().endswith((".htm", ".html")))
     if len(policy_text.text) > limits.max_chars:
         raise LimitExceeded(
             f"{name}: {len(policy_text.text):,} characters is over the limit of {limits.max_chars:,} (--max-chars)"
