@@ -350,6 +350,7 @@ def serve(
     max_pages: Optional[int] = MaxPages,
     max_chars: Optional[int] = MaxChars,
     timeout: Optional[float] = Timeout,
+    report: Optional[Path] = typer.Option(None, "--report", help="After each run, write the static site from the feed into this folder."),
 ) -> None:
     """Register the ingestion flow with a schedule on a Prefect server that stays up (PREFECT_API_URL, or
     the background server of `policy-pipeline server start`) and run the scheduled runs until
@@ -361,6 +362,8 @@ def serve(
         _fail(f"--interval must be a positive number, not {interval}")
     _check_out(out)
     check_source(source)
+    if report is not None:
+        _check_site_folder(report)
     if _prefect_env(temporary_allowed=False).kind == "temporary":
         _fail("serve needs a Prefect server that stays up: run `policy-pipeline server start` "
               "(or `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api)")
@@ -373,7 +376,7 @@ def serve(
     serve_flow(source=absolute, out=str(out.absolute()), cron=cron, interval=interval, name=name,
                parameters=dict(batch_size=batch_size or (50 if dask_address else 25), dask_address=dask_address,
                                max_mb=max_mb, max_pages=max_pages, max_chars=max_chars,
-                               timeout_seconds=timeout))
+                               timeout_seconds=timeout, report=str(report.absolute()) if report else None))
 
 
 # ---------------------------------------------------------------- the review queue (no Prefect)

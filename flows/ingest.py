@@ -109,17 +109,22 @@ def ingest_flow(
     rehash: bool = False,
     sources: str | None = None,
     dask_address: str | None = None,
+    report: str | None = None,
 ) -> dict:
     """Ingest every document of a folder or fsspec URL into the feed at `out`, or, with `sources`, every
     document the source manifest's web sources serve (pulled first, conditionally); returns the run summary.
 
     `dask_address` (e.g. "tcp://scheduler:8786") sends the batches to that Dask cluster: the flow runs
     again as a subflow with the Dask task runner. This is how a deployment (`serve`, or a work pool)
-    reaches a cluster, since a deployment's task runner is the flow's own; the CLI uses --dask-address."""
+    reaches a cluster, since a deployment's task runner is the flow's own; the CLI uses --dask-address.
+
+    `report` (a folder) writes the static site from the feed once the run is committed (`serve --report`;
+    the CLI's `ingest --report` builds it itself, to print what it wrote)."""
     if dask_address:
         return flow_with_runner("dask", dask_address=dask_address)(
             source=source, out=out, batch_size=batch_size, window=window, max_mb=max_mb, max_pages=max_pages,
-            max_chars=max_chars, timeout_seconds=timeout_seconds, lock_timeout=lock_timeout, force=force, rehash=rehash, sources=sources)
+            max_chars=max_chars, timeout_seconds=timeout_seconds, lock_timeout=lock_timeout, force=force, rehash=rehash,
+            sources=sources, report=report)
     limits = limits_from(max_mb, max_pages, max_chars, timeout_seconds)
     downloads, failed_downloads = None, []
     if sources:
@@ -133,7 +138,19 @@ def ingest_flow(
         refs = discover(source, exclude=[out])
     result = ingest_documents(refs, out, limits=limits, batch_size=batch_size, window=window, force=force,
                               rehash=rehash, lock_timeout=lock_timeout, downloads=downloads, failed_downloads=failed_downloads)
+    if report:
+        build_site_task(out, report)
     return result.summary.model_dump(mode="json")
+
+
+@task(name="build-site", cache_policy=NO_CACHE, persist_result=False)
+def build_site_task(feed: str, out: str) -> dict:
+    """The static site of the feed (flows.report.build_site); its figures go to the run's log."""
+    from flows.report import build_site
+
+    site = build_site(feed, out)
+    get_run_logger().info("site: %s of %s files written to %s", site.written, site.pages, out)
+    return asdict(site)
 
 
 def flow_with_runner(task_runner: str = "thread", *, dask_address: str | None = None, workers: int | None = None):

@@ -43,6 +43,18 @@ def test_ingest_flow_twice_second_run_unchanged_and_nothing_rewritten(prefect_ha
     assert feed_files(out) == before
 
 
+def test_ingest_flow_with_report_writes_the_site_after_the_run(prefect_harness, seeds, tmp_path):
+    """What `serve --report` schedules: each run ends by rebuilding the site from the feed."""
+    from flows.ingest import ingest_flow
+
+    site = tmp_path / "site"
+    summary = ingest_flow(source=str(seeds), out=str(tmp_path / "out"), report=str(site))
+    assert summary["new"] == 5
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "<table" in index or "policies" in index.lower()
+    assert len(list((site / "policies").rglob("*.html"))) == 4  # the seeds: five documents, four policies
+
+
 def test_summary_is_a_prefect_artifact(prefect_harness, seeds, tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
