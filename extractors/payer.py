@@ -15,6 +15,7 @@ from functools import lru_cache
 from extractors.document import PolicyDoc
 from extractors.models import Payer
 from extractors.nlp import payer_domains
+from extractors.self_named import self_named
 
 IGNORED_SECTIONS = frozenset({"references", "websites", "index"})  # they cite other organizations
 CITING_SECTIONS = frozenset({"references", "websites"})
@@ -128,6 +129,12 @@ def extract(doc: PolicyDoc) -> Payer:
             role, family = families.get(name, ("plan", name))
             if role not in NEVER_ISSUERS:
                 add(name, role, family, match.start(1), match.end(1), 1.5)
+
+    known = [(span.start_char, span.end_char) for span in doc.spacy.spans.get("payers", [])]
+    for mention in self_named(doc):  # a plan the gazetteer does not know, named as the document's own
+        if not any(start < mention.end and mention.start < end for start, end in known):
+            weight = 0.5 if doc.section_label_at(mention.start) in HALF_WEIGHT_SECTIONS else 1.0
+            add(mention.name, "plan", "self:" + mention.name.lower(), mention.start, mention.end, weight)
 
     by_role = {role: [c for c in candidates.values() if c.role == role] for role in ROLES}
     best = {role: max(found, key=lambda c: c.score, default=None) for role, found in by_role.items()}

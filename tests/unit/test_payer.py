@@ -30,6 +30,20 @@ def issuer(text: str) -> str | None:
                      id="copyright-holder-of-an-unknown-plan"),
         pytest.param("Medical Policy\n\nX is covered.\n\nCPT Copyright 2023 American Medical Association. All rights reserved.", None,
                      id="the-amas-copyright-names-no-issuer"),
+        # a plan the gazetteer does not know, named as the document's own (extractors/self_named.py)
+        pytest.param("Medical Policy\n\nPrairieCare considers genetic testing medically necessary when criteria are met. "
+                     "Requests are reviewed by eviCore.\n\nPrairieCare will not cover screening.", "PrairieCare", id="unknown-plan-over-a-vendor"),
+        pytest.param("Manual: North Valley Health Plans\nPolicy # MP050\n\nTesting is covered. Contractor: Wisconsin Physicians Service "
+                     "Insurance Corporation (quoted LCD).", "North Valley Health Plans", id="manual-label-names-the-plan"),
+        pytest.param("Guideline\n\nLakeshore Care Alliance (LCA) follows applicable Medicaid regulations. LCA members need prior "
+                     "authorization.\n\nReferences\n1. National Government Services. Molecular pathology reminder. 2022.",
+                     "Lakeshore Care Alliance", id="plan-with-short-form-over-a-cited-contractor"),
+        pytest.param("Policy\n\nThe American College of Medical Genetics considers X useful. The Medical Director will review. "
+                     "The Health Plan covers Y.", None, id="societies-officers-and-generic-words-are-no-plan"),
+        pytest.param("Policy\n\nX is covered.\n\nReferences\n1. Northwind Health Plan considers X. Policy 7. 2021.", None,
+                     id="a-plan-named-only-in-references-is-cited"),
+        pytest.param("Part 2 - Genetic Counseling\n\nProviders may bill Medi-Cal for the screening of Medi-Cal recipients.", "Medi-Cal",
+                     id="a-state-medicaid-program"),
     ],
 )
 def test_issuer(text, name):
