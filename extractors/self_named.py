@@ -70,8 +70,8 @@ def self_named(doc: PolicyDoc) -> list[SelfName]:
         if match and _clean(match.group("name")):
             found.append(match)
     for match in found:
-        if doc.section_label_at(match.start()) in IGNORED_SECTIONS:
-            continue
+        if doc.section_label_at(match.start()) in IGNORED_SECTIONS or doc.in_furniture(match.start()):
+            continue  # (a running header or footer is the printer's frame: it adds no name of its own)
         name = _clean(match.group("name"))
         names.setdefault(name, name)
         short = match.groupdict().get("short")

@@ -13,6 +13,7 @@ from pathlib import Path
 from extractors.errors import InputError, LimitExceeded, UnsupportedInput
 from extractors.loading.document import PolicyText, TextRepair
 from extractors.loading.html import decode_entities, has_markup, html_to_text, looks_like_html_document, unescape_if_escaped
+from extractors.loading.reflow import reflow
 from extractors.loading.structured import load_structured
 from extractors.loading.text import decode, normalize_whitespace, reject_binary, repair_mojibake, strip_markdown
 
@@ -121,4 +122,6 @@ def load_text(raw: str, *, name: str = "document", markdown: bool = True) -> Pol
         media_type, text = "text/plain", decode_entities(strip_markdown(raw) if markdown else raw)
     text = normalize_whitespace(text)
     text, repairs = repair_mojibake(text)
+    if media_type == "text/plain":
+        text = reflow(text)  # a page a crawler flattened into one line gets its line breaks back (same offsets)
     return PolicyText(text=text, media_type=media_type, repairs=tuple(repairs))

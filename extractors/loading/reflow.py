@@ -1,0 +1,123 @@
+"""Line breaks for text that lost them: a web page flattened by a crawler into one long line.
+
+"... by the plan. Position Statement Investigational and Not Medically Necessary: Detection of ... Coding
+The following codes ... References Peer Reviewed Publications: Allard WJ, ... Document History Status
+Date Action Reviewed 02/20/2025 MPTAC review. Revised 02/15/2024 ..." has the headings, labels, list
+items and table rows of its page, with a space where each line break was. Every extractor reads lines,
+so such a text gets them back: a space is replaced by a line break, one character for one, so every
+offset stays the same (evidence still indexes the loaded text). Breaks go before and after a known
+section heading (patterns/section_headers.jsonl) that follows a sentence's end and precedes a capital;
+before a header label ("Document #:", "Publish Date:"); before a bullet; and, inside the section a
+heading opened, before what starts a row there: a reference's author list or number, a code with its
+description, a history row's action and date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+FLAT_LINE = 3000  # chars: a text whose lines average this long has lost its line breaks
+MIN_CHARS = 2000  # shorter texts are left alone (a one-paragraph note)
+# e.g. "Document #:", "Publish Date:", "Last Review Date:", "Status:", "Subject:" in the flattened header
+LABEL = re.compile(
+    r"(?<= )(?:(?:Document|Policy|Guideline|Clinical\s+Policy)\s+(?:#|No\.|Number|ID)\s*:|"
+    r"(?:(?:Original\s+|Last\s+|Next\s+|Current\s+)?(?:Publish|Effective|Review|Revision|Revised|Reviewed|Approval|Origination|Creation)\s+Date|"
+    r"Status|Subject|Title|Category|Line\(?s?\)?\s+of\s+Business|Product\s+Types?)\s*:)"
+)
+# e.g. "ORIGINAL EFFECTIVE DATE: 9/30/2025 " anywhere: a line of its own (its date included)
+UPPER_DATE_LABEL = re.compile(r"(?<= )[A-Z][A-Z ]{2,40}DATE:(?: \d{1,2}/\d{1,2}/\d{2,4}(?= ))?")
+BULLET = re.compile(r" (?=[•●▪■◦‣∙○➢►] )")  # e.g. "... following: • Breast cancer • Colon cancer"
+SENTENCE_END = re.compile(r"(?:[.!?:;)\]”\"]|\d)$")  # what ends the text before a heading, e.g. "the plan." "2024"
+# rows inside a section, by the section's label: the space before a row's start becomes a line break
+ROW_START = {
+    # e.g. ". Allard WJ, Matera J", ". de Bono JS,", ". Jiménez-Fonseca P,", ". 12. Smith J", a sub-heading
+    # ". Government Agency, Medical Society, and Other Publications:", an organization as author
+    # ". Centers for Medicare and Medicaid Services (CMS). MolDX: ..." (not a journal: ". Clin Cancer Res. 2004")
+    "references": re.compile(
+        r"(?<=[.\]:)] )(?:\d{1,3}\.\s+[A-Z]"
+        r"|[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,"  # e.g. "Gouton, E., Malissen, N." (APA)
+        r"|(?:(?:van|de|von|der|da|del|le|la|di)\s+)?[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)?\s+[A-Z]{1,3}(?:,|\.|\s+et\s+al)"
+        r"|(?:[A-Z][\w,]*\s+){1,7}[A-Z]\w*:\s"
+        r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
+    ),
+    "websites": re.compile(r"(?<=\. )(?:[A-Z][\w&'’.-]*(?:\s+[A-Z&][\w&'’.-]*){0,6}\.\s)"),  # e.g. ". American Cancer Society. Available at"
+    # e.g. " 86152 Cell enumeration", " 0337U Oncology", " C50.911 Malignant", " ICD-10 Diagnosis"
+    "codes": re.compile(r"(?<= )(?:(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s+[A-Z]|(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)\s+[A-Z])"),
+    # e.g. ". Reviewed 02/20/2025 MPTAC review", ". New 07/14/2005", ". 03/2024 Annual review" (not "... with 10/01/2024 CPT changes")
+    "history": re.compile(r"(?:(?<=[.)\]”\"\d] )|(?<= )(?=[A-Z][a-z]+\s+\d))(?:[A-Z][a-z]+\s+)?\d{1,2}/(?:\d{1,2}/)?\d{4}\s"),
+}
+
+
+def is_flat(text: str) -> bool:
+    return len(text) >= MIN_CHARS and len(text) / (text.count("\n") + 1) >= FLAT_LINE
+
+
+def reflow(text: str) -> str:
+    """`text` with line breaks where a flattened page had them (same length, same offsets)."""
+    if not is_flat(text):
+        return text
+    chars = list(text)
+    headings = _headings(text)
+    for start, end, _ in headings:
+        chars[start - 1] = "\n"
+        if end < len(text) and text[end] == " ":
+            chars[end] = "\n"
+    first = headings[0][0] if headings else len(text)
+    for match in LABEL.finditer(text, 0, first):
+        chars[match.start() - 1] = "\n"
+    for match in UPPER_DATE_LABEL.finditer(text):
+        chars[match.start() - 1] = "\n"
+        if match.group(0)[-1].isdigit():
+            chars[match.end()] = "\n"
+    for match in BULLET.finditer(text):
+        chars[match.start()] = "\n"
+    for i, (start, end, label) in enumerate(headings):
+        rows = ROW_START.get(label)
+        if rows is not None:
+            stop = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+            for match in rows.finditer(text, end + 1, stop):
+                if match.start() > end + 1:
+                    chars[match.start() - 1] = "\n"
+    return "".join(chars)
+
+
+def _headings(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each known heading printed in the flow: after a sentence's end (or the
+    text's first words), capitalized as a heading, followed by a space and a capital or a digit."""
+    pattern, labels = _heading_pattern()
+    out: list[tuple[int, int, str]] = []
+    for match in pattern.finditer(text):
+        start, end = match.start(), match.end()
+        printed = match.group(0)
+        if start == 0 or text[start - 1] != " " or (out and start < out[-1][1] + 1):
+            continue
+        if not (printed.isupper() or all(w[:1].isupper() for w in printed.split() if w.lower() not in SMALL_WORDS)):
+            continue  # e.g. "coding" inside a sentence
+        if not re.match(r" (?:[A-Z0-9•\"“(])", text[end : end + 2]) or re.match(r" [A-Z][\w-]*\s*(?:#|:)", text[end : end + 30]):
+            continue  # e.g. "Policy Number:" is a label, "Coding of ..." a sentence
+        label = labels[printed.lower()]
+        if not SENTENCE_END.search(text[max(0, start - 3) : start - 1]) and label not in END_MATTER:
+            continue  # a body heading opens after a sentence; the end matter's after a table's last cell too
+        out.append((start, end, label))
+    return out
+
+
+END_MATTER = frozenset({"references", "websites", "index", "history", "codes", "definitions"})
+SMALL_WORDS = frozenset({"of", "and", "for", "the", "to", "in", "on", "&", "or", "a", "an", "with"})
+
+
+@lru_cache(maxsize=1)
+def _heading_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    rows = resources.files("extractors.patterns").joinpath("section_headers.jsonl").read_text(encoding="utf-8")
+    labels = {}
+    for line in rows.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if isinstance(row.get("pattern"), str):
+                labels.setdefault(row["pattern"], row["label"])
+    phrases = sorted(labels, key=len, reverse=True)  # the longest heading at a position wins
+    pattern = re.compile(r"(?i)(?<![\w/&-])(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s") for p in phrases) + r")(?![\w/&-])")
+    return pattern, labels

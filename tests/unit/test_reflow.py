@@ -1,0 +1,62 @@
+"""Line breaks for a page a crawler flattened into one line (extractors/loading/reflow.py): same length,
+same offsets; breaks at headings, header labels, bullets and rows of the end matter; other text untouched."""
+
+import pytest
+
+from extractors.loading.reflow import is_flat, reflow
+
+FILLER = ("Detection of the marker has been studied in several trials with mixed results. " * 45).strip()  # ~3,600 chars
+
+
+def flat(*parts: str) -> str:
+    return " ".join(parts)
+
+
+@pytest.mark.parametrize(
+    "text, lines",
+    [
+        pytest.param(flat("Marker Testing Medical Policy Subject: Marker Testing Document #: LAB.00099 Publish Date: 04/16/2025",
+                          "Last Review Date: 02/20/2025 Description/Scope This document addresses marker testing.", FILLER),
+                     ["Subject: Marker Testing", "Document #: LAB.00099", "Publish Date: 04/16/2025", "Last Review Date: 02/20/2025",
+                      "Description/Scope"], id="header-labels-and-a-heading"),
+        pytest.param(flat("Policy text.", FILLER, "Position Statement Investigational and Not Medically Necessary: Marker testing is",
+                          "considered investigational. Rationale The evidence is weak."),
+                     ["Position Statement", "Rationale", "The evidence is weak."], id="headings-after-a-sentence"),
+        pytest.param(flat("Policy text.", FILLER, "References Peer Reviewed Publications: Allard WJ, Matera J, et al. Tumor cells. Clin",
+                          "Cancer Res. 2004; 10(20):6897-6904. de Bono JS, Scher HI. Circulating cells. Clin Cancer Res. 2008; 14:6302.",
+                          "Gouton, E., Malissen, N., et al. (2022). Clinical impact. Current Oncology, 29 (3), 1902-1918."),
+                     ["References", "Allard WJ, Matera J, et al. Tumor cells. Clin Cancer Res. 2004; 10(20):6897-6904.",
+                      "de Bono JS, Scher HI. Circulating cells. Clin Cancer Res. 2008; 14:6302."], id="reference-entries"),
+        pytest.param(flat("Policy text.", FILLER, "Document History Status Date Action Reviewed 02/20/2025 MPTAC review. Revised",
+                          "Description. 10/01/2024 Updated Coding section with 10/01/2024 CPT changes. New 07/14/2005 MPTAC review."),
+                     ["Reviewed 02/20/2025 MPTAC review. Revised Description.",
+                      "10/01/2024 Updated Coding section with 10/01/2024 CPT changes.", "New 07/14/2005 MPTAC review."], id="history-rows"),
+        pytest.param(flat("Policy text.", FILLER, "Coding The following codes apply: CPT 86152 Cell enumeration; 86153 Cell enumeration;",
+                          "physician interpretation 0337U Oncology panel"),
+                     ["86153 Cell enumeration;", "0337U Oncology panel"], id="code-rows"),
+    ],
+)
+def test_breaks(text, lines):
+    out = reflow(text)
+    assert len(out) == len(text) and out.replace("\n", " ") == text
+    got = out.split("\n")
+    for line in lines:
+        assert any(g.startswith(line) for g in got), (line, got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Line one.\nLine two.\n" * 400, id="text-with-its-line-breaks"),
+        pytest.param("Short note. References apply.", id="a-short-text"),
+    ],
+)
+def test_texts_with_lines_are_left_alone(text):
+    assert reflow(text) == text
+
+
+def test_a_heading_word_inside_a_sentence_is_no_heading():
+    text = flat(FILLER, "The rationale for coding this is unclear and the Policy Number: 7 applies.")
+    assert is_flat(text)
+    out = reflow(text)
+    assert "rationale for coding" in out and "Policy Number: 7" in out
