@@ -4,7 +4,8 @@ Scores each document with the shared scorer's own `score_record` (../shared/eval
 figures are the ones `score.py --cmd "policy-pipeline extract {path}"` prints, without a process per
 document. Prints, per set, the per-field table, the spurious count and the score; `--verbose` adds each
 document's misses.
-Run: python benchmarks/accuracy.py [--shared ../shared] [--verbose] [--only real2]
+Run: python benchmarks/accuracy.py [--shared ../shared] [--verbose] [--only real2] [--set NAME=GOLD_DIR:DOCS_DIR ...]
+(`--set` adds a gold set of your own, e.g. policies of payers none of the three sets has.)
 """
 
 from __future__ import annotations
@@ -70,16 +71,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--only", choices=[name for name, _, _ in SETS], action="append")
+    parser.add_argument("--only", action="append", help="score only this set (repeatable)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=GOLD_DIR:DOCS_DIR", help="another gold set (repeatable)")
     args = parser.parse_args()
+    sets = [(name, args.shared / gold, args.shared / docs) for name, gold, docs in SETS]
+    for extra in args.set:
+        name, _, dirs = extra.partition("=")
+        gold, _, docs = dirs.partition(":")
+        if not (name and Path(gold).is_dir() and Path(docs).is_dir()):
+            sys.exit(f"accuracy.py: --set {extra!r}: give NAME=GOLD_DIR:DOCS_DIR with both folders present")
+        sets.append((name, Path(gold), Path(docs)))
     scorer = load_scorer(args.shared)
     started = time.perf_counter()
     summary = []
-    for name, gold, docs in SETS:
+    for name, gold, docs in sets:
         if args.only and name not in args.only:
             continue
         print(f"== {name} ({docs})")
-        overall, bad, empty, totals = score_set(scorer, args.shared / gold, args.shared / docs, args.verbose)
+        overall, bad, empty, totals = score_set(scorer, gold, docs, args.verbose)
         for key, values in totals.items():
             print(f"  {key:<24}{sum(values) / len(values):>6.2f}{len(values):>4}")
         summary.append(f"{name:<6} score {overall:.3f}  spurious {bad} of {empty}")
