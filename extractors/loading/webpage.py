@@ -1,0 +1,384 @@
+"""Whole saved web pages -> the policy's text: main content, a header of page facts, a properties block.
+
+A payer's policy page saved whole carries the site around the policy: skip links, menus, breadcrumbs,
+sidebars, footers. Rendered as it is, the page opens with "Skip to main content" or "Top" (read as the
+title) and its sidebar dates land after the references (where no date is read). Here:
+
+1. Page furniture is found in the parsed tree (selectolax/lexbor, as the HTML renderer) and left out:
+   navigation, banners, footers and sidebars outside the page's <main>/<article> (by element, ARIA
+   role or a class/id word such as "nav", "breadcrumb", "footer", "sidebar"), hidden text, buttons,
+   and blocks of short links (menus). Measured on the composed pages of tests/fixtures/pages,
+   trafilatura dropped section headings and ordered-list numbers and readability-lxml dropped a whole
+   list of criteria, so neither renders the content; the rule here keeps the element tree as it is and
+   renders it with the project's own renderer (tables, lists and evidence behave as for any page).
+2. The main content is the page's <main> (or its one <article>) when it holds the policy; otherwise
+   the page without its furniture. The policy is never lost: a <main> with under 30 % of the text, or
+   without the policy headings, gives way to the page without furniture; a page whose furniture
+   removal loses the policy headings (or most of its text) is rendered whole, as before.
+3. A header, before the content, holds what a reader sees around the policy: "Title: ..." (the <h1>,
+   else the <title> cleaned of " | Site" parts) when the content does not open with it, and the
+   label/value lines of the furniture that name the policy's dates or number ("Last Review: 03/2025",
+   "Policy Number: X"), which the date and number extractors read as printed. Its lines are marked as
+   furniture so that a date the body prints under the same label wins over them.
+4. A "Page properties" block after the content (a metadata section, like a PDF's "Document
+   properties") holds what the page says of itself but does not print: site, author, address, and the
+   <meta> dates as "Page published" / "Page modified" -- a page's modified time is not a policy
+   date, so no date extractor reads them -- and the copyright notices of the footer left out.
+   Only <meta> named for a policy date ("effective-date", "last-review-date", ...) goes to the header.
+
+Saved fragments of a page (no <html>/<body>) are not whole pages and are rendered as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from extractors.errors import LimitExceeded
+from extractors.loading.html import DOCUMENT_START, MAX_DEPTH, nesting_depth, render
+
+# --- furniture ------------------------------------------------------------------------------------
+CHROME_TAGS = ("nav", "aside", "header", "footer")  # header/footer/aside inside <main>/<article> are content
+CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+# words of a class or id that name page furniture, e.g. class="site-footer", id="site-navigation", "leftnav"
+CHROME_WORDS = frozenset(
+    "nav navbar navigation leftnav sidenav topnav subnav menu menubar megamenu breadcrumb breadcrumbs footer "
+    "sidebar skip skiplink share social cookie cookies banner masthead topbar toolbar utility login".split()
+)
+# text for screen readers only ("opens a dialog"); content hidden by a style or an attribute stays (a closed
+# accordion panel of a saved page holds policy text)
+HIDDEN_WORDS = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "screenreader"})
+WORD_SPLIT = re.compile(r"[\s_-]+")  # e.g. "site-footer main_nav" -> site, footer, main, nav
+MENU_LINKS = 3  # a block of at least this many links ...
+MENU_LINK_SHARE = 0.8  # ... whose text is this much link text ...
+MENU_LINK_CHARS = 40  # ... of short links (a menu item, not a reference's title) is navigation
+MENU_BLOCKS = "ul, ol, div, td, p, section, table"
+MAIN_SHARE = 0.3  # <main> holding less of the page's text than this does not hold the policy
+# e.g. "Policy", "Coverage Criteria", "III. Background", "Applicable CPT / HCPCS Codes": a policy's headings
+POLICY_HEADING = re.compile(
+    r"(?im)^[ \t]*(?:[IVX]{1,4}\.|\d{1,2}\.)?[ \t]*(?:[A-Za-z/&,-]+[ \t]+){0,4}?"
+    r"(?:polic(?:y|ies)|position\s+statement|coverage|criteria|indications?|description|scope|background|rationale|"
+    r"references|codes|coding|history|definitions|guidelines?|summary|medical\s+necessity|limitations|instructions)"
+    r"\b[^\n.]{0,60}$"
+)
+
+# --- page facts -----------------------------------------------------------------------------------
+# e.g. "Skip to main content", "Top", "Medical Policy": what a page calls itself, not the policy
+GENERIC_TITLE = re.compile(
+    r"(?i)^(?:top|back\s+to\s+top|home|menu|search|skip\s+to\b.*|log\s*in|sign\s+in|main\s+content|"
+    r"(?:(?:medical|clinical|payment|reimbursement|coverage|commercial|medicare)\s+)*(?:polic(?:y|ies)|guidelines?|"
+    r"policy\s+bulletins?|clinical\s+policy\s+bulletins?)(?:\s+(?:bulletins?|manual|library|search|home))?|providers?|members?)$"
+)
+TITLE_PARTS = re.compile(r"\s+[|–—•:]{1,2}\s+|\s+-\s+")  # e.g. "Title - Medical Clinical Policy Bulletins | Aetna"
+LEADING_DOC_TYPE = re.compile(r"(?i)^(?:medical|clinical|payment|reimbursement|coverage)\s+(?:policy|guideline)\s*:\s*")  # e.g. "Medical Policy: "
+MAX_TITLE = 200
+# e.g. "Subject: Cryoablation ...", "Topic: Vitamin D Testing": the page prints its title under a label
+TITLE_LABELED = re.compile(r"(?im)^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title)[ \t]*:")
+TITLE_REACH = 6000  # chars: where the title extractor reads a labelled title
+# labels a page prints beside its policy (a sidebar, a banner), read as "Label: value" or "Label" over "value"
+DATE_LABEL = (
+    r"(?:last|next)\s+(?:annual\s+|scheduled\s+)?review(?:ed)?(?:\s+date)?|date\s+(?:last\s+)?reviewed|review\s+date|"
+    r"(?:original\s+|current\s+|policy\s+)?effective(?:\s+date)?|origination(?:\s+date)?|date\s+of\s+origin|"
+    r"(?:last\s+)?revis(?:ed|ion)(?:\s+date)?|publish(?:ed)?\s+date|issue\s+date|approv(?:al|ed)\s+date"
+)
+NUMBER_LABEL = r"(?:policy|document|guideline|bulletin|medical\s+policy|clinical\s+policy)\s*(?:number|no\.?|#|id)|number|medical\s+policy|policy"
+FACT_LINE = re.compile(rf"(?i)^[ \t]*(?P<label>{DATE_LABEL}|{NUMBER_LABEL})[ \t]*(?:[:#]|\.{{2,}})?[ \t]*(?P<value>[^\n]{{0,60}}?)[ \t]*$")
+# e.g. "03/12/2025", "3/2025", "2025-03-12", "March 12, 2025", "March 2025"
+DATE_VALUE = re.compile(
+    r"(?i)^(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/\d{4}|\d{1,2}/\d{2}|\d{4}-\d{2}(?:-\d{2})?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4})\b"
+)
+LIST_MARKER = re.compile(r"^[ \t]*(?:[•·*-]|\d{1,2}\.)[ \t]+")  # e.g. "• Policy Number: X" (a sidebar's list)
+NUMBER_VALUE = re.compile(r"^(?=[\w.#-]*\d)[A-Za-z0-9][\w.#-]{1,30}$")  # e.g. "0977", "SCHP.CP.MP.95", "L-187-004"
+# e.g. "© 2025 Acme Health Plan. All rights reserved.": who holds the page, kept from the footer left out
+LINK_BAR = re.compile(r"[ \t]+\|[ \t]+|\t")  # e.g. "Privacy | Terms of Use"
+NOTICE = re.compile(r"(?i)©|&copy;|\bcopyright\b|all\s+rights\s+reserved|independent\s+licensee")
+NOTICE_MARK = re.compile(r"(?i)©|\bcopyright\b")  # e.g. "© 2025", "Copyright 2025"
+# <meta> that dates the page (its publication, its last edit), never the policy
+PAGE_DATE_META = {
+    "article:published_time": "Page published", "datepublished": "Page published", "dc.date": "Page published",
+    "dcterms.created": "Page published", "dc.date.created": "Page published", "date": "Page published",
+    "article:modified_time": "Page modified", "og:updated_time": "Page modified", "datemodified": "Page modified",
+    "dcterms.modified": "Page modified", "dc.date.modified": "Page modified", "last-modified": "Page modified",
+}
+# <meta> named for a policy's own date or number, e.g. <meta name="effective-date" content="2025-01-01">
+POLICY_META = {
+    "effectivedate": "Effective Date", "policyeffectivedate": "Effective Date", "lastreviewdate": "Last Review Date",
+    "lastreviewed": "Last Review Date", "nextreviewdate": "Next Review Date", "originaleffectivedate": "Original Effective Date",
+    "policynumber": "Policy Number",
+}
+SITE_META = ("og:site_name", "application-name")
+URL_META = ('link[rel="canonical"]', 'meta[property="og:url"]')
+PROPERTIES_HEADING = "Page properties"
+META_VALUE = re.compile(r"[^\w&.,'’()/:+ -]")  # characters a property value may not keep (markup, controls)
+ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")  # e.g. "2025-03-18T16:22:40+00:00"
+WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A whole page rendered: the text, and how many of its first lines are the header of page facts."""
+
+    text: str
+    header_lines: int = 0
+
+
+def is_whole_page(markup: str) -> bool:
+    """A saved page with its <html>/<head>/<body> (a fragment of one is rendered as before)."""
+    return bool(DOCUMENT_START.match(markup[:4096]))
+
+
+def page_to_text(markup: str, *, name: str = "document") -> WebPage:
+    """The page's text: header of page facts, main content (or the page rendered whole, as before,
+    when the content cannot be told from the furniture without losing the policy), properties block."""
+    if nesting_depth(markup) > MAX_DEPTH:
+        raise LimitExceeded(f"{name}: HTML nested more than {MAX_DEPTH} elements deep")
+    tree = LexborHTMLParser(markup)
+    whole = render(tree.root)
+    body = tree.body
+    if body is None:
+        return WebPage(whole)
+    main = _main_element(body)
+    chrome = _chrome(body, main)
+    facts = _facts(chrome)
+    notices = _notices(chrome)
+    title = _title(tree, main)
+    for node in chrome:
+        node.decompose()
+    kept = render(body)
+    content = whole
+    if _keeps_policy(kept, whole, share=MAIN_SHARE):
+        content = kept
+        if main is not None:
+            in_main = render(main)
+            if _keeps_policy(in_main, kept, share=MAIN_SHARE):
+                content = in_main
+    return _assemble(content, title=title, facts=facts + _policy_meta(tree), properties=_properties(tree) + notices)
+
+
+def _assemble(content: str, *, title: str | None, facts: list[str], properties: list[str]) -> WebPage:
+    content = content.strip("\n")
+    flat = WS.sub(" ", content)
+    header = []
+    first = next((line.strip() for line in content.splitlines() if line.strip()), "")
+    if title and WS.sub(" ", first) != title and not TITLE_LABELED.search(content[:TITLE_REACH]):
+        header.append(f"Title: {title}")
+    for line in facts:
+        label, value = line.split(": ", 1)
+        if line not in header and not re.search(rf"(?i){re.escape(label)}\W{{0,12}}{re.escape(value)}", flat):
+            header.append(line)  # printed only in the furniture left out (or nowhere: a <meta>)
+    text = "\n".join(header) + ("\n\n" if header else "") + content
+    properties = [p for p in dict.fromkeys(properties) if ": " in p or WS.sub(" ", p) not in flat]  # a notice printed once
+    if properties:
+        text += "\n\n" + PROPERTIES_HEADING + "\n" + "\n".join(properties)
+    return WebPage(text, header_lines=len(header))
+
+
+# --- main content ---------------------------------------------------------------------------------
+
+
+def _main_element(body):
+    """The page's <main> (or role=main), else its one <article>: where the page says its content is."""
+    found = body.css_first('main, [role="main"]')
+    if found is not None:
+        return found
+    articles = body.css("article")
+    return articles[0] if len(articles) == 1 else None
+
+
+def _keeps_policy(part: str, whole: str, *, share: float) -> bool:
+    """`part` keeps the policy of `whole`: a fair share of its text, and its policy headings if it has any."""
+    size, whole_size = len(WS.sub("", part)), len(WS.sub("", whole))
+    if not size or size < share * whole_size:
+        return False
+    return bool(POLICY_HEADING.search(part)) or not POLICY_HEADING.search(whole)
+
+
+def _chrome(body, main) -> list:
+    """The page furniture under `body`, outermost elements only (a walk that does not enter what it
+    finds), never one holding the main content."""
+    found = []
+    stack = [(child, False) for child in _children(body)]
+    while stack:
+        node, inside_content = stack.pop()
+        if _is_chrome(node, inside_content=inside_content) and not _holds_content(node, main):
+            found.append(node)
+            continue
+        inside_content = inside_content or node.tag in ("main", "article") or node.attributes.get("role") == "main"
+        stack.extend((child, inside_content) for child in _children(node))
+    return found
+
+
+def _children(node) -> list:
+    out = []
+    child = node.child
+    while child is not None:
+        if child.tag not in ("-text", "-comment"):
+            out.append(child)
+        child = child.next
+    return out[::-1]
+
+
+def _holds_content(node, main) -> bool:
+    return node.css_first('main, [role="main"], article') is not None or (main is not None and _contains(node, main))
+
+
+def _is_chrome(node, *, inside_content: bool) -> bool:
+    tag = node.tag
+    attributes = node.attributes
+    if tag in ("button", "select", "option", "textarea"):
+        return True
+    if tag == "a" and (attributes.get("href") or "").startswith("#") and GENERIC_TITLE.match(_clean(node.text(deep=True) or "")):
+        return True  # e.g. <a href="#main">Skip to main content</a>, <a href="#top">Top</a>
+    words = set(WORD_SPLIT.split(f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower())) - {""}
+    classes = set((attributes.get("class") or "").lower().split())
+    if classes & HIDDEN_WORDS:
+        return True
+    if tag == "nav" or (attributes.get("role") or "") == "navigation":
+        return True
+    if (tag in CHROME_TAGS or (attributes.get("role") or "") in CHROME_ROLES) and not inside_content:
+        return True
+    if words & CHROME_WORDS and not inside_content:
+        return True
+    return tag in ("ul", "ol", "div", "td", "p", "section", "table") and _menu(node)
+
+
+def _menu(node) -> bool:
+    """A block of short links and little else (a menu, a link bar): navigation wherever it stands."""
+    links = node.css("a")
+    if len(links) < MENU_LINKS:
+        return False
+    link_chars = [len(WS.sub("", a.text(deep=True) or "")) for a in links]
+    total = len(re.sub(r"[\s|•·>/]+", "", node.text(deep=True) or ""))  # e.g. "Home | Search | Help"
+    return bool(total) and sum(link_chars) >= MENU_LINK_SHARE * total and sum(link_chars) / len(links) <= MENU_LINK_CHARS
+
+
+def _contains(outer, inner) -> bool:
+    node = inner
+    while node is not None:
+        if node.mem_id == outer.mem_id:
+            return True
+        node = node.parent
+    return False
+
+
+# --- page facts -----------------------------------------------------------------------------------
+
+
+def _facts(chrome: list) -> list[str]:
+    """The "Label: value" lines of the furniture that name a policy date or number, as printed."""
+    out = []
+    for node in chrome:
+        lines = [LIST_MARKER.sub("", line).strip() for line in render(node).splitlines() if line.strip()]
+        for i, line in enumerate(lines):
+            match = FACT_LINE.match(line)
+            if match is None:
+                continue
+            label, value = match.group("label").strip(), match.group("value").strip()
+            if not value and i + 1 < len(lines):
+                value = lines[i + 1]  # e.g. "Last Review" over "03/12/2025"
+            is_date = re.fullmatch(DATE_LABEL, label, re.I) is not None
+            if (DATE_VALUE.match(value) if is_date else NUMBER_VALUE.match(value)) and len(value) <= 60:
+                out.append(f"{label}: {value}")
+    return list(dict.fromkeys(out))
+
+
+def _notices(chrome: list) -> list[str]:
+    """Copyright and licensee lines of the furniture: they name who publishes the page."""
+    out = []
+    for node in chrome:
+        for line in render(node).splitlines():
+            for part in LINK_BAR.split(line):  # e.g. "Privacy | Terms of Use | © 2024 Acme Inc." -> the notice
+                mark = NOTICE_MARK.search(part)
+                part = part[mark.start() if mark else 0 :].strip()  # e.g. "Accessibility © 2024 Acme" -> "© 2024 Acme"
+                if NOTICE.search(part) and 8 <= len(part) <= 300:
+                    out.append(part)
+    return out
+
+
+def _title(tree: LexborHTMLParser, main) -> str | None:
+    """The policy's title: the page's <h1> (the one in its main content first), else its <title>
+    without the site's name and section ("X - Medical Clinical Policy Bulletins | Aetna" -> "X")."""
+    site = {s.lower() for s in (_meta(tree, name) for name in SITE_META) if s}
+    headings = (main.css("h1") if main is not None else []) + (tree.body.css("h1") if tree.body else [])
+    for heading in headings:
+        text = _clean(heading.text(deep=True) or "")
+        if _usable_title(text, site):
+            return text
+    title_node = tree.css_first("title")
+    if title_node is None:
+        return None
+    parts = [LEADING_DOC_TYPE.sub("", _clean(part)) for part in TITLE_PARTS.split(title_node.text() or "")]
+    usable = [part for part in parts if _usable_title(part, site)]
+    return usable[0] if usable else None
+
+
+def _usable_title(text: str, site: set[str]) -> bool:
+    words = text.replace("_", " ")
+    return (
+        2 < len(text) <= MAX_TITLE
+        and re.search(r"[A-Za-z]{3}", text) is not None
+        and not GENERIC_TITLE.match(words)
+        and text.lower() not in site
+    )
+
+
+def _clean(text: str) -> str:
+    return WS.sub(" ", text).strip()
+
+
+def _meta(tree: LexborHTMLParser, key: str) -> str | None:
+    node = tree.css_first(f'meta[property="{key}"], meta[name="{key}"], meta[itemprop="{key}"]')
+    value = _clean(META_VALUE.sub("", (node.attributes.get("content") or "") if node is not None else ""))
+    return value[:200] or None
+
+
+def _all_meta(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+    out = []
+    for node in tree.css("meta"):
+        attributes = node.attributes
+        key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or attributes.get("http-equiv") or "").strip().lower()
+        value = _clean(META_VALUE.sub("", attributes.get("content") or ""))
+        if key and value:
+            out.append((key, value[:200]))
+    return out
+
+
+def _policy_meta(tree: LexborHTMLParser) -> list[str]:
+    """<meta> named for the policy's own date or number, as labelled lines."""
+    out = []
+    for key, value in _all_meta(tree):
+        label = POLICY_META.get(re.sub(r"[^a-z]", "", key))
+        if label:
+            out.append(f"{label}: {_day(value)}")
+    return out
+
+
+def _properties(tree: LexborHTMLParser) -> list[str]:
+    """What the page says of itself without printing it: site, author, address, page dates."""
+    out = []
+    for name in SITE_META:
+        if value := _meta(tree, name):
+            out.append(f"Site: {value}")
+    if author := _meta(tree, "author"):
+        out.append(f"Author: {author}")
+    for selector in URL_META:
+        node = tree.css_first(selector)
+        if node is not None:
+            address = (node.attributes.get("href") or node.attributes.get("content") or "").strip()
+            if re.match(r"https?://[\w.-]+", address) and not re.search(r"\s", address):
+                out.append(f"Address: {address[:300]}")
+                break
+    for key, value in _all_meta(tree):
+        label = PAGE_DATE_META.get(key)
+        if label:
+            out.append(f"{label}: {_day(value)}")
+    return out
+
+
+def _day(value: str) -> str:
+    """"2025-03-18T16:22:40+00:00" -> "2025-03-18"; other values as given."""
+    match = ISO_DAY.match(value)
+    return match.group(1) if match else value
