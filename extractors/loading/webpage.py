@@ -54,7 +54,7 @@ WORD_SPLIT = re.compile(r"[\s_-]+")  # e.g. "site-footer main_nav" -> site, foot
 MENU_LINKS = 3  # a block of at least this many links ...
 MENU_LINK_SHARE = 0.8  # ... whose text is this much link text ...
 MENU_LINK_CHARS = 40  # ... of short links (a menu item, not a reference's title) is navigation
-MENU_BLOCKS = "ul, ol, div, td, p, section, table"
+CODE_SHAPED = re.compile(r"\b(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)\b")  # e.g. 0662T, A9279, C50.011
 MAIN_SHARE = 0.3  # <main> holding less of the page's text than this does not hold the policy
 # e.g. "Policy", "Coverage Criteria", "III. Background", "Applicable CPT / HCPCS Codes": a policy's headings
 POLICY_HEADING = re.compile(
@@ -142,23 +142,26 @@ def page_to_text(markup: str, *, name: str = "document") -> WebPage:
         return WebPage(whole)
     main = _main_element(body)
     chrome = _chrome(body, main)
-    facts = _facts(chrome)
-    notices = _notices(chrome)
-    title = _title(tree, main)
+    furniture = _furniture_lines(chrome)
+    facts, notices = _facts(furniture), _notices(furniture)
+    side_facts = _facts(_furniture_lines(_sides_in_content(body, chrome)))  # printed after the references, where no date is read
+    title = _title(tree, main, chrome)
     for node in chrome:
         node.decompose()
     kept = render(body)
     content = whole
-    if _keeps_policy(kept, whole, share=MAIN_SHARE):
+    if _keeps_policy(kept, whole, share=0):  # furniture is marked as such: a big menu may outweigh a short policy
         content = kept
         if main is not None:
             in_main = render(main)
             if _keeps_policy(in_main, kept, share=MAIN_SHARE):
                 content = in_main
-    return _assemble(content, title=title, facts=facts + _policy_meta(tree), properties=_properties(tree) + notices)
+    return _assemble(
+        content, title=title, facts=facts + _policy_meta(tree), side_facts=side_facts, properties=_properties(tree) + notices
+    )
 
 
-def _assemble(content: str, *, title: str | None, facts: list[str], properties: list[str]) -> WebPage:
+def _assemble(content: str, *, title: str | None, facts: list[str], side_facts: list[str], properties: list[str]) -> WebPage:
     content = content.strip("\n")
     flat = WS.sub(" ", content)
     header = []
@@ -169,6 +172,7 @@ def _assemble(content: str, *, title: str | None, facts: list[str], properties: 
         label, value = line.split(": ", 1)
         if line not in header and not re.search(rf"(?i){re.escape(label)}\W{{0,12}}{re.escape(value)}", flat):
             header.append(line)  # printed only in the furniture left out (or nowhere: a <meta>)
+    header += [line for line in side_facts if line not in header]
     text = "\n".join(header) + ("\n\n" if header else "") + content
     properties = [p for p in dict.fromkeys(properties) if ": " in p or WS.sub(" ", p) not in flat]  # a notice printed once
     if properties:
@@ -189,11 +193,15 @@ def _main_element(body):
 
 
 def _keeps_policy(part: str, whole: str, *, share: float) -> bool:
-    """`part` keeps the policy of `whole`: a fair share of its text, and its policy headings if it has any."""
+    """`part` keeps the policy of `whole`: at least half of its policy headings (and `share` of its
+    text), or, when `whole` has no policy heading, at least MAIN_SHARE of its text."""
     size, whole_size = len(WS.sub("", part)), len(WS.sub("", whole))
-    if not size or size < share * whole_size:
+    if not size:
         return False
-    return bool(POLICY_HEADING.search(part)) or not POLICY_HEADING.search(whole)
+    whole_headings = len(POLICY_HEADING.findall(whole))
+    if whole_headings:
+        return 2 * len(POLICY_HEADING.findall(part)) >= whole_headings and size >= share * whole_size
+    return size >= max(share, MAIN_SHARE) * whole_size
 
 
 def _chrome(body, main) -> list:
@@ -221,6 +229,15 @@ def _children(node) -> list:
     return out[::-1]
 
 
+def _sides_in_content(body, chrome: list) -> list:
+    """Sidebars the page puts inside its <main>/<article> (an <aside>, role=complementary, a "sidebar")."""
+    out = []
+    for node in body.css('aside, [role="complementary"], [class*="sidebar"], [id*="sidebar"]'):
+        if not any(_contains(other, node) for other in chrome + out):
+            out.append(node)
+    return out
+
+
 def _holds_content(node, main) -> bool:
     return node.css_first('main, [role="main"], article') is not None or (main is not None and _contains(node, main))
 
@@ -242,15 +259,18 @@ def _is_chrome(node, *, inside_content: bool) -> bool:
         return True
     if words & CHROME_WORDS and not inside_content:
         return True
-    return tag in ("ul", "ol", "div", "td", "p", "section", "table") and _menu(node)
+    return tag in ("ul", "ol", "div", "td", "p", "section", "table") and not inside_content and _menu(node)
 
 
 def _menu(node) -> bool:
     """A block of short links and little else (a menu, a link bar): navigation wherever it stands."""
     links = node.css("a")
-    if len(links) < MENU_LINKS:
-        return False
-    link_chars = [len(WS.sub("", a.text(deep=True) or "")) for a in links]
+    if len(links) < MENU_LINKS or node.css_first("h1, h2, h3, h4, h5, h6, table") is not None:
+        return False  # a block with headings or a table is a page's part, not a menu (a <nav> may have them)
+    texts = [a.text(deep=True) or "" for a in links]
+    if any(CODE_SHAPED.search(text) for text in texts):
+        return False  # linked codes or policy numbers ("0662T", "CPB 0227") are content
+    link_chars = [len(WS.sub("", text)) for text in texts]
     total = len(re.sub(r"[\s|•·>/]+", "", node.text(deep=True) or ""))  # e.g. "Home | Search | Help"
     return bool(total) and sum(link_chars) >= MENU_LINK_SHARE * total and sum(link_chars) / len(links) <= MENU_LINK_CHARS
 
@@ -267,50 +287,55 @@ def _contains(outer, inner) -> bool:
 # --- page facts -----------------------------------------------------------------------------------
 
 
-def _facts(chrome: list) -> list[str]:
-    """The "Label: value" lines of the furniture that name a policy date or number, as printed."""
+def _furniture_lines(nodes: list) -> list[str]:
+    """The text lines of the furniture left out, list markers dropped."""
+    return [LIST_MARKER.sub("", line).strip() for node in nodes for line in render(node).splitlines() if line.strip()]
+
+
+def _facts(lines: list[str]) -> list[str]:
+    """The "Label: value" lines (or "Label" over "value") that name a policy date or number, as printed."""
     out = []
-    for node in chrome:
-        lines = [LIST_MARKER.sub("", line).strip() for line in render(node).splitlines() if line.strip()]
-        for i, line in enumerate(lines):
-            match = FACT_LINE.match(line)
-            if match is None:
-                continue
-            label, value = match.group("label").strip(), match.group("value").strip()
-            if not value and i + 1 < len(lines):
-                value = lines[i + 1]  # e.g. "Last Review" over "03/12/2025"
-            is_date = re.fullmatch(DATE_LABEL, label, re.I) is not None
-            if (DATE_VALUE.match(value) if is_date else NUMBER_VALUE.match(value)) and len(value) <= 60:
-                out.append(f"{label}: {value}")
+    for i, line in enumerate(lines):
+        match = FACT_LINE.match(line)
+        if match is None:
+            continue
+        label, value = match.group("label").strip(), match.group("value").strip()
+        if not value and i + 1 < len(lines):
+            value = lines[i + 1]  # e.g. "Last Review" over "03/12/2025"
+        is_date = re.fullmatch(DATE_LABEL, label, re.I) is not None
+        if (DATE_VALUE.match(value) if is_date else NUMBER_VALUE.match(value)) and len(value) <= 60:
+            out.append(f"{label}: {value}")
     return list(dict.fromkeys(out))
 
 
-def _notices(chrome: list) -> list[str]:
-    """Copyright and licensee lines of the furniture: they name who publishes the page."""
+def _notices(lines: list[str]) -> list[str]:
+    """Copyright and licensee notices: they name who publishes the page."""
     out = []
-    for node in chrome:
-        for line in render(node).splitlines():
-            for part in LINK_BAR.split(line):  # e.g. "Privacy | Terms of Use | © 2024 Acme Inc." -> the notice
-                mark = NOTICE_MARK.search(part)
-                part = part[mark.start() if mark else 0 :].strip()  # e.g. "Accessibility © 2024 Acme" -> "© 2024 Acme"
-                if NOTICE.search(part) and 8 <= len(part) <= 300:
-                    out.append(part)
+    for line in lines:
+        for part in LINK_BAR.split(line):  # e.g. "Privacy | Terms of Use | © 2024 Acme Inc." -> the notice
+            mark = NOTICE_MARK.search(part)
+            part = part[mark.start() if mark else 0 :].strip()  # e.g. "Accessibility © 2024 Acme" -> "© 2024 Acme"
+            if NOTICE.search(part) and 8 <= len(part) <= 300:
+                out.append(part)
     return out
 
 
-def _title(tree: LexborHTMLParser, main) -> str | None:
-    """The policy's title: the page's <h1> (the one in its main content first), else its <title>
-    without the site's name and section ("X - Medical Clinical Policy Bulletins | Aetna" -> "X")."""
+def _title(tree: LexborHTMLParser, main, chrome: list) -> str | None:
+    """The policy's title: the page's <h1> (the one in its main content first, then one outside the
+    furniture, then one of the furniture that the <title> repeats), else the <title> without the
+    site's name and section ("X - Medical Clinical Policy Bulletins | Aetna" -> "X")."""
     site = {s.lower() for s in (_meta(tree, name) for name in SITE_META) if s}
-    headings = (main.css("h1") if main is not None else []) + (tree.body.css("h1") if tree.body else [])
-    for heading in headings:
-        text = _clean(heading.text(deep=True) or "")
+    title_node = tree.css_first("title")
+    page_title = _clean(title_node.text() or "") if title_node is not None else ""
+    headings = [_clean(h.text(deep=True) or "") for h in main.css("h1")] if main is not None else []
+    in_chrome = []
+    for heading in tree.body.css("h1") if tree.body is not None else []:
+        (in_chrome if any(_contains(node, heading) for node in chrome) else headings).append(_clean(heading.text(deep=True) or ""))
+    headings += [text for text in in_chrome if text and text.lower() in page_title.lower()]
+    for text in headings:
         if _usable_title(text, site):
             return text
-    title_node = tree.css_first("title")
-    if title_node is None:
-        return None
-    parts = [LEADING_DOC_TYPE.sub("", _clean(part)) for part in TITLE_PARTS.split(title_node.text() or "")]
+    parts = [LEADING_DOC_TYPE.sub("", _clean(part)) for part in TITLE_PARTS.split(page_title)]
     usable = [part for part in parts if _usable_title(part, site)]
     return usable[0] if usable else None
 
