@@ -6,11 +6,13 @@ title) and its sidebar dates land after the references (where no date is read). 
 
 1. Page furniture is found in the parsed tree (selectolax/lexbor, as the HTML renderer) and left out:
    navigation, banners, footers and sidebars outside the page's <main>/<article> (by element, ARIA
-   role or a class/id word such as "nav", "breadcrumb", "footer", "sidebar"), hidden text, buttons,
-   and blocks of short links (menus). Measured on the composed pages of tests/fixtures/pages,
-   trafilatura dropped section headings and ordered-list numbers and readability-lxml dropped a whole
-   list of criteria, so neither renders the content; the rule here keeps the element tree as it is and
-   renders it with the project's own renderer (tables, lists and evidence behave as for any page).
+   role or a class/id word such as "nav", "breadcrumb", "footer", "sidebar"), skip links, buttons,
+   screen-reader-only text, and blocks of short links (menus). The element tree is kept as it is and
+   rendered with the project's own renderer, so tables, lists and evidence behave as on any page.
+   Measured on the six composed pages of tests/fixtures/pages (policy headings, table rows and list
+   items kept): trafilatura 2.3.1 (favor_recall, tables, formatting) kept no heading on four pages
+   and turned numbered lists into bullets; readability-lxml 0.9 dropped the coverage criteria lists
+   of one page and all headings and 5 of 8 table rows of another. This rule kept all of them.
 2. The main content is the page's <main> (or its one <article>) when it holds the policy; otherwise
    the page without its furniture. The policy is never lost: a <main> with under 30 % of the text, or
    without the policy headings, gives way to the page without furniture; a page whose furniture
@@ -40,7 +42,7 @@ from extractors.errors import LimitExceeded
 from extractors.loading.html import DOCUMENT_START, MAX_DEPTH, nesting_depth, render
 
 # --- furniture ------------------------------------------------------------------------------------
-CHROME_TAGS = ("nav", "aside", "header", "footer")  # header/footer/aside inside <main>/<article> are content
+CHROME_TAGS = ("nav", "aside", "header", "footer")  # inside <main>/<article> (header/footer: <section>) they are content
 CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 # words of a class or id that name page furniture, e.g. class="site-footer", id="site-navigation", "leftnav"
 CHROME_WORDS = frozenset(
@@ -55,6 +57,9 @@ MENU_LINKS = 3  # a block of at least this many links ...
 MENU_LINK_SHARE = 0.8  # ... whose text is this much link text ...
 MENU_LINK_CHARS = 40  # ... of short links (a menu item, not a reference's title) is navigation
 CODE_SHAPED = re.compile(r"\b(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d{2}(?:\.[0-9A-Z]{1,4})?)\b")  # e.g. 0662T, A9279, C50.011
+SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "math", "-comment"})  # no text of the page
+PARTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "table"})
+SEPARATORS = re.compile(r"[\s|•·>/]+")  # not text of a link bar ("Home | Search | Help")
 MAIN_SHARE = 0.3  # <main> holding less of the page's text than this does not hold the policy
 # e.g. "Policy", "Coverage Criteria", "III. Background", "Applicable CPT / HCPCS Codes": a policy's headings
 POLICY_HEADING = re.compile(
@@ -77,13 +82,15 @@ MAX_TITLE = 200
 # e.g. "Subject: Cryoablation ...", "Topic: Vitamin D Testing": the page prints its title under a label
 TITLE_LABELED = re.compile(r"(?im)^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title)[ \t]*:")
 TITLE_REACH = 6000  # chars: where the title extractor reads a labelled title
-# labels a page prints beside its policy (a sidebar, a banner), read as "Label: value" or "Label" over "value"
+# labels a page prints beside its policy (a sidebar, a banner), read as "Label: value" or "Label" over "value",
+# e.g. "Last Review", "Next Review Date", "Effective", "Origination"; "Policy Number", "Document #", "Number"
 DATE_LABEL = (
     r"(?:last|next)\s+(?:annual\s+|scheduled\s+)?review(?:ed)?(?:\s+date)?|date\s+(?:last\s+)?reviewed|review\s+date|"
     r"(?:original\s+|current\s+|policy\s+)?effective(?:\s+date)?|origination(?:\s+date)?|date\s+of\s+origin|"
     r"(?:last\s+)?revis(?:ed|ion)(?:\s+date)?|publish(?:ed)?\s+date|issue\s+date|approv(?:al|ed)\s+date"
 )
 NUMBER_LABEL = r"(?:policy|document|guideline|bulletin|medical\s+policy|clinical\s+policy)\s*(?:number|no\.?|#|id)|number|medical\s+policy|policy"
+# e.g. "Last Review: 03/12/2025", "Policy #: MP-7", "Effective Date ...... 01/01/2025", "Last Review" (value below)
 FACT_LINE = re.compile(rf"(?i)^[ \t]*(?P<label>{DATE_LABEL}|{NUMBER_LABEL})[ \t]*(?:[:#]|\.{{2,}})?[ \t]*(?P<value>[^\n]{{0,60}}?)[ \t]*$")
 # e.g. "03/12/2025", "3/2025", "2025-03-12", "March 12, 2025", "March 2025"
 DATE_VALUE = re.compile(
@@ -92,8 +99,8 @@ DATE_VALUE = re.compile(
 )
 LIST_MARKER = re.compile(r"^[ \t]*(?:[•·*-]|\d{1,2}\.)[ \t]+")  # e.g. "• Policy Number: X" (a sidebar's list)
 NUMBER_VALUE = re.compile(r"^(?=[\w.#-]*\d)[A-Za-z0-9][\w.#-]{1,30}$")  # e.g. "0977", "SCHP.CP.MP.95", "L-187-004"
-# e.g. "© 2025 Acme Health Plan. All rights reserved.": who holds the page, kept from the footer left out
 LINK_BAR = re.compile(r"[ \t]+\|[ \t]+|\t")  # e.g. "Privacy | Terms of Use"
+# e.g. "© 2025 Acme Health Plan. All rights reserved.": who holds the page, kept from the footer left out
 NOTICE = re.compile(r"(?i)©|&copy;|\bcopyright\b|all\s+rights\s+reserved|independent\s+licensee")
 NOTICE_MARK = re.compile(r"(?i)©|\bcopyright\b")  # e.g. "© 2025", "Copyright 2025"
 # <meta> that dates the page (its publication, its last edit), never the policy
@@ -112,9 +119,12 @@ POLICY_META = {
 SITE_META = ("og:site_name", "application-name")
 URL_META = ('link[rel="canonical"]', 'meta[property="og:url"]')
 PROPERTIES_HEADING = "Page properties"
-META_VALUE = re.compile(r"[^\w&.,'’()/:+ -]")  # characters a property value may not keep (markup, controls)
+META_VALUE = re.compile(r"[<>{}\[\]\\`\x00-\x1f\x7f]")  # e.g. "<", "\x00": characters a property value may not keep
 ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")  # e.g. "2025-03-18T16:22:40+00:00"
-WS = re.compile(r"\s+")
+WS = re.compile(r"\s+")  # e.g. "\n\t  "
+ADDRESS = re.compile(r"https?://[\w.-]+\S*$")  # e.g. "https://www.aetna.com/cpb/medical/data/0977.html"
+LETTERS = re.compile(r"[A-Za-z]{3}")  # e.g. "Pro": a title has words
+NOT_LETTER = re.compile(r"[^a-z]")  # e.g. "-", ":" in "last-review-date"
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,8 @@ def _assemble(content: str, *, title: str | None, facts: list[str], side_facts: 
         header.append(f"Title: {title}")
     for line in facts:
         label, value = line.split(": ", 1)
-        if line not in header and not re.search(rf"(?i){re.escape(label)}\W{{0,12}}{re.escape(value)}", flat):
+        printed = re.search(rf"(?i){re.escape(label)}\W{{0,12}}{re.escape(value)}", flat)  # e.g. "Next Review: 01/08/2026"
+        if line not in header and not printed:
             header.append(line)  # printed only in the furniture left out (or nowhere: a <meta>)
     header += [line for line in side_facts if line not in header]
     text = "\n".join(header) + ("\n\n" if header else "") + content
@@ -207,16 +218,72 @@ def _keeps_policy(part: str, whole: str, *, share: float) -> bool:
 def _chrome(body, main) -> list:
     """The page furniture under `body`, outermost elements only (a walk that does not enter what it
     finds), never one holding the main content."""
+    sizes = _measure(body)
     found = []
-    stack = [(child, False) for child in _children(body)]
+    stack = [(child, False, False) for child in _children(body)]
     while stack:
-        node, inside_content = stack.pop()
-        if _is_chrome(node, inside_content=inside_content) and not _holds_content(node, main):
+        node, inside_content, in_section = stack.pop()
+        if _is_chrome(node, sizes, inside_content=inside_content, in_section=in_section) and not _holds_content(node, main):
             found.append(node)
             continue
         inside_content = inside_content or node.tag in ("main", "article") or node.attributes.get("role") == "main"
-        stack.extend((child, inside_content) for child in _children(node))
+        in_section = in_section or inside_content or node.tag == "section"
+        stack.extend((child, inside_content, in_section) for child in _children(node))
     return found
+
+
+@dataclass
+class Size:
+    """What an element holds, for the menu rule: text and link text (characters), links, linked codes, headings or tables."""
+
+    chars: int = 0
+    link_chars: int = 0
+    links: int = 0
+    code_links: int = 0
+    parts: bool = False  # a heading or a table
+
+
+def _measure(body) -> dict[int, Size]:
+    """Every element's Size, in one walk of the tree (an element's size is its children's, summed)."""
+    sizes: dict[int, Size] = {}
+    stack: list[tuple[object, bool, bool]] = [(body, False, False)]  # (node, in a link, leaving)
+    while stack:
+        node, in_link, leaving = stack.pop()
+        tag = node.tag
+        if tag == "-text":
+            continue
+        if not leaving:
+            if tag in SKIPPED:
+                continue
+            stack.append((node, in_link, True))
+            child = node.child
+            children = []
+            while child is not None:
+                children.append(child)
+                child = child.next
+            for child in reversed(children):
+                if child.tag == "-text":
+                    chars = len(SEPARATORS.sub("", child.text_content or ""))
+                    size = sizes.setdefault(node.mem_id, Size())
+                    size.chars += chars
+                    size.link_chars += chars if in_link or tag == "a" else 0
+                else:
+                    stack.append((child, in_link or tag == "a", False))
+            continue
+        size = sizes.setdefault(node.mem_id, Size())
+        if tag == "a":
+            size.links += 1
+            size.code_links += bool(CODE_SHAPED.search(node.text(deep=True) or ""))
+        size.parts = size.parts or tag in PARTS
+        parent = node.parent
+        if parent is not None and node is not body:
+            total = sizes.setdefault(parent.mem_id, Size())
+            total.chars += size.chars
+            total.link_chars += size.link_chars
+            total.links += size.links
+            total.code_links += size.code_links
+            total.parts = total.parts or size.parts
+    return sizes
 
 
 def _children(node) -> list:
@@ -242,7 +309,9 @@ def _holds_content(node, main) -> bool:
     return node.css_first('main, [role="main"], article') is not None or (main is not None and _contains(node, main))
 
 
-def _is_chrome(node, *, inside_content: bool) -> bool:
+def _is_chrome(node, sizes: dict[int, Size], *, inside_content: bool, in_section: bool) -> bool:
+    """Furniture: navigation anywhere; banners, footers, sidebars and furniture words outside the page's
+    content (a <header>/<footer> of a <section> heads or closes that section); menus; buttons; skip links."""
     tag = node.tag
     attributes = node.attributes
     if tag in ("button", "select", "option", "textarea"):
@@ -255,24 +324,21 @@ def _is_chrome(node, *, inside_content: bool) -> bool:
         return True
     if tag == "nav" or (attributes.get("role") or "") == "navigation":
         return True
+    if tag in ("header", "footer") and in_section:
+        return False
     if (tag in CHROME_TAGS or (attributes.get("role") or "") in CHROME_ROLES) and not inside_content:
         return True
     if words & CHROME_WORDS and not inside_content:
         return True
-    return tag in ("ul", "ol", "div", "td", "p", "section", "table") and not inside_content and _menu(node)
+    return tag in ("ul", "ol", "div", "td", "p", "section", "table") and not inside_content and _menu(sizes.get(node.mem_id))
 
 
-def _menu(node) -> bool:
-    """A block of short links and little else (a menu, a link bar): navigation wherever it stands."""
-    links = node.css("a")
-    if len(links) < MENU_LINKS or node.css_first("h1, h2, h3, h4, h5, h6, table") is not None:
-        return False  # a block with headings or a table is a page's part, not a menu (a <nav> may have them)
-    texts = [a.text(deep=True) or "" for a in links]
-    if any(CODE_SHAPED.search(text) for text in texts):
-        return False  # linked codes or policy numbers ("0662T", "CPB 0227") are content
-    link_chars = [len(WS.sub("", text)) for text in texts]
-    total = len(re.sub(r"[\s|•·>/]+", "", node.text(deep=True) or ""))  # e.g. "Home | Search | Help"
-    return bool(total) and sum(link_chars) >= MENU_LINK_SHARE * total and sum(link_chars) / len(links) <= MENU_LINK_CHARS
+def _menu(size: Size | None) -> bool:
+    """A block of short links and little else (a menu, a link bar): navigation. A block with headings or
+    a table is a page's part, and linked codes or policy numbers ("0662T", "CPB 0227") are content."""
+    if size is None or size.links < MENU_LINKS or size.parts or size.code_links or not size.chars:
+        return False
+    return size.link_chars >= MENU_LINK_SHARE * size.chars and size.link_chars / size.links <= MENU_LINK_CHARS
 
 
 def _contains(outer, inner) -> bool:
@@ -344,7 +410,7 @@ def _usable_title(text: str, site: set[str]) -> bool:
     words = text.replace("_", " ")
     return (
         2 < len(text) <= MAX_TITLE
-        and re.search(r"[A-Za-z]{3}", text) is not None
+        and LETTERS.search(text) is not None
         and not GENERIC_TITLE.match(words)
         and text.lower() not in site
     )
@@ -375,7 +441,7 @@ def _policy_meta(tree: LexborHTMLParser) -> list[str]:
     """<meta> named for the policy's own date or number, as labelled lines."""
     out = []
     for key, value in _all_meta(tree):
-        label = POLICY_META.get(re.sub(r"[^a-z]", "", key))
+        label = POLICY_META.get(NOT_LETTER.sub("", key))
         if label:
             out.append(f"{label}: {_day(value)}")
     return out
@@ -393,7 +459,7 @@ def _properties(tree: LexborHTMLParser) -> list[str]:
         node = tree.css_first(selector)
         if node is not None:
             address = (node.attributes.get("href") or node.attributes.get("content") or "").strip()
-            if re.match(r"https?://[\w.-]+", address) and not re.search(r"\s", address):
+            if ADDRESS.match(address):
                 out.append(f"Address: {address[:300]}")
                 break
     for key, value in _all_meta(tree):

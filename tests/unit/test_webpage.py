@@ -163,6 +163,8 @@ def test_furniture_is_left_out(body, gone, kept):
                      ["Related codes: 0232T, M0076, 20550"], id="linked-codes"),
         pytest.param("<ul>" + "".join(f'<li><a href="/r{i}">Author {i}. Prolotherapy for chronic low back pain: a randomized trial. 2019.</a></li>' for i in range(4))
                      + "</ul>" + POLICY, ["• Author 0. Prolotherapy"], id="long-linked-references"),
+        pytest.param("<section><header><h2>Policy</h2></header><p>Covered when criteria are met.</p><footer><p>Criteria revised in 2025.</p></footer></section>"
+                     + POLICY, ["Policy\n\nCovered when criteria are met.", "Criteria revised in 2025."], id="header-footer-of-a-section"),
         pytest.param('<form id="aspnetForm"><div>' + POLICY + "</div></form>", ["Prolotherapy is considered investigational."],
                      id="page-wrapped-in-a-form"),
         pytest.param('<div style="display:none" class="accordion-panel"><h2>Background</h2><p>Closed panel text.</p></div>' + POLICY,
