@@ -79,6 +79,7 @@ GENERIC_TITLE = re.compile(
 TITLE_PARTS = re.compile(r"\s+[|–—•:]{1,2}\s+|\s+-\s+")  # e.g. "Title - Medical Clinical Policy Bulletins | Aetna"
 LEADING_DOC_TYPE = re.compile(r"(?i)^(?:medical|clinical|payment|reimbursement|coverage)\s+(?:policy|guideline)\s*:\s*")  # e.g. "Medical Policy: "
 MAX_TITLE = 200
+MAX_HEADINGS = 20  # <h1> elements looked at for the title (a page has one or two)
 # e.g. "Subject: Cryoablation ...", "Topic: Vitamin D Testing": the page prints its title under a label
 TITLE_LABELED = re.compile(r"(?im)^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title)[ \t]*:")
 TITLE_REACH = 6000  # chars: where the title extractor reads a labelled title
@@ -102,6 +103,7 @@ NUMBER_VALUE = re.compile(r"^(?=[\w.#-]*\d)[A-Za-z0-9][\w.#-]{1,30}$")  # e.g. "
 LINK_BAR = re.compile(r"[ \t]+\|[ \t]+|\t")  # e.g. "Privacy | Terms of Use"
 # e.g. "© 2025 Acme Health Plan. All rights reserved.": who holds the page, kept from the footer left out
 NOTICE = re.compile(r"(?i)©|&copy;|\bcopyright\b|all\s+rights\s+reserved|independent\s+licensee")
+MAY_TELL = re.compile(r"(?i)\d|©|copyright|rights\s+reserved|licensee")  # e.g. "03/2025", "© Acme": a fact or a notice
 NOTICE_MARK = re.compile(r"(?i)©|\bcopyright\b")  # e.g. "© 2025", "Copyright 2025"
 # <meta> that dates the page (its publication, its last edit), never the policy
 PAGE_DATE_META = {
@@ -166,6 +168,8 @@ def page_to_text(markup: str, *, name: str = "document") -> WebPage:
             in_main = render(main)
             if _keeps_policy(in_main, kept, share=MAIN_SHARE):
                 content = in_main
+    if content is whole:
+        side_facts, facts = facts + side_facts, []  # the page rendered whole prints them where no date may be read
     return _assemble(
         content, title=title, facts=facts + _policy_meta(tree), side_facts=side_facts, properties=_properties(tree) + notices
     )
@@ -298,10 +302,12 @@ def _children(node) -> list:
 
 def _sides_in_content(body, chrome: list) -> list:
     """Sidebars the page puts inside its <main>/<article> (an <aside>, role=complementary, a "sidebar")."""
-    out = []
+    out: list = []
+    taken = {node.mem_id for node in chrome}
     for node in body.css('aside, [role="complementary"], [class*="sidebar"], [id*="sidebar"]'):
-        if not any(_contains(other, node) for other in chrome + out):
+        if not _under(node, taken):
             out.append(node)
+            taken.add(node.mem_id)
     return out
 
 
@@ -341,6 +347,15 @@ def _menu(size: Size | None) -> bool:
     return size.link_chars >= MENU_LINK_SHARE * size.chars and size.link_chars / size.links <= MENU_LINK_CHARS
 
 
+def _under(node, ids: set[int]) -> bool:
+    """`node` is one of the elements `ids` names, or inside one."""
+    while node is not None:
+        if node.mem_id in ids:
+            return True
+        node = node.parent
+    return False
+
+
 def _contains(outer, inner) -> bool:
     node = inner
     while node is not None:
@@ -354,8 +369,12 @@ def _contains(outer, inner) -> bool:
 
 
 def _furniture_lines(nodes: list) -> list[str]:
-    """The text lines of the furniture left out, list markers dropped."""
-    return [LIST_MARKER.sub("", line).strip() for node in nodes for line in render(node).splitlines() if line.strip()]
+    """The text lines of the furniture left out that may hold a fact or a notice, list markers dropped."""
+    lines = []
+    for node in nodes:
+        if MAY_TELL.search(node.text(deep=True) or ""):  # a menu without a digit or a notice is not rendered
+            lines += [LIST_MARKER.sub("", line).strip() for line in render(node).splitlines() if line.strip()]
+    return lines
 
 
 def _facts(lines: list[str]) -> list[str]:
@@ -393,10 +412,10 @@ def _title(tree: LexborHTMLParser, main, chrome: list) -> str | None:
     site = {s.lower() for s in (_meta(tree, name) for name in SITE_META) if s}
     title_node = tree.css_first("title")
     page_title = _clean(title_node.text() or "") if title_node is not None else ""
-    headings = [_clean(h.text(deep=True) or "") for h in main.css("h1")] if main is not None else []
-    in_chrome = []
-    for heading in tree.body.css("h1") if tree.body is not None else []:
-        (in_chrome if any(_contains(node, heading) for node in chrome) else headings).append(_clean(heading.text(deep=True) or ""))
+    headings = [_clean(h.text(deep=True) or "") for h in main.css("h1")[:MAX_HEADINGS]] if main is not None else []
+    in_chrome, chrome_ids = [], {node.mem_id for node in chrome}
+    for heading in tree.body.css("h1")[:MAX_HEADINGS] if tree.body is not None else []:
+        (in_chrome if _under(heading, chrome_ids) else headings).append(_clean(heading.text(deep=True) or ""))
     headings += [text for text in in_chrome if text and text.lower() in page_title.lower()]
     for text in headings:
         if _usable_title(text, site):

@@ -200,6 +200,13 @@ def test_furniture_removal_that_loses_the_policy_renders_the_page_whole():
     assert text == as_before(markup)
 
 
+def test_a_page_rendered_whole_still_gives_its_sidebar_dates():
+    markup = page('<div class="sidebar-layout">' + NAV + POLICY + "<aside><p>Next Review: 01/08/2026</p></aside></div>")
+    policy_text = load(markup)
+    assert policy_text.text.startswith("Next Review: 01/08/2026\n\n")
+    assert record_of(policy_text).dates.next_review.value == "2026-01-08"
+
+
 def test_a_big_menu_does_not_outweigh_a_short_policy():
     menu = "<nav><ul>" + "".join(f'<li><a href="/p{i}">Service {i}</a></li>' for i in range(300)) + "</ul></nav>"
     text = load(page(menu + "<h2>Policy</h2><p>Covered when criteria are met.</p>")).text
