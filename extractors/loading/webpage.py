@@ -47,12 +47,16 @@ CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"
 # words of a class or id that name page furniture, e.g. class="site-footer", id="site-navigation", "leftnav"
 CHROME_WORDS = frozenset(
     "nav navbar navigation leftnav sidenav topnav subnav menu menubar megamenu breadcrumb breadcrumbs footer "
-    "sidebar skip skiplink share social cookie cookies banner masthead topbar toolbar utility login".split()
+    "sidebar skip skiplink share social cookie cookies masthead topbar toolbar utility login".split()
 )
+# ... unless the same class or id names a part of a content block: "card-footer", "table-footer-group",
+# "document-view-status-banner", "accordion-menu"
+PART_WORDS = frozenset("card panel modal table tab accordion dialog status alert notice".split())
+ROW_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "th", "caption"})  # a table's rows are its content
 # text for screen readers only ("opens a dialog"); content hidden by a style or an attribute stays (a closed
 # accordion panel of a saved page holds policy text)
 HIDDEN_WORDS = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "screenreader"})
-WORD_SPLIT = re.compile(r"[\s_-]+")  # e.g. "site-footer main_nav" -> site, footer, main, nav
+WORD_SPLIT = re.compile(r"[_-]+")  # e.g. "site-footer", "main_nav" -> site, footer; main, nav
 MENU_LINKS = 3  # a block of at least this many links ...
 MENU_LINK_SHARE = 0.8  # ... whose text is this much link text ...
 MENU_LINK_CHARS = 40  # ... of short links (a menu item, not a reference's title) is navigation
@@ -324,7 +328,7 @@ def _is_chrome(node, sizes: dict[int, Size], *, inside_content: bool, in_section
         return True
     if tag == "a" and (attributes.get("href") or "").startswith("#") and GENERIC_TITLE.match(_clean(node.text(deep=True) or "")):
         return True  # e.g. <a href="#main">Skip to main content</a>, <a href="#top">Top</a>
-    words = set(WORD_SPLIT.split(f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower())) - {""}
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower().split()
     classes = set((attributes.get("class") or "").lower().split())
     if classes & HIDDEN_WORDS:
         return True
@@ -334,9 +338,15 @@ def _is_chrome(node, sizes: dict[int, Size], *, inside_content: bool, in_section
         return False
     if (tag in CHROME_TAGS or (attributes.get("role") or "") in CHROME_ROLES) and not inside_content:
         return True
-    if words & CHROME_WORDS and not inside_content:
+    if not inside_content and tag not in ROW_PARTS and any(_furniture_name(name) for name in names):
         return True
     return tag in ("ul", "ol", "div", "td", "p", "section", "table") and not inside_content and _menu(sizes.get(node.mem_id))
+
+
+def _furniture_name(name: str) -> bool:
+    """A class or id that names page furniture ("site-footer", "leftnav"), not a part of a block ("card-footer")."""
+    words = set(WORD_SPLIT.split(name))
+    return bool(words & CHROME_WORDS) and not words & PART_WORDS
 
 
 def _menu(size: Size | None) -> bool:

@@ -165,6 +165,12 @@ def test_furniture_is_left_out(body, gone, kept):
                      + "</ul>" + POLICY, ["• Author 0. Prolotherapy"], id="long-linked-references"),
         pytest.param("<section><header><h2>Policy</h2></header><p>Covered when criteria are met.</p><footer><p>Criteria revised in 2025.</p></footer></section>"
                      + POLICY, ["Policy\n\nCovered when criteria are met.", "Criteria revised in 2025."], id="header-footer-of-a-section"),
+        pytest.param('<div class="card"><div class="card-body"><p>Criteria apply to adults.</p></div><div class="card-footer">Revised 2025.</div></div>' + POLICY,
+                     ["Revised 2025."], id="card-footer"),
+        pytest.param('<table><tr><th>Version</th></tr><tfoot class="table-footer-group"><tr><td>Older versions are archived.</td></tr></tfoot></table>' + POLICY,
+                     ["Older versions are archived."], id="table-footer-group"),
+        pytest.param('<div class="document-view-status-banner">Retired policy: kept for reference.</div>' + POLICY,
+                     ["Retired policy: kept for reference."], id="status-banner"),
         pytest.param('<form id="aspnetForm"><div>' + POLICY + "</div></form>", ["Prolotherapy is considered investigational."],
                      id="page-wrapped-in-a-form"),
         pytest.param('<div style="display:none" class="accordion-panel"><h2>Background</h2><p>Closed panel text.</p></div>' + POLICY,
