@@ -352,3 +352,16 @@ def test_the_footer_notice_names_an_unknown_plan():
 def test_a_notice_the_content_prints_is_not_repeated():
     text = load(page("<h1>Prolotherapy</h1>" + POLICY + "<p>© 2025 Acme Health Plan</p><footer><p>© 2025 Acme Health Plan</p></footer>")).text
     assert text.count("© 2025 Acme Health Plan") == 1 and "Page properties" not in text
+
+
+@pytest.mark.parametrize(
+    "head, payer",
+    [
+        pytest.param('<link rel="canonical" href="https://www.premera.com/medicalpolicies/8.01.514.pdf">', "Premera Blue Cross", id="address-domain"),
+        pytest.param('<meta property="og:site_name" content="Premera Blue Cross">', "Premera Blue Cross", id="site-name"),
+        pytest.param('<meta name="author" content="Wellmark Blue Cross and Blue Shield">', "Wellmark", id="author"),
+        pytest.param("", None, id="no-properties"),
+    ],
+)
+def test_page_properties_name_the_payer(head, payer):
+    assert record_of(load(page(NAV + "<h1>Prolotherapy</h1>" + POLICY, head))).payer.name == payer
