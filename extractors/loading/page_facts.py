@@ -40,7 +40,7 @@ DATE_LABEL = (
 )
 NUMBER_LABEL = r"(?:policy|document|guideline|bulletin|medical\s+policy|clinical\s+policy)\s*(?:number|no\.?|#|id)|number|medical\s+policy|policy"
 # e.g. "Last Review: 03/12/2025", "Policy #: MP-7", "Effective Date ...... 01/01/2025", "Last Review" (value below)
-FACT_LINE = re.compile(rf"(?i)^[ \t]*(?P<label>{DATE_LABEL}|{NUMBER_LABEL})[ \t]*(?:[:#]|\.{{2,}})?[ \t]*(?P<value>[^\n]{{0,60}}?)[ \t]*$")
+FACT_LINE = re.compile(rf"(?i)^[ \t]*(?P<label>{DATE_LABEL}|{NUMBER_LABEL})[ \t]*(?P<separator>[:#]|\.{{2,}})?[ \t]*(?P<value>[^\n]{{0,60}}?)[ \t]*$")
 # e.g. "03/12/2025", "3/2025", "2025-03-12", "March 12, 2025", "March 2025"
 DATE_VALUE = re.compile(
     r"(?i)^(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/\d{4}|\d{1,2}/\d{2}|\d{4}-\d{2}(?:-\d{2})?|"
@@ -94,7 +94,8 @@ def furniture_lines(nodes: list) -> list[str]:
     lines = []
     for node in nodes:
         if MAY_TELL.search(node.text(deep=True) or ""):  # a menu without a digit or a notice is not rendered
-            lines += [LIST_MARKER.sub("", line).strip() for line in render(node).splitlines() if line.strip()]
+            cells = (cell for line in render(node).splitlines() for cell in line.split("\t"))  # a table's cells apart
+            lines += [LIST_MARKER.sub("", cell).strip() for cell in cells if cell.strip()]
     return lines
 
 
@@ -106,9 +107,11 @@ def facts(lines: list[str]) -> list[str]:
         if match is None:
             continue
         label, value = match.group("label").strip(), match.group("value").strip()
-        if not value and i + 1 < len(lines):
-            value = lines[i + 1]  # e.g. "Last Review" over "03/12/2025"
         is_date = re.fullmatch(DATE_LABEL, label, re.I) is not None
+        if not is_date and not match.group("separator"):
+            continue  # "Policy" or "Number" alone is a word, not a label
+        if not value and i + 1 < len(lines):
+            value = lines[i + 1]  # e.g. "Last Review" over "03/12/2025", a "Document #:" cell beside "SURG.00301"
         if (DATE_VALUE.match(value) if is_date else NUMBER_VALUE.match(value)) and len(value) <= 60:
             out.append(f"{label}: {value}")
     return list(dict.fromkeys(out))

@@ -75,7 +75,6 @@ POLICY_HEADING = re.compile(
 )
 
 
-
 @dataclass(frozen=True)
 class WebPage:
     """A whole page rendered: the text, and how many of its first lines are the header of page facts."""
@@ -103,7 +102,8 @@ def page_to_text(markup: str, *, name: str = "document") -> WebPage:
     chrome = _chrome(body, main)
     furniture = page_facts.furniture_lines(chrome)
     facts, notices = page_facts.facts(furniture), page_facts.notices(furniture)
-    side_facts = page_facts.facts(page_facts.furniture_lines(_sides_in_content(body, chrome)))  # printed after the references, where no date is read
+    # a sidebar inside <main> stays in place, but prints its dates after the references, where no date is read
+    side_facts = page_facts.facts(page_facts.furniture_lines(_sides_in_content(body, chrome)))
     title = page_facts.title(tree, main, chrome)
     for node in chrome:
         node.decompose()
@@ -118,7 +118,11 @@ def page_to_text(markup: str, *, name: str = "document") -> WebPage:
     if content is whole:
         side_facts, facts = facts + side_facts, []  # the page rendered whole prints them where no date may be read
     return _assemble(
-        content, title=title, facts=facts + page_facts.policy_meta(tree), side_facts=side_facts, properties=page_facts.properties(tree) + notices
+        content,
+        title=title,
+        facts=facts + page_facts.policy_meta(tree),
+        side_facts=side_facts,
+        properties=page_facts.properties(tree) + notices,
     )
 
 

@@ -294,6 +294,21 @@ def test_sidebar_facts_go_before_the_content_as_furniture():
     assert (record.dates.last_reviewed.value, record.dates.next_review.value, record.policy.number) == ("2025-03-12", "2026-01-08", "MP-204")
 
 
+@pytest.mark.parametrize(
+    "side, facts",
+    [
+        pytest.param("<table><tr><td>Document #:</td><td>SURG.00301</td><td>Last Review Date:</td><td>05/08/2025</td></tr></table>",
+                     ["Document #: SURG.00301", "Last Review Date: 05/08/2025"], id="table-cells"),
+        pytest.param("<ul><li><strong>Policy Number:</strong> MP-204</li><li><strong>Effective Date:</strong> 04/01/2025</li></ul>",
+                     ["Policy Number: MP-204", "Effective Date: 04/01/2025"], id="list-with-bold-labels"),
+        pytest.param("<h3>Policy</h3><p>2025-05</p><p>Number 1 in service</p><p>Effective soon</p>", [], id="words-that-are-no-labels"),
+    ],
+)
+def test_sidebar_facts(side, facts):
+    text = load(page("<h1>Prolotherapy</h1><div>" + POLICY + "</div><aside>" + side + "</aside>")).text
+    assert text.split("\n\n")[0].splitlines() == facts if facts else text.startswith("Prolotherapy\n")
+
+
 def test_a_date_the_body_prints_wins_over_the_sidebar():
     side = "<aside><p>Last Review: 01/2024</p></aside>"
     policy_text = load(page("<h1>Prolotherapy</h1><p>Last Review: 02/2024</p>" + POLICY + side))
