@@ -256,6 +256,8 @@ def _sides_in_content(body, chrome: list) -> list:
     out: list = []
     taken = {node.mem_id for node in chrome}
     for node in body.css('aside, [role="complementary"], [class*="sidebar"], [id*="sidebar"]'):
+        if node.css_first("h1, main, article") is not None or node.mem_id == body.mem_id:
+            continue  # e.g. <body class="no-sidebar">, <div class="has-sidebar"> around the content
         if not under(node, taken):
             out.append(node)
             taken.add(node.mem_id)

@@ -309,6 +309,13 @@ def test_sidebar_facts(side, facts):
     assert text.split("\n\n")[0].splitlines() == facts if facts else text.startswith("Prolotherapy\n")
 
 
+def test_a_wrapper_named_for_its_sidebar_is_no_sidebar():
+    markup = ('<!DOCTYPE html><html><body class="no-sidebar"><div class="has-sidebar"><main><h1>Prolotherapy</h1>'
+              "<p>Effective Date: 04/01/2025</p>" + POLICY + "</main></div></body></html>")
+    policy_text = load(markup)
+    assert policy_text.text.startswith("Prolotherapy\n") and policy_text.text.count("Effective Date") == 1
+
+
 def test_a_date_the_body_prints_wins_over_the_sidebar():
     side = "<aside><p>Last Review: 01/2024</p></aside>"
     policy_text = load(page("<h1>Prolotherapy</h1><p>Last Review: 02/2024</p>" + POLICY + side))
