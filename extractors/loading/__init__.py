@@ -16,6 +16,7 @@ from extractors.loading.html import decode_entities, has_markup, html_to_text, l
 from extractors.loading.reflow import reflow
 from extractors.loading.structured import load_structured
 from extractors.loading.text import decode, normalize_whitespace, reject_binary, repair_mojibake, strip_markdown
+from extractors.loading.webpage import is_whole_page, page_to_text
 
 __all__ = ["Limits", "PolicyText", "TextRepair", "load_bytes", "read_path", "sniff"]
 
@@ -114,7 +115,11 @@ def load_text(raw: str, *, name: str = "document", markdown: bool = True) -> Pol
     """Decoded text (plain, Markdown, HTML page, fragment or HTML-escaped) -> PolicyText."""
     reject_binary(raw, name)
     raw = unescape_if_escaped(raw)
-    if looks_like_html_document(raw):
+    header_lines = 0
+    if is_whole_page(raw):
+        page = page_to_text(raw, name=name)  # main content, page facts before it, page properties after it
+        media_type, text, header_lines = "text/html", page.text, page.header_lines
+    elif looks_like_html_document(raw):
         media_type, text = "text/html", html_to_text(raw, keep_whitespace=False, name=name)
     elif has_markup(raw):
         media_type, text = "text/plain", html_to_text(strip_markdown(raw) if markdown else raw, keep_whitespace=True, name=name)
@@ -124,4 +129,16 @@ def load_text(raw: str, *, name: str = "document", markdown: bool = True) -> Pol
     text, repairs = repair_mojibake(text)
     if media_type == "text/plain":
         text = reflow(text)  # a page a crawler flattened into one line gets its line breaks back (same offsets)
-    return PolicyText(text=text, media_type=media_type, repairs=tuple(repairs))
+    return PolicyText(text=text, media_type=media_type, repairs=tuple(repairs), furniture=_first_lines(text, header_lines))
+
+
+def _first_lines(text: str, count: int) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the first `count` lines: a page's header of facts, furniture beside the policy
+    (a date the body prints under the same label wins over one there)."""
+    spans, start = [], 0
+    for _ in range(count):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        start = end + 1
+    return tuple(spans)

@@ -85,8 +85,11 @@ def html_to_text(markup: str, *, keep_whitespace: bool, name: str = "document") 
     """Render HTML to text. `keep_whitespace` is for text with inline tags, whose newlines are meaningful."""
     if nesting_depth(markup) > MAX_DEPTH:
         raise LimitExceeded(f"{name}: HTML nested more than {MAX_DEPTH} elements deep")
-    tree = LexborHTMLParser(markup)
-    root = tree.root
+    return render(LexborHTMLParser(markup).root, keep_whitespace=keep_whitespace)
+
+
+def render(root, *, keep_whitespace: bool = False) -> str:
+    """Render a parsed node and what it holds (a whole page, or one element of it) to text."""
     if root is None:
         return ""
     out: list[str] = []
