@@ -130,10 +130,10 @@ def ingest_flow(
     if sources:
         from flows.fetch_flow import fetch_sources_task
 
-        report = fetch_sources_task(sources, out)
-        refs = refs_from_fetched(report.ready)
-        downloads = report.counts()
-        failed_downloads = [Outcome(**d.quarantine_fields()) for d in report.failed]
+        fetched = fetch_sources_task(sources, out)
+        refs = refs_from_fetched(fetched.ready)
+        downloads = fetched.counts()
+        failed_downloads = [Outcome(**d.quarantine_fields()) for d in fetched.failed]
     else:
         refs = discover(source, exclude=[out])
     result = ingest_documents(refs, out, limits=limits, batch_size=batch_size, window=window, force=force,
