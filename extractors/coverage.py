@@ -25,6 +25,8 @@ WHEN_HEADING = re.compile(
     r"(?i)\W*when\s+(?:the\s+)?(?:services?|procedures?|tests?|testing|items?|treatments?|devices?|drugs?)\s+"
     r"(?:are|is|may\s+be|will\s+be)\b[^.:;\n]{0,50}:?\s*$"
 )
+# an exclusions heading over a list, e.g. "7. Specific Exclusions as Non-Covered Services", "Exclusions:", "Non-covered services"
+EXCLUSIONS_HEADING = re.compile(r"(?i)\W*(?:[a-z]+\s+){0,2}(?:exclusions?|non-?covered(?:\s+services)?)\b[^.:;\n]{0,40}:?\s*$")
 # sections whose headings are never the policy's, even when the outline misleads the section labels
 NOT_POLICY_HEADINGS = frozenset({"references", "websites", "history", "index", "metadata", "instructions", "definitions", "codes"})
 
@@ -110,16 +112,21 @@ def _status_headings(doc: PolicyDoc) -> list[Statement]:
 
 
 def _when_heading(doc: PolicyDoc, structure, group, index: StatusIndex) -> tuple[int, int, Status] | None:
-    """(start, end, status) of a "When services are not covered" heading over the group: its parent
-    outline item ("3. When services are not covered" / "• Services are not covered for ..."), its lead or
-    its heading line. Such a heading is the policy's wherever the outline puts it (a numbered outline can
+    """(start, end, status) of a "When services are not covered" or an exclusions heading over the group:
+    its parent outline item ("3. When services are not covered" / "• Services are not covered for ..."),
+    its lead or its heading line. Such a heading is the policy's wherever the outline puts it (a numbered outline can
     mislead the section labels), except in references, history, definitions and the like."""
     if group.parent is not None:
         parent = structure.items[group.parent]
         span = (parent.start, min(parent.end, doc.line_at(parent.start).end))
     else:
         span = group.heading or group.lead
-    if span is None or not WHEN_HEADING.match(doc.text, span[0], span[1]) or doc.section_label_at(span[0]) in NOT_POLICY_HEADINGS:
+    if span is None or doc.section_label_at(span[0]) in NOT_POLICY_HEADINGS:
         return None
-    status = index.status_of(*span)
+    if WHEN_HEADING.match(doc.text, span[0], span[1]):
+        status = index.status_of(*span)
+    elif EXCLUSIONS_HEADING.match(doc.text, span[0], span[1]):
+        status = Status.not_covered
+    else:
+        return None
     return (span[0], span[1], status) if status is not None else None

@@ -91,14 +91,21 @@ def test_general_sentences_are_no_statements(make_doc, sentence):
     assert coverage.extract(make_doc(f"Policy\n\n{sentence}")).statements == []
 
 
-def test_a_when_services_are_not_covered_outline_item_states_a_status(make_doc):
+@pytest.mark.parametrize(
+    "heading",
+    [
+        pytest.param("When services are not covered", id="when-services-are-not-covered"),
+        pytest.param("Specific Exclusions as Non-Covered Services", id="exclusions-as-non-covered-services"),
+    ],
+)
+def test_a_not_covered_outline_item_over_a_list_states_a_status(make_doc, heading):
     text = ("Policy Statement\n\n1. ALL of the following criteria must be met for the test to be considered medically necessary:\n"
             "A. A complete history has been established; AND\nB. The results will direct the patient's care.\n\n"
-            "Rationale\n\n3. When services are not covered\n• Direct-to-consumer testing kits.\n• Genetic testing in the screening "
+            f"Rationale\n\n3. {heading}\n• Direct-to-consumer testing kits.\n• Genetic testing in the screening "
             "of the general population.\n\n4. Post-payment Audit Statement\nThe medical record must include documentation.\n")
     found = coverage.extract(make_doc(text))
     assert found.status == "mixed"
-    assert ("not_covered", "When services are not covered") in [(s.status, s.text) for s in found.statements]
+    assert ("not_covered", heading) in [(s.status, s.text) for s in found.statements]
 
 
 def test_a_position_printed_only_under_the_description_heading(make_doc):
