@@ -251,6 +251,15 @@ def _wrapped_range(text: str, found: _Found, *, icd: bool, cells: bool = False) 
     return replace(found, last=end.group("first"), end=end.end("first"))
 
 
+def _family(code: str, hint: str | None) -> str | None:
+    """Procedure codes (CPT, HCPCS) or diagnoses (ICD-10-CM); ICD-10-PCS only where the table says so
+    (seven letters and digits are also gene names: "CYP2C19")."""
+    system = system_of(code, hint)
+    if system == "ICD-10-PCS":
+        return system if hint == "ICD-10-PCS" else None
+    return "procedure" if system in ("CPT", "HCPCS") else system
+
+
 def _in_code_set(cell: re.Match) -> bool:
     """An ICD cell whose 3-character categories are all in the code set ("C55", "M05-M06.9"): a random
     3-character token ("P53" is also a gene) is taken only where the ICD-10-CM code set has it."""
@@ -327,8 +336,8 @@ def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool, *, hint: s
         end = max(match.end(), found[-1].end)
         sep = CODE_SEPARATOR.match(text, end)
         following = sep and (CODE.match(text, sep.end()) or (icd and (cell := ICD_CELL.match(text, sep.end())) and _in_code_set(cell)) or None)
-        if following and (sep.group().strip(" ") or system_of(following.group("first"), hint) == system_of(found[-1].first, hint)):
-            pos = sep.end()  # (codes apart by spaces only are one run when of one system: "96116 96121", not "81225 CYP2C19")
+        if following and (sep.group().strip(" ") or _family(following.group("first"), hint) == _family(found[-1].first, hint)):
+            pos = sep.end()  # (codes apart by spaces only are one run when of one family: "S3870  81228 81229", not "81225 CYP2C19")
             continue
         pos = end
         break

@@ -184,6 +184,7 @@ def test_a_statement_leading_into_a_code_table_gives_its_codes_their_status(make
     [
         pytest.param("Procedure Codes\n\n96116 96121 96130 96131\n\nDocumentation Submission:\n",
                      {"96116", "96121", "96130", "96131"}, id="codes-apart-by-spaces-on-one-line"),
+        pytest.param("Coding\n\nEstablished codes:\nS3870  81228 81229 81349\n", {"S3870", "81228", "81229", "81349"}, id="hcpcs-and-cpt-apart-by-spaces"),
         pytest.param("Coding\n\nCPT\n81225 CYP2C19 gene analysis\n", {"81225"}, id="a-gene-name-after-a-code-is-its-description"),
         pytest.param("Codes\n\nICD-10 Diagnosis Codes That Support Medical Necessity:\nC18.0 – C18.9\tMalignant neoplasm of colon\n"
                      "C19 – C20\tMalignant neoplasm of rectum\nC33 – C34.92\tMalignant neoplasm of lung\nC55\tMalignant neoplasm of uterus\n",
