@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors import icd10, ocr_codes
 from extractors.document import NARRATIVE, Line, PolicyDoc
 from extractors.models import Code, Evidence, Repair, Status
-from extractors.statuses import DISCLAIMER, StatusIndex
+from extractors.statuses import DISCLAIMER, StatusIndex, heading_status
 from extractors.structure import statement_status, statements
 
 _SINGLE = (
@@ -44,19 +44,33 @@ SYSTEM_HINT = re.compile(
     r"Level[ \t]+II|Category[ \t]+I{1,3}|®|\(|\)|:))*[ \t:]*$",
     re.I,
 )
-# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50"
-PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
-CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|\t+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507"
+# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50", "Current Procedural Terminology (CPT) code 96040"
+PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
+CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507", "96116 96121"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 # a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
 CODE_COLUMN = re.compile(r"(?i)\b(?:cpt|hcpcs|icd(?:-?10)?(?:-?(?:cm|pcs))?)(?:®)?[ \t\n]+codes?\b|\bcode\(s\)")
-# an ICD-10-CM category or code in a column of ICD codes: "C15", "C18-C20", "Z12.10-Z12.13", "C91.4"
+# an ICD-10-CM category or code in a column of ICD codes: "C15", "C18-C20", "Z12.10-Z12.13", "C91.4", "C33 – C34.92"
 ICD_CELL = re.compile(r"(?<![\w.\-/])(?P<first>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Zx]{1,4})?)(?:[ \t]*[-–—][ \t]*(?P<last>[A-TV-Z]\d[0-9A-Z](?:\.[0-9A-Zx]{1,4})?))?(?![\w/]|\.\d)")
+TAB_CELL = re.compile(r"\t[ \t]*")  # e.g. the "<TAB>" before "I22.9" in "Analysis<TAB>Genotype<TAB>I22.9": where a cell begins
+ICD_CATEGORY = re.compile(r"[A-TV-Z]\d[0-9A-Z]")  # e.g. "C55", "F32": a 3-character category, a code only where the code set has it
+# a range dash that ends its cell and line (a last cell of another column may follow), the range's end
+# opening the next line: "D07.30-" / "D07.39, E11.9", "F01-<TAB>4, 5, 6" / "F99, G10"
+WRAPPED_DASH = re.compile(r"[ \t]*[-–—](?:\t[^\t\n]{1,40})?[ \t]*\n[ \t]*")
+# the end of an ICD-10-CM range printed without its letter, or with a zero for the letter O:
+# e.g. "H90.A-90.A3", "O09.A0 - 009.A3"
+ICD_RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*(?P<tail>0?\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w/]|\.\d)")
+# a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
+MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
+# a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
+LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
 HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
 # codes named in parentheses: "(0239U, 0242U, 81455)", "(CPT 81235)", "(codes 0177U and 81309)"
 PAREN_CODES = re.compile(r"\((?:(?:CPT|HCPCS|codes?)®?\s*:?\s*)?[+\dA-Z][\dA-Z.]{4,7}(?:\s*(?:,|and|or|-|–)\s*[+\dA-Z][\dA-Z.]{4,7})*\)")
 TABLE_GAP = 8  # lines: two code rows this close are rows of one table
+HEADING_BACK = 30  # lines: how far above a code named in prose its heading may stand
+OUTLINE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)[ \t]+")  # e.g. "3.0 ", "3.2 ", "B. ", "IV. "
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
@@ -71,6 +85,7 @@ class _Row:
     system_hint: str | None
     continuation: list[Line] = field(default_factory=list)
     section: str | None = None
+    status_source: str = "heading"  # or "marker": a status marker beside the code ("81277 (E/I)")
 
 
 def system_of(code: str, hint: str | None = None) -> str | None:
@@ -82,6 +97,8 @@ def system_of(code: str, hint: str | None = None) -> str | None:
         return "ICD-10-CM" if hint == "ICD-10-CM" and icd10.is_valid(code) else "HCPCS"
     if re.fullmatch(r"[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4}", code):
         return "ICD-10-CM"
+    if ICD_CATEGORY.fullmatch(code) and icd10.is_valid(code):
+        return "ICD-10-CM"  # a category: "C55", "F32"
     if re.fullmatch(r"[0-9B-DF-HX][0-9A-HJ-NP-Z]{6}", code) and re.search(r"[A-Z]", code) and re.search(r"\d", code):
         return "ICD-10-PCS"
     return None
@@ -127,7 +144,24 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
             code = codes.pop(bare).model_copy(update=status)
         codes[(code.code, code.system, code.status)] = code
     _statuses_from_statements(doc, codes)
-    return list(codes.values()), repairs
+    listed = {key[0] for key, code in codes.items() if code.basis == "structure"}
+    return [code for code in codes.values() if not _listed_one_by_one(code, listed)], repairs
+
+
+def _listed_one_by_one(code: Code, listed: set[str]) -> bool:
+    """A CPT range named in prose ("(CPT: 81191-81193, or 81194)") whose every code the table lists on a
+    row of its own: the rows are the codes (the record contract's "one entry as printed unless the
+    document lists each code on its own row")."""
+    if code.basis != "prose" or code.system != "CPT" or "range" not in code.flags:
+        return False
+    first, last = code.code.split("-")
+    digits = 5 if first.isdigit() and last.isdigit() else 4  # "81191-81193", "0037U-0040U"
+    if first[digits:] != last[digits:] or not (first[:digits].isdigit() and last[:digits].isdigit()):
+        return False
+    low, high, suffix = int(first[:digits]), int(last[:digits]), first[digits:]
+    if not 0 < high - low < 50:
+        return False
+    return all(f"{n:0{digits}d}{suffix}" in listed for n in range(low, high + 1))
 
 
 def _statuses_from_statements(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
@@ -161,16 +195,76 @@ class _Found:
     start: int
     end: int  # footnote marks after the code are left out
     repaired_code: str | None = None  # the code an OCR-damaged token stands for (first stays as printed)
+    last_repaired: bool = False  # the range's end was printed with a zero for the letter O ("009.A3")
 
     @property
     def repaired(self) -> bool:
-        return self.repaired_code is not None
+        return self.repaired_code is not None or self.last_repaired
 
     @classmethod
     def of(cls, match: re.Match, repaired_code: str | None = None) -> "_Found":
         last = match.group("last") if "last" in match.re.groupindex else None
         end = match.end("last") if last else match.end("first")
         return cls(match.group("first"), last, match.start("first"), end, repaired_code)
+
+
+def _range_tail(text: str, found: _Found) -> _Found:
+    """An ICD-10-CM range whose end is printed without its letter ("H90.A-90.A3") or with a zero for the
+    letter O ("O09.A0 - 009.A3"): the end is completed from the first code when the code set has it and
+    it is in the first code's category."""
+    if found.last is not None or system_of(found.first) != "ICD-10-CM":
+        return found
+    tail = ICD_RANGE_TAIL.match(text, found.end)
+    if tail is None:
+        return found
+    first, printed = found.first.upper(), tail.group("tail").upper()
+    if printed.index(".") == 2:  # "90.A3": the letter left out
+        last, damaged = first[0] + printed, False
+    elif printed[0] == "0" and first[0] == "O":  # "009.A3": a zero for the letter O
+        last, damaged = "O" + printed[1:], True
+    else:
+        return found
+    if last[:3] != first[:3] or not icd10.is_valid(last):
+        return found
+    return replace(found, last=last, end=tail.end("tail"), last_repaired=damaged)
+
+
+def _wrapped_range(text: str, found: _Found, *, icd: bool, cells: bool = False) -> _Found:
+    """A range whose dash ends the line and whose end opens the next ("D07.30-" / "D07.39, E11.9"); in a
+    table of code columns (`cells`) the end may open the next line's cell of that column instead
+    ("I21.0-" / "Analysis<TAB>Genotype<TAB>I22.9"). The end is of the same system and after the start."""
+    if found.last is not None or (dash := WRAPPED_DASH.match(text, found.end)) is None:
+        return found
+    starts = [dash.end()]
+    if cells:
+        line_end = text.find("\n", dash.end())
+        starts += [m.end() for m in TAB_CELL.finditer(text, dash.end(), len(text) if line_end < 0 else line_end)]
+    for start in starts:
+        end = CODE.match(text, start) or (ICD_CELL.match(text, start) if icd else None)
+        if end is not None:
+            break
+    else:
+        return found
+    first, last = found.first.upper(), end.group("first").upper()
+    if end.group("last") or system_of(last) != system_of(first) or last <= first:
+        return found
+    return replace(found, last=end.group("first"), end=end.end("first"))
+
+
+def _family(code: str, hint: str | None) -> str | None:
+    """Procedure codes (CPT, HCPCS) or diagnoses (ICD-10-CM); ICD-10-PCS only where the table says so
+    (seven letters and digits are also gene names: "CYP2C19")."""
+    system = system_of(code, hint)
+    if system == "ICD-10-PCS":
+        return system if hint == "ICD-10-PCS" else None
+    return "procedure" if system in ("CPT", "HCPCS") else system
+
+
+def _in_code_set(cell: re.Match) -> bool:
+    """An ICD cell whose 3-character categories are all in the code set ("C55", "M05-M06.9"): a random
+    3-character token ("P53" is also a gene) is taken only where the ICD-10-CM code set has it."""
+    ends = [cell.group("first"), cell.group("last")]
+    return all(icd10.is_valid(end) for end in ends if end and ICD_CATEGORY.fullmatch(end.upper()))
 
 
 def _make_code(doc, found: _Found, row, description, description_evidence, hint: str | None = None) -> Code | None:
@@ -196,7 +290,7 @@ def _make_code(doc, found: _Found, row, description, description_evidence, hint:
         code=normalized,
         system=system,
         status=row.status if row else None,
-        status_source="heading" if row and row.status else None,
+        status_source=row.status_source if row and row.status else None,
         description=description,
         printed=doc.text[found.start : found.end],
         flags=flags,
@@ -207,9 +301,12 @@ def _make_code(doc, found: _Found, row, description, description_evidence, hint:
     )
 
 
-def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool, *, hint: str | None = None, ocr: bool = False) -> tuple[list[_Found], int]:
+def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool, *, hint: str | None = None, ocr: bool = False,
+                   icd: bool = False) -> tuple[list[_Found], int]:
     """The run of codes a row line starts with (after a system name: "HCPCS G0452"), and where its
-    description begins (-1: not a row). A range whose end opens the next line ("81105 –" / "81112") is one."""
+    description begins (-1: not a row). A range whose end opens the next line ("81105 –" / "81112") is one.
+    Where the table is one of ICD-10-CM codes (`icd`), 3-character categories of the code set count too
+    ("C55", "C19 – C20")."""
     text = doc.text
     pos = line.content_start
     prefix = ROW_SYSTEM.match(text, pos)
@@ -223,7 +320,10 @@ def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool, *, hint: s
             if fixed is not None:
                 found.append(_Found(misread.group("token"), None, misread.start("token"), misread.end("token"), fixed))
                 match = misread
-        if match is None and in_code_section:
+        if match is None and icd and (cell := ICD_CELL.match(text, pos)) is not None and _in_code_set(cell):
+            match = cell
+            found.append(_Found.of(cell))
+        elif match is None and in_code_section:
             loose = OCR_CODE.match(text, pos)
             if loose and re.search(r"[OIl]", loose.group("first")) and sum(ch.isdigit() for ch in loose.group("first")) >= 2:
                 match = loose
@@ -232,11 +332,14 @@ def _leading_codes(doc: PolicyDoc, line: Line, in_code_section: bool, *, hint: s
             found.append(_Found.of(match))
         if match is None or match.start() >= line.end:
             break
-        sep = CODE_SEPARATOR.match(text, match.end())
-        if sep and CODE.match(text, sep.end()):
-            pos = sep.end()
+        found[-1] = _range_tail(text, found[-1])
+        end = max(match.end(), found[-1].end)
+        sep = CODE_SEPARATOR.match(text, end)
+        following = sep and (CODE.match(text, sep.end()) or (icd and (cell := ICD_CELL.match(text, sep.end())) and _in_code_set(cell)) or None)
+        if following and (sep.group().strip(" ") or _family(following.group("first"), hint) == _family(found[-1].first, hint)):
+            pos = sep.end()  # (codes apart by spaces only are one run when of one family: "S3870  81228 81229", not "81225 CYP2C19")
             continue
-        pos = match.end()
+        pos = end
         break
     if not found:
         return [], -1
@@ -268,13 +371,17 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     listed: list[_Row] = []  # codes named in sentences of a code section (never continued by the lines below)
     ocr_pages = frozenset(doc.source.ocr_pages)  # pages whose text an OCR read: misread codes are repaired there
     heading_lines = {s.header_start for s in doc.sections}
-    skip = -1  # a line that ended the range printed on the line above it
+    legend = _legend(doc, statuses)
+    consumed: set[int] = set()  # where the end of a range wrapped onto the next line starts ("G89.0-" / "G89.4, I20.0")
+    skip = -1  # a line that ended the range printed on the line above it, or a status heading's second line
     for index, line in enumerate(doc.lines):
         if index == skip:
             continue
         label = doc.section_label_at(line.start)
         if label != section:
             section, status, status_evidence, hint, open_brackets = label, None, None, None, 0
+            if label == "codes":  # a status lead-in just above the code heading: "Covered when medically necessary:"
+                status, status_evidence = _lead_status(doc, statuses, index)
         if label == "codes" and line.start in heading_lines:
             hint = _hint(line.text) or hint  # a code heading names its system ("ICD-10-CM Codes", "HCPCS Codes")
         if label in NARRATIVE or line.is_blank:
@@ -282,16 +389,32 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         in_codes = label == "codes"
         content = line.text.strip()
         previous = rows[-1] if rows and (_adjacent(doc, rows[-1], index) or (in_codes and _bare_row_above(doc, rows[-1], index))) else None
-        if previous is not None and (open_brackets > 0 or CONTINUES.search(_last_text(previous, text))):
+        icd = hint == "ICD-10-CM" or _icd_rows_above(doc, rows, index, label)
+        ocr = doc.page_of(line.start) in ocr_pages
+        found, description_start = None, -1
+        if previous is not None and open_brackets > 0 and not CONTINUES.search(_last_text(previous, text)):
+            # a bracket left open in the row above ("81242 FANCC (Fanconi anemia, complementation group")
+            # does not swallow the next row of the same table
+            found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=ocr, icd=icd)
+            if not _opens_row(doc, found, description_start, line, previous):
+                found = None
+        if found is None and previous is not None and (open_brackets > 0 or CONTINUES.search(_last_text(previous, text))):
             previous.continuation.append(line)  # e.g. "... includes codes" / "0S523ZZ, 0S543ZZ]"
             open_brackets = max(0, open_brackets + _bracket_balance(content))
             continue
-        found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=doc.page_of(line.start) in ocr_pages)
+        if found is None:
+            found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=ocr, icd=icd)
+        found = [f for f in found if f.start not in consumed]  # not the end of a range begun on the line above
         if found:
             near = rows and rows[-1].section == label and doc.line_index(rows[-1].line.start) >= index - TABLE_GAP
             hcpcs_cell = len(found) == 1 and HCPCS_CELL.match(text, found[0].start)  # e.g. "J9035<TAB>9999" in a dosing table
             if in_codes or index - hint_line <= 3 or previous is not None or near or hcpcs_cell or _next_is_row(doc, index):
-                rows.append(_Row(found, line, description_start, line.end, status, status_evidence, hint, section=label))
+                row = _Row(found, line, description_start, line.end, status, status_evidence, hint, section=label)
+                marker = MARKER.match(text, description_start) if legend and description_start < line.end else None
+                if marker is not None and marker.group("key") in legend:  # "81277 (E/I)": the legend says what it means
+                    row.status, row.status_evidence = legend[marker.group("key")]
+                    row.status_source, row.description_start = "marker", marker.end()
+                rows.append(row)
                 open_brackets = max(0, _bracket_balance(text[description_start : line.end]))
                 if found[-1].end > line.end:
                     skip = index + 1
@@ -299,13 +422,17 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         if SYSTEM_HINT.match(content):
             hint, hint_line = _hint(content) or hint, index
             continue
-        if not in_codes:
+        if not in_codes or LEGEND.fullmatch(text, line.content_start, line.end):
             continue
-        line_status = statement_status(doc, statuses, line.start, line.end)
+        heading_end = _heading_end(doc, index)  # a status heading may wrap: "... to be considered medically" / "necessary:"
+        line_status = statement_status(doc, statuses, line.start, heading_end)
         wrapped = previous is not None and content[:1].islower()  # e.g. "... [when specified as\nexperimental ...]"
-        heading = bool(line_status) and len(content) < 250 and not DISCLAIMER.search(content) and not wrapped
+        heading = bool(line_status) and heading_end - line.start < 250 and not DISCLAIMER.search(text, line.start, heading_end) and not wrapped
         if heading:
-            status, status_evidence, status_line = line_status, doc.evidence(line.start, line.end), index
+            status, status_evidence, status_line = line_status, doc.evidence(line.start, heading_end), index
+            hint = _hint(text[line.start : heading_end]) or hint  # "ICD-10 Diagnosis Codes That Support Medical Necessity:"
+            if heading_end > line.end:
+                skip = status_line = index + 1
         elif content.endswith(":") and len(content) < 250 and index != status_line + 1:
             status, status_evidence = None, None  # e.g. "Other CPT codes related to the CPB:" ends the group above
             heading = True
@@ -313,11 +440,61 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             previous.continuation.append(line)  # a wrapped description
             open_brackets = max(0, open_brackets + _bracket_balance(content))
             continue
-        mentioned = [_Found.of(m) for m in CODE.finditer(text, line.start, line.end)]
+        mentioned = [found for found, _ in _cells(doc, line, icd=False, consumed=consumed)]
         if mentioned and not DISCLAIMER.search(content):
             # codes listed in a sentence of the code section: "The following codes apply: 20550, 20551"
             listed.append(_Row(mentioned, line, line.end, line.end, status, status_evidence, hint))
     return rows + listed
+
+
+def _icd_rows_above(doc: PolicyDoc, rows: list[_Row], index: int, label: str | None) -> bool:
+    """The table's last row, a few lines above in the same section, was one of ICD-10-CM codes."""
+    if not rows or rows[-1].section != label or doc.line_index(rows[-1].line.start) < index - TABLE_GAP:
+        return False
+    return system_of(rows[-1].codes[0].first) == "ICD-10-CM"
+
+
+def _opens_row(doc: PolicyDoc, found: list[_Found], description_start: int, line: Line, previous: _Row) -> bool:
+    """A line that starts with a code of the row above's system and goes on with words of its own,
+    closing no bracket the row above left open, is the table's next row: "81243 FMR1 (fragile X ...",
+    not "0S523ZZ, 0S543ZZ]"."""
+    if not found or description_start < 0:
+        return False
+    rest = doc.text[description_start : line.end].lstrip(" \t:|")
+    if not rest[:1].isalnum() or _bracket_balance(rest) < 0 or re.search(r"(?i)\bcodes?\W*$", _last_text(previous, doc.text)):
+        return False
+    return system_of(found[0].first, previous.system_hint) == system_of(previous.codes[0].first, previous.system_hint)
+
+
+def _heading_end(doc: PolicyDoc, index: int) -> int:
+    """Where a heading line ends: at the end of the next line too when the heading wraps onto it
+    (the next line goes on in lower case and ends with ':', as a group heading does)."""
+    line = doc.lines[index]
+    below = doc.lines[index + 1] if index + 1 < len(doc.lines) else None
+    if below is None or line.text.rstrip().endswith(":") or not below.text.rstrip().endswith(":"):
+        return line.end
+    if not below.text.lstrip()[:1].islower() or len(line.text) + len(below.text) >= 250:
+        return line.end
+    return below.end
+
+
+def _legend(doc: PolicyDoc, statuses: StatusIndex) -> dict[str, tuple[Status, Evidence]]:
+    """Status markers the policy spells out in a legend: {"E/I": experimental...} from
+    "(E/I)=Experimental/Investigational"."""
+    out: dict[str, tuple[Status, Evidence]] = {}
+    if "=" not in doc.text:
+        return out
+    for line in doc.lines:
+        if "=" not in line.text or doc.section_label_at(line.start) in {"references", "history"}:
+            continue
+        match = LEGEND.fullmatch(doc.text, line.content_start, line.end)
+        if match is None:
+            continue
+        # (the words first: "(NMN)=Not medically necessary" is tokenized "=Not", which hides the negation from the status spans)
+        status = heading_status(match.group("meaning")) or statuses.status_of(match.start("meaning"), match.end("meaning"))
+        if status is not None:
+            out.setdefault(match.group("key"), (status, doc.evidence(line.start, line.end)))
+    return out
 
 
 def _adjacent(doc: PolicyDoc, row: _Row, index: int) -> bool:
@@ -384,13 +561,34 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
                 sentence = span.sent if span is not None else False
             code = _make_code(doc, _Found.of(match), None, None, None, hint=_hint(cue.group(0)))
             status = statement_status(doc, statuses, sentence.start_char, sentence.end_char) if sentence else None
+            status_evidence, source = (doc.evidence(sentence.start_char, sentence.end_char), "statement") if status else (None, None)
+            if status is None and (heading := _status_heading_above(doc, match.start())) is not None:
+                status, status_evidence, source = heading[0], heading[1], "heading"  # "3.0 EXCLUSIONS" over "3.2 ... (CPT) code 96040 ..."
             if code is not None:
-                out.append(code.model_copy(update={"status": status, "status_source": "statement" if status else None, "basis": "prose"}))
+                update = {"status": status, "status_source": source, "basis": "prose"}
+                if status_evidence is not None:
+                    update["status_evidence"] = status_evidence
+                out.append(code.model_copy(update=update))
             sep = CODE_SEPARATOR.match(text, match.end())
             if not sep:
                 break
             pos = sep.end()
     return out
+
+
+def _status_heading_above(doc: PolicyDoc, offset: int) -> tuple[Status, Evidence] | None:
+    """The status a short heading above names, when the nearest heading over `offset` is one
+    ("3.0 EXCLUSIONS", "Not Covered:"); numbered items and prose between are passed over."""
+    index = doc.line_index(offset)
+    for line in reversed(doc.lines[max(0, index - HEADING_BACK) : index]):
+        content = OUTLINE_NUMBER.sub("", line.text.strip())
+        if not content or len(content) > 60 or content[-1] in ".,;" or not content[0].isupper():
+            continue
+        if not (content.isupper() or content.endswith(":")):
+            continue
+        status = heading_status(content)
+        return (status, doc.evidence(line.start, line.end)) if status is not None else None
+    return None
 
 
 def _column_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
@@ -415,24 +613,40 @@ def _column_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
         status, status_evidence = _lead_status(doc, statuses, i)
         headings = {s.header_start for s in doc.sections}
         j = i + 1
+        consumed: set[int] = set()  # where the end of a range wrapped onto the next line starts
         while j < len(lines):
             row = lines[j]
             content = row.text.strip()
             if (row.start in headings and j > i + 1) or len(content) > TABLE_LINE or BOILERPLATE.search(content) or DISCLAIMER.search(content):
                 break  # (the header's own second line may read as a heading: "... Common ICD" / "Codes")
-            for match in CODE.finditer(doc.text, row.start, row.end):
-                code = _make_code(doc, _Found.of(match), None, None, None)
-                if code is not None and code.system != "ICD-10-PCS":
-                    if status is not None:
-                        code = code.model_copy(update={"status": status, "status_source": "heading", "status_evidence": status_evidence})
-                    out.append(code)
-            if icd:
-                for match in ICD_CELL.finditer(doc.text, row.start, row.end):
-                    if "." not in match.group(0) or not CODE.match(doc.text, match.start()):
-                        out.append(_icd_cell(doc, match))
+            icd = icd or bool(re.search(r"(?i)\bicd", content) and CODE_COLUMN.search(content))  # "Common ICD Codes" a few lines below
+            for found, in_code_grammar in _cells(doc, row, icd=icd, consumed=consumed):
+                code = _make_code(doc, found, None, None, None)
+                if code is None or code.system == "ICD-10-PCS":
+                    continue
+                if status is not None and in_code_grammar:
+                    code = code.model_copy(update={"status": status, "status_source": "heading", "status_evidence": status_evidence})
+                out.append(code)
             j += 1
         i = j
     return out
+
+
+def _cells(doc: PolicyDoc, row: Line, *, icd: bool, consumed: set[int]):
+    """(code or range, read by the code grammar) for each code in a row of a code-column table; under an
+    ICD column 3-character categories too ("B20", "F01-" / "F99"). A range's end on the next line is
+    remembered in `consumed` so that it is not read again as a code of its own."""
+    text = doc.text
+    cells = [(match, True) for match in CODE.finditer(text, row.start, row.end)]
+    if icd:
+        cells += [(m, False) for m in ICD_CELL.finditer(text, row.start, row.end) if "." not in m.group(0) or not CODE.match(text, m.start())]
+    for match, in_code_grammar in cells:
+        if match.start() in consumed:
+            continue
+        found = _wrapped_range(text, _range_tail(text, _Found.of(match)), icd=icd, cells=True)
+        if found.end > row.end:
+            consumed.add(found.end - len(found.last))
+        yield found, in_code_grammar
 
 
 def _lead_status(doc: PolicyDoc, statuses: StatusIndex, header_index: int) -> tuple[Status | None, Evidence | None]:
@@ -440,7 +654,7 @@ def _lead_status(doc: PolicyDoc, statuses: StatusIndex, header_index: int) -> tu
     for line in reversed(doc.lines[max(0, header_index - 3) : header_index]):
         if line.is_blank:
             continue
-        if not line.text.rstrip().endswith(":"):
+        if not line.text.rstrip().endswith(":") or DISCLAIMER.search(line.text):
             return None, None
         status = statement_status(doc, statuses, line.start, line.end)
         return (status, doc.evidence(line.start, line.end)) if status else (None, None)
@@ -455,16 +669,3 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def _sentence(text: str) -> bool:
     """A line of prose (several lower-case words), not a row of column names."""
     return len(re.findall(r"\b[a-z]{3,}\b", text)) > 6
-
-
-def _icd_cell(doc: PolicyDoc, match: re.Match) -> Code:
-    first, last = match.group("first").upper(), (match.group("last") or "").upper() or None
-    normalized = f"{first}-{last}" if last else first
-    flags = ["range"] if last else []
-    if not all(icd10.is_valid(c) for c in normalized.split("-")):
-        flags.append("unknown_code")
-    end = match.end("last") if last else match.end("first")
-    return Code(
-        code=normalized, system="ICD-10-CM", printed=doc.text[match.start() : end], flags=flags, basis="structure",
-        evidence=doc.evidence(match.start(), end),
-    )

@@ -12,13 +12,23 @@ import re
 from bisect import bisect_left
 
 from extractors.document import PolicyDoc
-from extractors.models import Coverage, CoverageStatement
+from extractors.models import Coverage, CoverageStatement, Status
 from extractors.lists import lists
-from extractors.statuses import heading_status, overall
+from extractors.statuses import StatusIndex, heading_status, overall
 from extractors.structure import NOT_STATEMENTS, Statement, statements
 
 SETTINGS = {"inpatient", "outpatient"}
 SCOPE_LINE_MAX = 120  # chars: a scope line is a short heading, not prose
+# a heading (or an outline item) over a list that says when the services have a status, e.g. "3. When services
+# are not covered", "When services may be eligible for coverage", "When Services Are Considered Investigational"
+WHEN_HEADING = re.compile(
+    r"(?i)\W*when\s+(?:the\s+)?(?:services?|procedures?|tests?|testing|items?|treatments?|devices?|drugs?)\s+"
+    r"(?:are|is|may\s+be|will\s+be)\b[^.:;\n]{0,50}:?\s*$"
+)
+# an exclusions heading over a list, e.g. "7. Specific Exclusions as Non-Covered Services", "Exclusions:", "Non-covered services"
+EXCLUSIONS_HEADING = re.compile(r"(?i)\W*(?:[a-z]+\s+){0,2}(?:exclusions?|non-?covered(?:\s+services)?)\b[^.:;\n]{0,40}:?\s*$")
+# sections whose headings are never the policy's, even when the outline misleads the section labels
+NOT_POLICY_HEADINGS = frozenset({"references", "websites", "history", "index", "metadata", "instructions", "definitions", "codes"})
 
 
 def extract(doc: PolicyDoc) -> Coverage:
@@ -83,7 +93,12 @@ def _status_headings(doc: PolicyDoc) -> list[Statement]:
     the services): each such heading is a statement, in the payer's own words."""
     out, seen = [], set()
     structure = lists(doc)
+    index = StatusIndex(doc)
     for group in structure.groups:
+        when = _when_heading(doc, structure, group, index)
+        if when is not None and when[:2] not in seen:
+            seen.add(when[:2])
+            out.append(Statement(when[0], when[1], when[2], doc.text[when[0] : when[1]], "structure"))
         if group.heading is None or group.lead is not None or group.heading in seen:
             continue
         start, end = group.heading
@@ -94,3 +109,24 @@ def _status_headings(doc: PolicyDoc) -> list[Statement]:
             seen.add(group.heading)
             out.append(Statement(start, end, status, doc.text[start:end], "structure"))
     return out
+
+
+def _when_heading(doc: PolicyDoc, structure, group, index: StatusIndex) -> tuple[int, int, Status] | None:
+    """(start, end, status) of a "When services are not covered" or an exclusions heading over the group:
+    its parent outline item ("3. When services are not covered" / "• Services are not covered for ..."),
+    its lead or its heading line. Such a heading is the policy's wherever the outline puts it (a numbered outline can
+    mislead the section labels), except in references, history, definitions and the like."""
+    if group.parent is not None:
+        parent = structure.items[group.parent]
+        span = (parent.start, min(parent.end, doc.line_at(parent.start).end))
+    else:
+        span = group.heading or group.lead
+    if span is None or doc.section_label_at(span[0]) in NOT_POLICY_HEADINGS:
+        return None
+    if WHEN_HEADING.match(doc.text, span[0], span[1]):
+        status = index.status_of(*span)
+    elif EXCLUSIONS_HEADING.match(doc.text, span[0], span[1]):
+        status = Status.not_covered
+    else:
+        return None
+    return (span[0], span[1], status) if status is not None else None

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 SCHEMA_NAME = "policy-record"
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 
 class Model(BaseModel):
@@ -126,10 +126,11 @@ class Code(Model):
     code: str = Field(description="normalized code or range (no spaces, '-' as the range dash)")
     system: CodeSystem
     status: Status | None = None
-    status_source: Literal["heading", "statement", "policy"] | None = Field(
+    status_source: Literal["heading", "statement", "policy", "marker"] | None = Field(
         default=None,
         description="heading: a status heading above the code in its table; statement: the sentence that names the code; "
-        "policy: the policy's single overall status",
+        "policy: the policy's single overall status; marker: a status marker beside the code that the policy's legend "
+        "spells out (\"81277 (E/I)\" with \"(E/I)=Experimental/Investigational\")",
     )
     description: str | None = None
     printed: str = Field(description="the code as printed (OCR-damaged forms stay here)")

@@ -24,6 +24,12 @@ VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considers?|considered
 # A definition of a status term is no coverage position, e.g. "Experimental/Investigational services are
 # defined as ...", "The term 'medically necessary' means ...", "... is defined by the plan as ..."
 DEFINITION = re.compile(r"(?i)\b(?:is|are)\s+defined\s+(?:\w+\s+){0,4}?as\b|^\W*(?:the\s+)?term\s+\S.{0,60}?\bmeans\b")
+# A status stated of the subject, e.g. "is considered to be medically necessary", "may be considered investigational",
+# "is not covered" (not "... designed to provide prior authorization for medically necessary services")
+POSITION = re.compile(
+    r"(?i)\b(?:is|are|be|been|considered|deemed)\s+(?:(?:only|not|also|generally|to|be|considered|deemed)\s+){0,3}"
+    r"(?:medically\s+necessary|not\s+medically|investigational|experimental|unproven|not\s+covered|non-?covered|covered|eligible)"
+)
 # A medically necessary statement that sets conditions, e.g. "... is medically necessary when:"
 CRITERIA_CUE = re.compile(
     r"(?i)\b(?:when|if|only\s+if|provided\s+that|unless|criteria|in\s+certain\s+circumstances|the\s+following|"
@@ -59,6 +65,16 @@ def statements(doc: PolicyDoc) -> list[Statement]:
     if "statements" in doc.cache:
         return doc.cache["statements"]
     index = StatusIndex(doc)
+    out = _statements(doc, index, NOT_STATEMENTS)
+    in_coverage = [s for s in out if doc.section_label_at(s.start) in COVERAGE_SECTIONS]
+    # a policy that states its position only under its description heading ("Description:" / "General
+    # Indications: ... is considered to be medically necessary when:") states it there
+    out = in_coverage or out or [s for s in _statements(doc, index, NOT_STATEMENTS - {"description"}) if POSITION.search(s.text)]
+    doc.cache["statements"] = out
+    return out
+
+
+def _statements(doc: PolicyDoc, index: StatusIndex, skip: frozenset[str]) -> list[Statement]:
     seen: set[int] = set()
     out: list[Statement] = []
     for span in index.spans:
@@ -66,7 +82,7 @@ def statements(doc: PolicyDoc) -> list[Statement]:
         if sentence.start_char in seen:
             continue
         seen.add(sentence.start_char)
-        if doc.section_label_at(span.start_char) in NOT_STATEMENTS:
+        if doc.section_label_at(span.start_char) in skip:
             continue
         start, end = _trim(doc.text, sentence.start_char, sentence.end_char)
         text = doc.text[start:end]
@@ -77,9 +93,6 @@ def statements(doc: PolicyDoc) -> list[Statement]:
         status = statement_status(doc, index, start, end)
         if status is not None:
             out.append(Statement(start, end, status, text))
-    in_coverage = [s for s in out if doc.section_label_at(s.start) in COVERAGE_SECTIONS]
-    out = in_coverage or out
-    doc.cache["statements"] = out
     return out
 
 

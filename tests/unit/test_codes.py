@@ -177,3 +177,89 @@ def test_a_statement_leading_into_a_code_table_gives_its_codes_their_status(make
             "Genetic Test\tCPT/HCPCS Codes\nST2 Assay\t83006\n\nCoding Information\n\n83006\tGrowth stimulation expressed gene 2\n")
     (code,) = codes.extract(make_doc(text))[0]
     assert (code.code, code.status, code.description) == ("83006", "experimental_investigational_unproven", "Growth stimulation expressed gene 2")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Procedure Codes\n\n96116 96121 96130 96131\n\nDocumentation Submission:\n",
+                     {"96116", "96121", "96130", "96131"}, id="codes-apart-by-spaces-on-one-line"),
+        pytest.param("Coding\n\nEstablished codes:\nS3870  81228 81229 81349\n", {"S3870", "81228", "81229", "81349"}, id="hcpcs-and-cpt-apart-by-spaces"),
+        pytest.param("Coding\n\nCPT\n81225 CYP2C19 gene analysis\n", {"81225"}, id="a-gene-name-after-a-code-is-its-description"),
+        pytest.param("Codes\n\nICD-10 Diagnosis Codes That Support Medical Necessity:\nC18.0 – C18.9\tMalignant neoplasm of colon\n"
+                     "C19 – C20\tMalignant neoplasm of rectum\nC33 – C34.92\tMalignant neoplasm of lung\nC55\tMalignant neoplasm of uterus\n",
+                     {"C18.0-C18.9", "C19-C20", "C33-C34.92", "C55"}, id="icd-categories-in-an-icd-table"),
+        pytest.param("Codes\n\nCPT\n81225\tCYP2C19 gene analysis\nP53\tnot a code under a CPT heading\n", {"81225"}, id="no-category-outside-an-icd-table"),
+        pytest.param("Codes\n\nICD-10-CM\nC50.911\tMalignant neoplasm of breast\nB12\tvitamin B12, not in the code set\n", {"C50.911"}, id="category-not-in-the-code-set"),
+        pytest.param("Codes\n\nICD-10-CM\nH90.A-90.A3\tHearing loss, restricted hearing on the contralateral side\n",
+                     {"H90.A-H90.A3"}, id="range-end-without-its-letter"),
+    ],
+)
+def test_code_runs_and_icd_categories(make_doc, text, expected):
+    assert {c.code for c in codes.extract(make_doc(text))[0]} == expected
+
+
+def test_range_end_with_a_zero_for_the_letter_o_is_repaired(make_doc):
+    extracted, repairs = codes.extract(make_doc("Codes\n\nICD-10 codes\nCode\tDescription\nO09.A0 - 009.A3\tSupervision of pregnancy with history of molar pregnancy\n"))
+    (code,) = extracted
+    assert (code.code, code.printed, code.flags) == ("O09.A0-O09.A3", "O09.A0 - 009.A3", ["range", "ocr_repaired"])
+    assert (repairs[0].printed, repairs[0].repaired) == ("O09.A0 - 009.A3", "O09.A0-O09.A3")
+
+
+def test_code_columns_with_wrapped_ranges_and_a_late_icd_header(make_doc):
+    text = ("Coverage Criteria\nExample Tests (Labs)\n\nCommon CPT\nCodes\n\nCommon ICD Codes\tRef\n\n"
+            "Panel Tests\tGeneSight\t0345U\tB20, C00.0-C96.9, F01-\t4, 5\nF99, G10, G89.0-\nG89.4, I10\n"
+            "CYP2C9 Variant\tCytochrome P450 2C9\t81227\tE78.00, G35, I21.0-\t8\nAnalysis\tGenotype (Quest)\tI22.9, I48.0\n")
+    got = {c.code for c in codes.extract(make_doc(text))[0]}
+    assert got == {"0345U", "B20", "C00.0-C96.9", "F01-F99", "G10", "G89.0-G89.4", "I10", "81227", "E78.00", "G35", "I21.0-I22.9", "I48.0"}
+
+
+def test_an_open_bracket_does_not_swallow_the_next_row(make_doc):
+    text = ("Coding\n\nCPT\n81242 FANCC (Fanconi anemia, complementation group\n"
+            "81243 FMR1 (fragile X mental retardation 1 (e.g., fragile X) gene analysis; evaluation\nto detect abnormal alleles\n"
+            "81244 FMR1 (fragile X mental retardation 1) gene analysis\n")
+    got = {c.code: c.description for c in codes.extract(make_doc(text))[0]}
+    assert got == {"81242": "FANCC (Fanconi anemia, complementation group",
+                   "81243": "FMR1 (fragile X mental retardation 1 (e.g., fragile X) gene analysis; evaluation to detect abnormal alleles",
+                   "81244": "FMR1 (fragile X mental retardation 1) gene analysis"}
+
+
+def test_status_markers_spelled_out_by_a_legend(make_doc):
+    text = ("Codes\n\n• Code list may not be all inclusive.\n• (E/I)=Experimental/Investigational\n• (NMN)=Not medically necessary\n"
+            "CPT Codes\nCode Description\n81276 KRAS gene analysis; additional variants\n81277 (E/I)\nCytogenomic neoplasia microarray analysis\n"
+            "0229U (E/I) BCAT1 methylation analysis\n81479 (NMN) Unlisted molecular pathology procedure\n")
+    got = {c.code: (c.status, c.status_source, c.description) for c in codes.extract(make_doc(text))[0]}
+    assert got == {
+        "81276": (None, None, "KRAS gene analysis; additional variants"),
+        "81277": ("experimental_investigational_unproven", "marker", "Cytogenomic neoplasia microarray analysis"),
+        "0229U": ("experimental_investigational_unproven", "marker", "BCAT1 methylation analysis"),
+        "81479": ("not_medically_necessary", "marker", "Unlisted molecular pathology procedure"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Rationale\n\nSee below.\n\nCovered when medically necessary:\n\nProcedure Codes\nG0452\t81332\n",
+                     {("G0452", "medically_necessary_with_criteria"), ("81332", "medically_necessary_with_criteria")}, id="status-line-above-the-code-heading"),
+        pytest.param("Applicable Billing Codes (HCPCS/CPT Codes)\n\nCPT/HCPCS Codes considered medically necessary if criteria are met:\n\n"
+                     "Code\tDescription\n59015\tChorionic villus sampling\nZ86.718\tPersonal history of venous thrombosis\n\n"
+                     "CPT/HCPCS Codes for Genetic Counseling required for prenatal testing to be considered medically\nnecessary:\n\n"
+                     "96040\tMedical genetics and genetic counseling services\n\nCPT/HCPCS codes not considered medically necessary:\n\n0327U\tFetal aneuploidy\n",
+                     {("59015", "medically_necessary_with_criteria"), ("Z86.718", "medically_necessary_with_criteria"),
+                      ("96040", "medically_necessary_with_criteria"), ("0327U", "not_medically_necessary")}, id="status-heading-wrapped-over-two-lines"),
+        pytest.param("Coding\n\n• (E/I)=Experimental/Investigational\nCPT Codes\n81162\tBRCA1 full sequence analysis\n",
+                     {("81162", None)}, id="a-legend-line-is-no-status-heading"),
+        pytest.param("3.0 EXCLUSIONS\n\n3.1 Tests that do not influence management.\n\n3.2 Current Procedural Terminology (CPT) code 96040 medical "
+                     "genetics and genetic counseling services, as this code is limited to genetic counselors.\n",
+                     {("96040", "not_covered")}, id="cpt-code-in-prose-under-an-exclusions-heading"),
+    ],
+)
+def test_status_groups(make_doc, text, expected):
+    assert {(c.code, c.status) for c in codes.extract(make_doc(text))[0]} == expected
+
+
+def test_a_range_named_in_prose_gives_way_to_the_rows_of_its_codes(make_doc):
+    text = ("Policy\n\nb. NTRK fusion (CPT: 81191-81193, or 81194);\n\nCPT Codes\n\nCode Description\n81191 NTRK1 translocation analysis\n"
+            "81192 NTRK2 translocation analysis\n81193 NTRK3 translocation analysis\n81194 NTRK translocation analysis\n")
+    assert {c.code for c in codes.extract(make_doc(text))[0]} == {"81191", "81192", "81193", "81194"}

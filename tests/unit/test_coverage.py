@@ -70,3 +70,51 @@ def test_scope_from_lines_and_prefix(make_doc):
 )
 def test_overall_status(make_doc, sentences, overall):
     assert coverage.extract(make_doc("Policy\n\n" + "\n\n".join(sentences))).status == overall
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("Coverage for experimental or investigational treatments, services and procedures is specifically excluded under "
+                     "the member's certificate with the Health Plan.", id="benefit-exclusion-footer"),
+        pytest.param("Note: A complete description of the process by which a given technology or service is evaluated and determined "
+                     "to be experimental, investigational or unproven is outlined in MP 15.", id="process-cross-reference"),
+        pytest.param("If your patient is covered under a different Blue Cross and Blue Shield plan, please refer to the Medical "
+                     "Policies of that plan.", id="patient-covered-under-a-plan"),
+        pytest.param("Medical Necessity or Medically Necessary means Covered Services rendered by a Health Care Provider that the "
+                     "Plan determines are:", id="glossary-means"),
+        pytest.param("Medically Necessary — A service, item, procedure, or level of care that is necessary for the proper treatment "
+                     "of an illness is one that:", id="glossary-dash"),
+    ],
+)
+def test_general_sentences_are_no_statements(make_doc, sentence):
+    assert coverage.extract(make_doc(f"Policy\n\n{sentence}")).statements == []
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        pytest.param("When services are not covered", id="when-services-are-not-covered"),
+        pytest.param("Specific Exclusions as Non-Covered Services", id="exclusions-as-non-covered-services"),
+    ],
+)
+def test_a_not_covered_outline_item_over_a_list_states_a_status(make_doc, heading):
+    text = ("Policy Statement\n\n1. ALL of the following criteria must be met for the test to be considered medically necessary:\n"
+            "A. A complete history has been established; AND\nB. The results will direct the patient's care.\n\n"
+            f"Rationale\n\n3. {heading}\n• Direct-to-consumer testing kits.\n• Genetic testing in the screening "
+            "of the general population.\n\n4. Post-payment Audit Statement\nThe medical record must include documentation.\n")
+    found = coverage.extract(make_doc(text))
+    assert found.status == "mixed"
+    assert ("not_covered", heading) in [(s.status, s.text) for s in found.statements]
+
+
+def test_a_position_printed_only_under_the_description_heading(make_doc):
+    text = ("Description:\n\nGeneral Indications: Genetic testing for inheritable diseases is considered to be medically necessary when:\n"
+            "• There is a reasonable expectation that a genetically inherited condition exists; and\n"
+            "• The test results will guide treatment decisions.\n\nReferences:\n\n1. Smith J. A study. 2020.\n")
+    assert coverage.extract(make_doc(text)).status == "medically_necessary_with_criteria"
+
+
+def test_a_description_never_outweighs_the_policy_section(make_doc):
+    text = "Description\n\nThe test is considered investigational by some payers.\n\nPolicy\n\nThe test is medically necessary.\n"
+    assert coverage.extract(make_doc(text)).status == "medically_necessary"
