@@ -34,11 +34,41 @@ CONJUNCTIVE = re.compile(
 # a covered use beyond the listed ones comes with conditions, e.g. "medically necessary for indications not
 # listed above when the drug is prescribed ... either:" (a negative statement so worded lists examples)
 OTHER_USES = re.compile(r"(?i)\bnot\s+listed\s+(?:above|below)|\bother\s+than\s+those\s+listed")
-# e.g. "has a diagnosis of one of the following:", "for individuals with any of the following conditions:"
+# e.g. "has a diagnosis of one of the following:", "for individuals with any of the following conditions:",
+# "In the treatment of ANY of the following:", "meets criteria for 1 or more of the following approved tests:"
 CONDITIONS = re.compile(
-    r"(?i)\b(?:diagnos(?:is|es)|conditions?|indications?|disorders?|diseases?)\s+(?:of\s+|including\s+|such\s+as\s+)?"
+    r"(?i)\b(?:diagnos(?:is|es)|conditions?|indications?|disorders?|diseases?)\s+"
+    r"(?:(?:of|including|such\s+as)(?:,?\s+but\s+not\s+limited\s+to,?)?\s+)?"  # e.g. "disorder such as, but not limited to the following"
     r"(?:(?:one|any|at\s+least\s+one|one\s+or\s+more)\s+of\s+)?the\s+following\b"
     r"|\bfollowing\s+(?:\w+\s+){0,2}(?:conditions|indications|diagnoses|disorders|diseases|cancers)\b"
+    r"|\b(?:treatment|management)\s+of\s+(?:one|any|either|at\s+least\s+one|one\s+or\s+more|1\s+or\s+more)\s+of\s+the\s+following\b"
+    r"|\b(?:one|any|either|at\s+least\s+one|one\s+or\s+more|1\s+or\s+more)\s+of\s+the\s+following\s+(?:\w+\s+)?(?:tests|services|procedures)\b"
+)
+# "conditions" that are circumstances or criteria, e.g. "is covered for the donor under the following conditions:",
+# "when the following conditions are met:", "meets ALL of the following conditions:"
+CIRCUMSTANCES = re.compile(
+    r"(?i)\bunder\s+the\s+following\s+(?:\w+\s+)?conditions\b|\bconditions\s+(?:are|is|must\s+be|have\s+been)\s+met\b"
+    r"|\bmeets?\s+(?:all|both|each|the)\s+(?:of\s+)?(?:the\s+)?following\s+conditions\b"
+)
+# alternative conditions are indications, e.g. "when either of the following conditions are met:"
+ALTERNATIVES = re.compile(r"(?i)\b(?:either|any|one|1|one\s+or\s+more|1\s+or\s+more|at\s+least\s+one)\s+of\s+the\s+following\s+conditions\b")
+# a clause after the named conditions that the items complete, e.g. "any of the following genetic disorders in an
+# embryo when:" (the items say when, not which disorders)
+WHEN_CLAUSE = re.compile(r"(?i)\b(?:when|if|where|provided|unless)\b")
+# a lead-in that defines a term: its items say what the term means, e.g. "Medically Necessary means Covered
+# Services ... that the Plan determines are:", "... is one that:", "male factor infertility ... defined as followed:"
+DEFINITION = re.compile(r"(?i)(?<!\bby\s)\bmeans\b|\bdefined\s+as\b|\bis\s+one\s+that\b")
+LEADS_INTO = re.compile(r"(?i)[:;]\s*$|\bfollowing\b")  # e.g. "... is covered for the following:", "... 1 or more of the following;"
+# e.g. "Experimental, Investigational, or Unproven", "EXCLUSIONS", "Covered Indications:", "Not Medically Necessary"
+STATUS_HEADING = re.compile(
+    r"(?i)^\W*(?:(?:experimental|investigational|unproven|(?:not\s+)?medically\s+necessary|non-?covered|not\s+covered|covered|"
+    r"exclusions?|inclusions?|and|or)[\s,/&:]*)+(?:services|indications)?\W*$"
+)
+AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 years of age and:" (more criteria)
+# an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
+NOT_AN_ITEM = re.compile(
+    r"(?i)^\W*(?:rationale|explanation|comments?|background)\s*:"
+    r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:chapter|section|policy|manual|medical\s+policy|clinical\s+policy)\b"
 )
 INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"
 EXCLUSIONS = re.compile(r"(?i)^\W*exclusions?\b")  # e.g. "Exclusions:"
@@ -82,10 +112,12 @@ def extract(doc: PolicyDoc) -> list[Indication]:
         )
 
     structure = lists(doc)
-    for group, status, governing in _indicated_groups(doc, index, structure):
+    for group, status, governing, named in _indicated_groups(doc, index, structure):
         for i in group.items:
             start, end = _item_text(doc, structure, i)
-            if _is_statement(doc, index, start, end):
+            if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]):
+                continue
+            if _is_statement(doc, index, start, end, status if named else None):
                 continue  # "I. It is the policy of ... that current evidence does not support X": a statement
             add(start, end, status, "list_item", governing)
     for start, end, status, governing in _table_items(doc, index):
@@ -103,8 +135,12 @@ def extract(doc: PolicyDoc) -> list[Indication]:
 
 
 def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
-    """(group, status, governing span) for every list group whose items are indications."""
-    decided: dict[int, tuple[Status | None, tuple[int, int] | None, bool]] = {}  # item -> its group's (status, span, criteria)
+    """(group, status, governing span, named) for every list group whose items are indications; `named`
+    when the lead names what the items are ("any of the following conditions:", "1 or more of the
+    following approved tests:"), so that an item stating its own status is still an item.
+    A list of conditions inside criteria is indicated; the lists nested in its items qualify each
+    condition (the genes to test, the findings that define it) and are criteria."""
+    decided: dict[int, tuple[Status | None, tuple[int, int] | None, bool]] = {}  # item -> (status, span, criteria for nested lists)
     previous = (None, None, False)  # the last top-level group's decision
     for group in structure.groups:
         first = structure.items[group.items[0]]
@@ -120,22 +156,42 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
         if status is None:
             status, governing = inherited[0], inherited[1]
         lead = doc.text[slice(*group.lead)] if group.lead else ""
-        conditions = bool(CONDITIONS.search(lead))
-        criteria = not conditions and (
-            bool(CONJUNCTIVE.search(lead)) or _joined_by_and(doc, structure, group) or inherited[2]
-            or (status in POSITIVE and bool(OTHER_USES.search(lead)))
+        conditions = _names_conditions(lead)
+        # a statement above the lead that governs the list ("... when the following criteria are met:" over
+        # "Initial Criteria for Approval:") says what the items are as well as a lead would
+        above = doc.text[slice(*governing)] if governing and governing != group.lead and group.parent is None else ""
+        in_criteria = (
+            bool(CONJUNCTIVE.search(lead)) or _circumstances(lead) or _joined_by_and(doc, structure, group) or inherited[2]
+            or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
+        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead)) or (not conditions and in_criteria)
         for i in group.items:
-            decided[i] = (status, governing, criteria)
+            decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
-            yield group, status, governing
+            yield group, status, governing, conditions
+
+
+def _names_conditions(lead: str) -> bool:
+    """The lead-in names the kind of thing its items are: conditions, diagnoses, tests ("has a diagnosis of
+    one of the following:"), not circumstances ("under the following conditions:") nor a "when" clause."""
+    match = CONDITIONS.search(lead)
+    return match is not None and not _circumstances(lead) and not WHEN_CLAUSE.search(lead, match.end())
+
+
+def _circumstances(lead: str) -> bool:
+    return bool(CIRCUMSTANCES.search(lead)) and not ALTERNATIVES.search(lead)
 
 
 def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group) -> tuple[Status | None, tuple[int, int] | None]:
+    lead = doc.text[slice(*group.lead)] if group.lead else ""
+    if group.parent is not None and lead.rstrip().endswith(".") and not LEADS_INTO.search(lead):
+        # a parent item that is a sentence not leading into its sub-items ("1.2 ... will be covered for embryos
+        # created by approved IVF procedures." over a list of group plans) says nothing about them: they take
+        # the status of its own list
+        return None, None
     if group.lead:
-        lead = doc.text[slice(*group.lead)]
         status = statement_status(doc, index, *group.lead) or (heading_status(lead) if len(lead.split()) <= 4 else None)
         if status is Status.not_covered and EXCLUSIONS.match(lead):
             # "Exclusions:" lists what the policy's negative statement above excludes (often investigational)
@@ -191,11 +247,14 @@ def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: G
 
 
 def _statement_above(doc: PolicyDoc, structure: ListIndex, group: Group):
-    """The nearest coverage statement a few lines above a list with no lead-in, in the same section."""
+    """The nearest coverage statement a few lines above a list with no lead-in, in the same section, with
+    no table between."""
     start = structure.items[group.items[0]].start
     section_start = max((s.header_start for s in doc.sections if s.header_start <= start), default=0)
     for statement in reversed(statements(doc)):
         if statement.end <= start and statement.start >= max(section_start, start - LEAD_BACK):
+            if _table_rows_in(doc, doc.line_at(statement.end).end + 1, doc.line_at(start).start):
+                break  # a table stands between: the list is in one of its cells ("Populations<TAB>Interventions")
             return statement.status, (statement.start, statement.end)
         if statement.end < start - LEAD_BACK:
             break
@@ -209,9 +268,20 @@ def _joined_by_and(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
     return len(tails) > 0 and ands * 2 > len(tails)
 
 
-def _is_statement(doc: PolicyDoc, index: StatusIndex, start: int, end: int) -> bool:
-    """A long item that states a status itself is a coverage statement, not an item of a list of services."""
-    return len(doc.text[start:end].split()) > STATEMENT_WORDS and statement_status(doc, index, start, end) is not None
+def _status_heading(text: str) -> bool:
+    """An item that is a status heading printed with a list marker ("II. Experimental, Investigational, or
+    Unproven", "3.0 EXCLUSIONS"): it heads the items under it."""
+    return bool(STATUS_HEADING.match(text))
+
+
+def _is_statement(doc: PolicyDoc, index: StatusIndex, start: int, end: int, named: Status | None = None) -> bool:
+    """A long item that states a status itself is a coverage statement, not an item of a list of services;
+    unless the list's lead named its items ("1 or more of the following approved tests:") and the item
+    states a status on the same side (each approved test "is medically necessary for ...")."""
+    if len(doc.text[start:end].split()) <= STATEMENT_WORDS:
+        return False
+    own = statement_status(doc, index, start, end)
+    return own is not None and (named is None or (own in POSITIVE) != (named in POSITIVE))
 
 
 def _item_text(doc: PolicyDoc, structure: ListIndex, i: int) -> tuple[int, int]:
