@@ -10,6 +10,8 @@ diagnoses or conditions ("has a diagnosis of one of the following:"); lists gove
 medically necessary or not covered status; lists in narrative sections.
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
+The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
+indications too.
 When a policy has no such list, the conditions named in its statements count ("... for the treatment
 of musculoskeletal pain and/or instability").
 """
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import PolicyDoc
+from extractors.document import Line, PolicyDoc
+from extractors.indication_tables import indication_rows
 from extractors.lists import Group, ListIndex, lists
 from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
@@ -100,9 +103,9 @@ def extract(doc: PolicyDoc) -> list[Indication]:
     index = StatusIndex(doc)
     found: dict[str, Indication] = {}
 
-    def add(start: int, end: int, status: Status | None, kind: str, statement: tuple[int, int] | None) -> None:
+    def add(start: int, end: int, status: Status | None, kind: str, statement: tuple[int, int] | None, text: str | None = None) -> None:
         evidence = doc.evidence(start, end)
-        text = " ".join(evidence.text.split()).strip(" ;,")
+        text = " ".join((text or evidence.text).split()).strip(" ;,")
         key = text.casefold()
         if len(text) < 2 or key in found:
             return
@@ -122,6 +125,10 @@ def extract(doc: PolicyDoc) -> list[Indication]:
             add(start, end, status, "list_item", governing)
     for start, end, status, governing in _table_items(doc, index):
         add(start, end, status, "list_item", governing)
+    for header, rows in indication_rows(doc):
+        status, governing = _indication_table_status(doc, header)
+        for row in rows if status in INCLUDED else []:
+            add(row.pieces[0][0], row.pieces[-1][1], status, "list_item", governing, text=row.text(doc))
     if not found:
         for statement in statements(doc):
             if statement.text.rstrip().endswith(":") or doc.section_label_at(statement.start) not in CONDITION_SECTIONS:
@@ -351,6 +358,18 @@ def _table_items(doc: PolicyDoc, index: StatusIndex):
             if first.strip():
                 start = row.start + len(first) - len(first.lstrip())
                 yield start, row.start + len(first.rstrip()), status, (lead.start, lead.end)
+
+
+def _indication_table_status(doc: PolicyDoc, header: Line) -> tuple[Status | None, tuple[int, int] | None]:
+    """An indication table pairs each indication with the criteria it is covered under: medically necessary
+    with criteria, or the status of the coverage statement above it in its section; none outside the policy."""
+    if doc.section_label_at(header.start) in NOT_HERE:
+        return None, None
+    section_start = max((s.header_start for s in doc.sections if s.header_start <= header.start), default=0)
+    above = [st for st in statements(doc) if section_start <= st.start and st.end <= header.start]
+    if above:
+        return above[-1].status, (above[-1].start, above[-1].end)
+    return Status.medically_necessary_with_criteria, (header.start, header.end)
 
 
 def _header_row(text: str) -> bool:

@@ -3,6 +3,7 @@
 import pytest
 
 from extractors import indications
+from extractors.models import Status
 
 
 def texts(make_doc, text):
@@ -170,6 +171,38 @@ def test_not_indications(make_doc, text):
 )
 def test_list_indications(make_doc, text, items):
     assert texts(make_doc, text) == items
+
+
+INDICATION_TABLE = (
+    "POSITION STATEMENT:\n\nI. Initiation of the drug meets the definition of medical necessity when ALL of the following are met:\n"
+    "1. When used to treat an indication listed in Table 1\n\nTable 1\n\nIndications and Specific Criteria\nIndication\tCriteria\n"
+    "Ampullary Cancer\tBOTH of the following:\n1. Member has metastatic disease\n2. When used with ONE of the following regimens:\n"
+    "a. FOLFOX (fluorouracil, leucovorin,\noxaliplatin)\nColon and Rectal Cancer\tBOTH of the following:\n"
+    "(also includes anal\t1. Member has ONE of the following:\nadenocarcinoma)\ta. Metastatic disease\n"
+    "Hepatocellular carcinoma When ALL of the following are met:\n1. When used in combination with atezolizumab\n"
+    "Hereditary hemorrhagic\tWhen the member has ONE of the following:\ntelangiectasia\t1. Received red blood cell transfusions\n"
+    "Ovarian Cancer [includes\nepithelial and fallopian tube\ntumors)]\n\nONE of the following:\n1. When used as a single agent\n\n"
+    "Radiation necrosis of the\tWhen the member is symptomatic\nbrain\nOther FDA-approved or\tWhen ONE of the following are met:\n"
+    "NCCN supported\t1. Member is diagnosed with a condition that is consistent with an\ndiagnosis (not previously\tindication listed in the label\n"
+    "CNS, central nervous system\n\nApproval Duration: 180 days\n"
+)
+
+
+def test_first_column_of_an_indication_table(make_doc):
+    doc = make_doc(INDICATION_TABLE)
+    found = indications.extract(doc)
+    assert [i.text for i in found] == [
+        "Ampullary Cancer", "Colon and Rectal Cancer (also includes anal adenocarcinoma)", "Hepatocellular carcinoma",
+        "Hereditary hemorrhagic telangiectasia", "Ovarian Cancer [includes epithelial and fallopian tube tumors)]",
+        "Radiation necrosis of the brain", "Other FDA-approved or NCCN supported diagnosis (not previously",
+    ]
+    assert {i.status for i in found} == {Status.medically_necessary_with_criteria}
+    assert all(doc.text[i.evidence.start : i.evidence.end] == i.evidence.text for i in found)
+
+
+def test_a_dosage_table_is_no_indication_table(make_doc):
+    text = "Dosage\n\nTable 2\nIndication\tDosage Regimen\nColon cancer\t5 mg/kg every 2 weeks\n"
+    assert texts(make_doc, text) == []
 
 
 @pytest.mark.parametrize(
