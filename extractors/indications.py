@@ -64,9 +64,10 @@ DEFINITION = re.compile(r"(?i)(?<!\bby\s)\bmeans\b|\bdefined\s+as\b|\bis\s+one\s
 LEADS_INTO = re.compile(r"(?i)[:;]\s*$|\bfollowing\b")  # e.g. "... is covered for the following:", "... 1 or more of the following;"
 # e.g. "Experimental, Investigational, or Unproven", "EXCLUSIONS", "Covered Indications:", "Not Medically Necessary"
 STATUS_HEADING = re.compile(
-    r"(?i)^\W*(?:(?:experimental|investigational|unproven|(?:not\s+)?medically\s+necessary|non-?covered|not\s+covered|covered|"
+    r"(?i)^\W*(?:nationally\s+)?(?:(?:experimental|investigational|unproven|(?:not\s+)?medically\s+necessary|non-?covered|not\s+covered|covered|"
     r"exclusions?|inclusions?|and|or)[\s,/&:]*)+(?:services|indications)?\W*$"
 )
+NATIONALLY = re.compile(r"(?i)^\W*nationally\s+")  # e.g. "Nationally Covered Indications" (a CMS NCD's heading)
 AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 years of age and:" (more criteria)
 # an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
 NOT_AN_ITEM = re.compile(
@@ -199,7 +200,7 @@ def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Gro
         # the status of its own list
         return None, None
     if group.lead:
-        status = statement_status(doc, index, *group.lead) or (heading_status(lead) if len(lead.split()) <= 4 else None)
+        status = statement_status(doc, index, *group.lead) or (heading_status(NATIONALLY.sub("", lead)) if len(lead.split()) <= 4 else None)
         if status is Status.not_covered and EXCLUSIONS.match(lead):
             # "Exclusions:" lists what the policy's negative statement above excludes (often investigational)
             status = _negative_above(doc, group.lead[0]) or status

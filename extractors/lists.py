@@ -33,6 +33,7 @@ FOOTNOTE_MARK = re.compile(r"^[ \t]*\d{1,2}[ \t]*$")  # e.g. "1" alone on its li
 SENTENCE_END = re.compile(r"[.;:]\s*$")
 NOTE_CHARS = 1500  # a note inside a list is shorter than this; after it the list may go on
 OUTLINE_BACK = 200  # items: how far back a decimal outline number looks for the number it extends
+HEADING_WORDS = 8  # a numbered sub-heading is this short
 LEAD_BACK = 4  # non-blank lines: how far above the first item its lead-in may stand
 
 
@@ -134,6 +135,10 @@ def lists(doc: PolicyDoc) -> ListIndex:
                 resuming = True
             elif _opens_list(mark, kind) and doc.text[: items[paused[-1][1]].end].rstrip().endswith(":"):
                 stack = list(paused)  # "A)" after a note under "3. ... ONE of the following (A or B):"
+        if not stack and kind in ("number", "upper", "roman") and not _opens_list(mark, kind) and _heading_like_item(line.text[text_start - line.start :]):
+            # "2. Germline (Inherited) Cancer" after "1. Somatic (Acquired) Cancer" and its paragraphs and lists:
+            # numbered sub-headings of one outline, however much text stands between them
+            stack = _sibling_heading_stack(doc, items, kind, mark)
         if not stack:
             paused = []
         if kind.startswith("decimal"):
@@ -192,9 +197,11 @@ def _groups(doc: PolicyDoc, items: list[Item]) -> list[Group]:
     for i, item in enumerate(items):
         runs = by_parent.setdefault(item.parent, [])
         last = items[runs[-1][-1]] if runs else None
-        outline = next((run for run in reversed(runs) if _next_mark(items[run[-1]], item)), None) if item.kind.startswith("decimal") else None
+        resumes = item.kind.startswith("decimal") or item.resumed
+        outline = next((run for run in reversed(runs) if _next_mark(items[run[-1]], item)), None) if resumes else None
         if last is not None and item.parent is None and outline is not None:
-            outline.append(i)  # "2.3" after "2.2", with a note or a bullet between: outline numbers say where they go
+            # "2.3" after "2.2", or "C." after "B." and a list under B's text: the run of the item it follows
+            outline.append(i)
         elif last is not None and item.parent is None and not (_adjacent(doc, last, item) or _next_mark(last, item) or item.resumed):
             runs.append([i])  # top-level items far apart are separate lists, unless "3." follows "2." after a note
         elif last is not None and last.kind == item.kind:
@@ -228,6 +235,27 @@ def _outline_stack(items: list[Item], mark: str) -> list[tuple[str, int]]:
         if item.mark == prefix and (item.kind == "number" or item.kind.startswith("decimal")) or (
             item.kind == f"decimal{depth}" and item.mark.rsplit(".", 1)[0] == prefix
         ):
+            chain: list[tuple[str, int]] = []
+            k: int | None = j
+            while k is not None:
+                chain.append((items[k].kind, k))
+                k = items[k].parent
+            return chain[::-1]
+    return []
+
+
+def _heading_like_item(text: str) -> bool:
+    """A short item with no sentence in it: a numbered sub-heading ("1. Somatic (Acquired) Cancer")."""
+    text = text.strip()
+    return 0 < len(text.split()) <= HEADING_WORDS and text[:1].isupper() and not SENTENCE_END.search(text) and "." not in text
+
+
+def _sibling_heading_stack(doc: PolicyDoc, items: list[Item], kind: str, mark: str) -> list[tuple[str, int]]:
+    """The open levels down to the numbered sub-heading before this one ("1." for "2."), if there is one."""
+    probe = Item(0, 0, kind, 0, None, [], mark)
+    for j in range(len(items) - 1, max(-1, len(items) - OUTLINE_BACK), -1):
+        item = items[j]
+        if _next_mark(item, probe) and len(item.lines) == 1 and _heading_like_item(doc.text[item.start : item.end]):
             chain: list[tuple[str, int]] = []
             k: int | None = j
             while k is not None:

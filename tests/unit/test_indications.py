@@ -167,6 +167,16 @@ def test_not_indications(make_doc, text):
             "A. As an initial screening test for medication selection.\n1\nExample Tests and CPT codes: GeneSight: 0345U\n",
             [("As an initial screening test for medication selection.", EIU)], id="footnote-number-ends-an-item",
         ),
+        pytest.param(
+            "Indications and Limitations of Coverage\n\nB.    Nationally Covered Indications\n\n1.    Somatic (Acquired) Cancer\n\n"
+            "Effective for services on or after March 16, 2018, CMS has determined that NGS is reasonable and necessary and covered "
+            "nationally when all of the following requirements are met:\n\n   a. Patient has:\n\neither recurrent or advanced cancer; and\n"
+            "   b. The test using NGS must have:\nFDA approval; and,\n\n2.    Germline (Inherited) Cancer\n\n"
+            "Effective for services on or after January 27, 2020, NGS is covered nationally for patients with germline cancer.\n\n"
+            "C.    Nationally Non-Covered Indications\n\n1. Somatic (Acquired) Cancer\n\nNGS tests for other patients are non-covered.\n",
+            [("Somatic (Acquired) Cancer", "medically_necessary"), ("Germline (Inherited) Cancer", "medically_necessary")],
+            id="numbered-sub-headings-under-nationally-covered-indications",
+        ),
     ],
 )
 def test_list_indications(make_doc, text, items):
