@@ -68,6 +68,8 @@ STATUS_HEADING = re.compile(
     r"exclusions?|inclusions?|and|or)[\s,/&:]*)+(?:services|indications)?\W*$"
 )
 NATIONALLY = re.compile(r"(?i)^\W*nationally\s+")  # e.g. "Nationally Covered Indications" (a CMS NCD's heading)
+STARRED = re.compile(r"\w\*(?!\*)")  # e.g. "Donor egg/embryo* is covered": a word with a footnote mark
+FOOTNOTE_BACK = 1500  # chars: how far above a "*" line the word it explains may stand
 AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 years of age and:" (more criteria)
 # an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
 NOT_AN_ITEM = re.compile(
@@ -152,7 +154,7 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
     previous = (None, None, False)  # the last top-level group's decision
     for group in structure.groups:
         first = structure.items[group.items[0]]
-        if doc.section_label_at(first.start) in NOT_HERE:
+        if doc.section_label_at(first.start) in NOT_HERE or _footnote(doc, structure, group):
             continue
         if group.parent is not None:
             inherited = decided.get(group.parent, (None, None, False))
@@ -179,6 +181,16 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
             yield group, status, governing, conditions
+
+
+def _footnote(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """A "*" line under a list whose lead-in marks a word with "*" ("Donor egg/embryo* is covered for ...:")
+    is that word's footnote ("* The egg donor must be less than 34 years of age.")."""
+    first = structure.items[group.items[0]]
+    if first.kind != "bullet:*":
+        return False
+    above = doc.text[max(0, doc.line_at(first.start).start - FOOTNOTE_BACK) : doc.line_at(first.start).start]
+    return bool(STARRED.search(above))
 
 
 def _names_conditions(lead: str) -> bool:

@@ -29,7 +29,8 @@ DECIMAL = re.compile(r"^[ \t]*(?P<mark>\d{1,2}(?:\.(?:0|[1-9]\d?)){1,4})(?:\.(?!
 ROMAN = re.compile(r"^(?:[ivxl]{2,5}|[IVXL]{2,5})$")  # e.g. "ii", "IV" (a lone "i" or "I" is decided by its neighbours)
 NOTE = re.compile(r"^[ \t]*(?:\*\s*)?notes?[ \t]*:", re.I)  # e.g. "Note: Examples of ..." never continues an item
 LEADS_INTO = re.compile(r"(?i)(?::|\bfollowing\s*;)\s*$")  # e.g. "... ALL of the following:", "... 1 or more of the following;"
-FOOTNOTE_MARK = re.compile(r"^[ \t]*\d{1,2}[ \t]*$")  # e.g. "1" alone on its line: a footnote's number
+# a footnote's number alone on its line ("1") or opening its text ("1 Commonly prescribed for ...")
+FOOTNOTE_MARK = re.compile(r"^[ \t]*\d{1,2}(?:[ \t]*$|[ \t]+[A-Z][a-z])")
 SENTENCE_END = re.compile(r"[.;:]\s*$")
 NOTE_CHARS = 1500  # a note inside a list is shorter than this; after it the list may go on
 OUTLINE_BACK = 200  # items: how far back a decimal outline number looks for the number it extends
@@ -188,7 +189,7 @@ def _continues(doc: PolicyDoc, item: Item, line: Line, blank_run: int) -> bool:
         return True
     last = doc.text[item.lines[-1].start : item.lines[-1].end].rstrip()
     if last.endswith((".", ":")) and FOOTNOTE_MARK.match(line.text):
-        return False  # "... medication selection." then "1" and the footnote's text
+        return False  # "... medication selection." then "1" or "1 Commonly prescribed ...": a footnote
     return not (last.endswith((".", ":")) and line.text.lstrip()[:1].isupper())
 
 

@@ -164,8 +164,9 @@ def test_not_indications(make_doc, text):
         ),
         pytest.param(
             "Policy\n\nPharmacogenetic panel tests are considered investigational for all other indications, including:\n"
-            "A. As an initial screening test for medication selection.\n1\nExample Tests and CPT codes: GeneSight: 0345U\n",
-            [("As an initial screening test for medication selection.", EIU)], id="footnote-number-ends-an-item",
+            "A. As an initial screening test for medication selection.\n1\nExample Tests and CPT codes: GeneSight: 0345U\n"
+            "B. For managing treatment with tamoxifen.\n1 Commonly prescribed for treatment of Gaucher disease\n",
+            [("As an initial screening test for medication selection.", EIU), ("For managing treatment with tamoxifen.", EIU)], id="footnote-number-ends-an-item",
         ),
         pytest.param(
             "Indications and Limitations of Coverage\n\nB.    Nationally Covered Indications\n\n1.    Somatic (Acquired) Cancer\n\n"
@@ -176,6 +177,12 @@ def test_not_indications(make_doc, text):
             "C.    Nationally Non-Covered Indications\n\n1. Somatic (Acquired) Cancer\n\nNGS tests for other patients are non-covered.\n",
             [("Somatic (Acquired) Cancer", "medically_necessary"), ("Germline (Inherited) Cancer", "medically_necessary")],
             id="numbered-sub-headings-under-nationally-covered-indications",
+        ),
+        pytest.param(
+            "Policy\n\nDonor egg/embryo* is covered for medical illness which causes unnatural loss of egg quantity:\n"
+            "• Absent ovaries prior to age 40, OR\n• FSH >12 prior to age 40.\n* The egg donor must be less than 34 years of age.\n",
+            [("Absent ovaries prior to age 40", "medically_necessary_with_criteria"), ("FSH >12 prior to age 40.", "medically_necessary_with_criteria")],
+            id="asterisk-footnote-under-a-list",
         ),
     ],
 )
