@@ -163,7 +163,7 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
         else:
             inherited = (None, None, False)
         status, governing = _status(doc, index, structure, group)
-        if status is None:
+        if status is None and not _sub_points(doc, group):
             status, governing = inherited[0], inherited[1]
         lead = doc.text[slice(*group.lead)] if group.lead else ""
         conditions = _names_conditions(lead)
@@ -181,6 +181,14 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
             yield group, status, governing, conditions
+
+
+def _sub_points(doc: PolicyDoc, group: Group) -> bool:
+    """Sub-items of a parent item that is a sentence not leading into them ("1.2 ... will be covered for
+    embryos created by approved IVF procedures." over a list of group plans): they go on with what the
+    sentence says, and no status governs them as a list."""
+    lead = doc.text[slice(*group.lead)] if group.parent is not None and group.lead else ""
+    return lead.rstrip().endswith(".") and not LEADS_INTO.search(lead)
 
 
 def _footnote(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
@@ -206,10 +214,7 @@ def _circumstances(lead: str) -> bool:
 
 def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group) -> tuple[Status | None, tuple[int, int] | None]:
     lead = doc.text[slice(*group.lead)] if group.lead else ""
-    if group.parent is not None and lead.rstrip().endswith(".") and not LEADS_INTO.search(lead):
-        # a parent item that is a sentence not leading into its sub-items ("1.2 ... will be covered for embryos
-        # created by approved IVF procedures." over a list of group plans) says nothing about them: they take
-        # the status of its own list
+    if _sub_points(doc, group):
         return None, None
     if group.lead:
         status = statement_status(doc, index, *group.lead) or (heading_status(NATIONALLY.sub("", lead)) if len(lead.split()) <= 4 else None)
