@@ -10,6 +10,8 @@ diagnoses or conditions ("has a diagnosis of one of the following:"); lists gove
 medically necessary or not covered status; lists in narrative sections.
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
+The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
+indications too.
 When a policy has no such list, the conditions named in its statements count ("... for the treatment
 of musculoskeletal pain and/or instability").
 """
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import PolicyDoc
+from extractors.document import Line, PolicyDoc
+from extractors.indication_tables import indication_rows
 from extractors.lists import Group, ListIndex, lists
 from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
@@ -34,11 +37,44 @@ CONJUNCTIVE = re.compile(
 # a covered use beyond the listed ones comes with conditions, e.g. "medically necessary for indications not
 # listed above when the drug is prescribed ... either:" (a negative statement so worded lists examples)
 OTHER_USES = re.compile(r"(?i)\bnot\s+listed\s+(?:above|below)|\bother\s+than\s+those\s+listed")
-# e.g. "has a diagnosis of one of the following:", "for individuals with any of the following conditions:"
+# e.g. "has a diagnosis of one of the following:", "for individuals with any of the following conditions:",
+# "In the treatment of ANY of the following:", "meets criteria for 1 or more of the following approved tests:"
 CONDITIONS = re.compile(
-    r"(?i)\b(?:diagnos(?:is|es)|conditions?|indications?|disorders?|diseases?)\s+(?:of\s+|including\s+|such\s+as\s+)?"
+    r"(?i)\b(?:diagnos(?:is|es)|conditions?|indications?|disorders?|diseases?)\s+"
+    r"(?:(?:of|including|such\s+as)(?:,?\s+but\s+not\s+limited\s+to,?)?\s+)?"  # e.g. "disorder such as, but not limited to the following"
     r"(?:(?:one|any|at\s+least\s+one|one\s+or\s+more)\s+of\s+)?the\s+following\b"
     r"|\bfollowing\s+(?:\w+\s+){0,2}(?:conditions|indications|diagnoses|disorders|diseases|cancers)\b"
+    r"|\b(?:treatment|management)\s+of\s+(?:one|any|either|at\s+least\s+one|one\s+or\s+more|1\s+or\s+more)\s+of\s+the\s+following\b"
+    r"|\b(?:one|any|either|at\s+least\s+one|one\s+or\s+more|1\s+or\s+more)\s+of\s+the\s+following\s+(?:\w+\s+)?(?:tests|services|procedures)\b"
+)
+# "conditions" that are circumstances or criteria, e.g. "is covered for the donor under the following conditions:",
+# "when the following conditions are met:", "meets ALL of the following conditions:"
+CIRCUMSTANCES = re.compile(
+    r"(?i)\bunder\s+the\s+following\s+(?:\w+\s+)?conditions\b|\bconditions\s+(?:are|is|must\s+be|have\s+been)\s+met\b"
+    r"|\bmeets?\s+(?:all|both|each|the)\s+(?:of\s+)?(?:the\s+)?following\s+conditions\b"
+)
+# alternative conditions are indications, e.g. "when either of the following conditions are met:"
+ALTERNATIVES = re.compile(r"(?i)\b(?:either|any|one|1|one\s+or\s+more|1\s+or\s+more|at\s+least\s+one)\s+of\s+the\s+following\s+conditions\b")
+# a clause after the named conditions that the items complete, e.g. "any of the following genetic disorders in an
+# embryo when:" (the items say when, not which disorders)
+WHEN_CLAUSE = re.compile(r"(?i)\b(?:when|if|where|provided|unless)\b")
+# a lead-in that defines a term: its items say what the term means, e.g. "Medically Necessary means Covered
+# Services ... that the Plan determines are:", "... is one that:", "male factor infertility ... defined as followed:"
+DEFINITION = re.compile(r"(?i)(?<!\bby\s)\bmeans\b|\bdefined\s+as\b|\bis\s+one\s+that\b")
+LEADS_INTO = re.compile(r"(?i)[:;]\s*$|\bfollowing\b")  # e.g. "... is covered for the following:", "... 1 or more of the following;"
+# e.g. "Experimental, Investigational, or Unproven", "EXCLUSIONS", "Covered Indications:", "Not Medically Necessary"
+STATUS_HEADING = re.compile(
+    r"(?i)^\W*(?:nationally\s+)?(?:(?:experimental|investigational|unproven|(?:not\s+)?medically\s+necessary|non-?covered|not\s+covered|covered|"
+    r"exclusions?|inclusions?|and|or)[\s,/&:]*)+(?:services|indications)?\W*$"
+)
+NATIONALLY = re.compile(r"(?i)^\W*nationally\s+")  # e.g. "Nationally Covered Indications" (a CMS NCD's heading)
+STARRED = re.compile(r"\w\*(?!\*)")  # e.g. "Donor egg/embryo* is covered": a word with a footnote mark
+FOOTNOTE_BACK = 1500  # chars: how far above a "*" line the word it explains may stand
+AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 years of age and:" (more criteria)
+# an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
+NOT_AN_ITEM = re.compile(
+    r"(?i)^\W*(?:rationale|explanation|comments?|background)\s*:"
+    r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:chapter|section|policy|manual|medical\s+policy|clinical\s+policy)\b"
 )
 INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"
 EXCLUSIONS = re.compile(r"(?i)^\W*exclusions?\b")  # e.g. "Exclusions:"
@@ -70,9 +106,9 @@ def extract(doc: PolicyDoc) -> list[Indication]:
     index = StatusIndex(doc)
     found: dict[str, Indication] = {}
 
-    def add(start: int, end: int, status: Status | None, kind: str, statement: tuple[int, int] | None) -> None:
+    def add(start: int, end: int, status: Status | None, kind: str, statement: tuple[int, int] | None, text: str | None = None) -> None:
         evidence = doc.evidence(start, end)
-        text = " ".join(evidence.text.split()).strip(" ;,")
+        text = " ".join((text or evidence.text).split()).strip(" ;,")
         key = text.casefold()
         if len(text) < 2 or key in found:
             return
@@ -82,14 +118,20 @@ def extract(doc: PolicyDoc) -> list[Indication]:
         )
 
     structure = lists(doc)
-    for group, status, governing in _indicated_groups(doc, index, structure):
+    for group, status, governing, named in _indicated_groups(doc, index, structure):
         for i in group.items:
             start, end = _item_text(doc, structure, i)
-            if _is_statement(doc, index, start, end):
+            if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]):
+                continue
+            if _is_statement(doc, index, start, end, status if named else None):
                 continue  # "I. It is the policy of ... that current evidence does not support X": a statement
             add(start, end, status, "list_item", governing)
     for start, end, status, governing in _table_items(doc, index):
         add(start, end, status, "list_item", governing)
+    for header, rows in indication_rows(doc):
+        status, governing = _indication_table_status(doc, header)
+        for row in rows if status in INCLUDED else []:
+            add(row.pieces[0][0], row.pieces[-1][1], status, "list_item", governing, text=row.text(doc))
     if not found:
         for statement in statements(doc):
             if statement.text.rstrip().endswith(":") or doc.section_label_at(statement.start) not in CONDITION_SECTIONS:
@@ -103,12 +145,16 @@ def extract(doc: PolicyDoc) -> list[Indication]:
 
 
 def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
-    """(group, status, governing span) for every list group whose items are indications."""
-    decided: dict[int, tuple[Status | None, tuple[int, int] | None, bool]] = {}  # item -> its group's (status, span, criteria)
+    """(group, status, governing span, named) for every list group whose items are indications; `named`
+    when the lead names what the items are ("any of the following conditions:", "1 or more of the
+    following approved tests:"), so that an item stating its own status is still an item.
+    A list of conditions inside criteria is indicated; the lists nested in its items qualify each
+    condition (the genes to test, the findings that define it) and are criteria."""
+    decided: dict[int, tuple[Status | None, tuple[int, int] | None, bool]] = {}  # item -> (status, span, criteria for nested lists)
     previous = (None, None, False)  # the last top-level group's decision
     for group in structure.groups:
         first = structure.items[group.items[0]]
-        if doc.section_label_at(first.start) in NOT_HERE:
+        if doc.section_label_at(first.start) in NOT_HERE or _footnote(doc, structure, group):
             continue
         if group.parent is not None:
             inherited = decided.get(group.parent, (None, None, False))
@@ -117,26 +163,61 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
         else:
             inherited = (None, None, False)
         status, governing = _status(doc, index, structure, group)
-        if status is None:
+        if status is None and not _sub_points(doc, group):
             status, governing = inherited[0], inherited[1]
         lead = doc.text[slice(*group.lead)] if group.lead else ""
-        conditions = bool(CONDITIONS.search(lead))
-        criteria = not conditions and (
-            bool(CONJUNCTIVE.search(lead)) or _joined_by_and(doc, structure, group) or inherited[2]
-            or (status in POSITIVE and bool(OTHER_USES.search(lead)))
+        conditions = _names_conditions(lead)
+        # a statement above the lead that governs the list ("... when the following criteria are met:" over
+        # "Initial Criteria for Approval:") says what the items are as well as a lead would
+        above = doc.text[slice(*governing)] if governing and governing != group.lead and group.parent is None else ""
+        in_criteria = (
+            bool(CONJUNCTIVE.search(lead)) or _circumstances(lead) or _joined_by_and(doc, structure, group) or inherited[2]
+            or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
+        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead)) or (not conditions and in_criteria)
         for i in group.items:
-            decided[i] = (status, governing, criteria)
+            decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
-            yield group, status, governing
+            yield group, status, governing, conditions
+
+
+def _sub_points(doc: PolicyDoc, group: Group) -> bool:
+    """Sub-items of a parent item that is a sentence not leading into them ("1.2 ... will be covered for
+    embryos created by approved IVF procedures." over a list of group plans): they go on with what the
+    sentence says, and no status governs them as a list."""
+    lead = doc.text[slice(*group.lead)] if group.parent is not None and group.lead else ""
+    return lead.rstrip().endswith(".") and not LEADS_INTO.search(lead)
+
+
+def _footnote(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """A "*" line under a list whose lead-in marks a word with "*" ("Donor egg/embryo* is covered for ...:")
+    is that word's footnote ("* The egg donor must be less than 34 years of age.")."""
+    first = structure.items[group.items[0]]
+    if first.kind != "bullet:*":
+        return False
+    above = doc.text[max(0, doc.line_at(first.start).start - FOOTNOTE_BACK) : doc.line_at(first.start).start]
+    return bool(STARRED.search(above))
+
+
+def _names_conditions(lead: str) -> bool:
+    """The lead-in names the kind of thing its items are: conditions, diagnoses, tests ("has a diagnosis of
+    one of the following:"), not circumstances ("under the following conditions:") nor a "when" clause."""
+    match = CONDITIONS.search(lead)
+    return match is not None and not _circumstances(lead) and not WHEN_CLAUSE.search(lead, match.end())
+
+
+def _circumstances(lead: str) -> bool:
+    return bool(CIRCUMSTANCES.search(lead)) and not ALTERNATIVES.search(lead)
 
 
 def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Group) -> tuple[Status | None, tuple[int, int] | None]:
+    lead = doc.text[slice(*group.lead)] if group.lead else ""
+    if _sub_points(doc, group):
+        return None, None
     if group.lead:
-        lead = doc.text[slice(*group.lead)]
-        status = statement_status(doc, index, *group.lead) or (heading_status(lead) if len(lead.split()) <= 4 else None)
+        status = statement_status(doc, index, *group.lead) or (heading_status(NATIONALLY.sub("", lead)) if len(lead.split()) <= 4 else None)
         if status is Status.not_covered and EXCLUSIONS.match(lead):
             # "Exclusions:" lists what the policy's negative statement above excludes (often investigational)
             status = _negative_above(doc, group.lead[0]) or status
@@ -191,11 +272,14 @@ def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: G
 
 
 def _statement_above(doc: PolicyDoc, structure: ListIndex, group: Group):
-    """The nearest coverage statement a few lines above a list with no lead-in, in the same section."""
+    """The nearest coverage statement a few lines above a list with no lead-in, in the same section, with
+    no table between."""
     start = structure.items[group.items[0]].start
     section_start = max((s.header_start for s in doc.sections if s.header_start <= start), default=0)
     for statement in reversed(statements(doc)):
         if statement.end <= start and statement.start >= max(section_start, start - LEAD_BACK):
+            if _table_rows_in(doc, doc.line_at(statement.end).end + 1, doc.line_at(start).start):
+                break  # a table stands between: the list is in one of its cells ("Populations<TAB>Interventions")
             return statement.status, (statement.start, statement.end)
         if statement.end < start - LEAD_BACK:
             break
@@ -209,9 +293,20 @@ def _joined_by_and(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
     return len(tails) > 0 and ands * 2 > len(tails)
 
 
-def _is_statement(doc: PolicyDoc, index: StatusIndex, start: int, end: int) -> bool:
-    """A long item that states a status itself is a coverage statement, not an item of a list of services."""
-    return len(doc.text[start:end].split()) > STATEMENT_WORDS and statement_status(doc, index, start, end) is not None
+def _status_heading(text: str) -> bool:
+    """An item that is a status heading printed with a list marker ("II. Experimental, Investigational, or
+    Unproven", "3.0 EXCLUSIONS"): it heads the items under it."""
+    return bool(STATUS_HEADING.match(text))
+
+
+def _is_statement(doc: PolicyDoc, index: StatusIndex, start: int, end: int, named: Status | None = None) -> bool:
+    """A long item that states a status itself is a coverage statement, not an item of a list of services;
+    unless the list's lead named its items ("1 or more of the following approved tests:") and the item
+    states a status on the same side (each approved test "is medically necessary for ...")."""
+    if len(doc.text[start:end].split()) <= STATEMENT_WORDS:
+        return False
+    own = statement_status(doc, index, start, end)
+    return own is not None and (named is None or (own in POSITIVE) != (named in POSITIVE))
 
 
 def _item_text(doc: PolicyDoc, structure: ListIndex, i: int) -> tuple[int, int]:
@@ -281,6 +376,18 @@ def _table_items(doc: PolicyDoc, index: StatusIndex):
             if first.strip():
                 start = row.start + len(first) - len(first.lstrip())
                 yield start, row.start + len(first.rstrip()), status, (lead.start, lead.end)
+
+
+def _indication_table_status(doc: PolicyDoc, header: Line) -> tuple[Status | None, tuple[int, int] | None]:
+    """An indication table pairs each indication with the criteria it is covered under: medically necessary
+    with criteria, or the status of the coverage statement above it in its section; none outside the policy."""
+    if doc.section_label_at(header.start) in NOT_HERE:
+        return None, None
+    section_start = max((s.header_start for s in doc.sections if s.header_start <= header.start), default=0)
+    above = [st for st in statements(doc) if section_start <= st.start and st.end <= header.start]
+    if above:
+        return above[-1].status, (above[-1].start, above[-1].end)
+    return Status.medically_necessary_with_criteria, (header.start, header.end)
 
 
 def _header_row(text: str) -> bool:

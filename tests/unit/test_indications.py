@@ -3,6 +3,7 @@
 import pytest
 
 from extractors import indications
+from extractors.models import Status
 
 
 def texts(make_doc, text):
@@ -107,10 +108,118 @@ def test_not_indications(make_doc, text):
             "Genetic Test\tCPT/HCPCS Codes\nST2 Assay\t83006\nChemosensitivity testing\t81535, 81536\n\nCoding Information\n",
             [("ST2 Assay", EIU), ("Chemosensitivity testing", EIU)], id="first-cells-of-a-table-led-by-a-statement",
         ),
+        pytest.param(
+            "Policy\n\n8. Where the reason is not clear, the plan considers the following as indications for medically necessary testing:\n"
+            "8.1.Preconception carrier screening recommended by ACOG OR\n8.2.When the following criteria are met:\n"
+            "8.2.1. The individual is at significant risk; OR\n8.2.2.\tTesting is accompanied by genetic counseling.\n"
+            "8.3.OR Clinical risk verified by the Medical Director\n\n9. Tests need only be conducted once.\n",
+            [("Preconception carrier screening recommended by ACOG", "medically_necessary_with_criteria"),
+             ("When the following criteria are met:", "medically_necessary_with_criteria"),
+             ("OR Clinical risk verified by the Medical Director", "medically_necessary_with_criteria")],
+            id="decimal-outline-numbers",
+        ),
+        pytest.param(
+            "Policy Statement\n\nI. Liquid biopsy is considered medically appropriate when ALL the following criteria are met:\n"
+            "A. To direct targeted therapy;\nB. In the treatment of ANY of the following:\n"
+            "1. Metastatic colorectal cancer for the following targeted genes:\na. KRAS (CPT: 81275);\nb. NRAS (CPT: 81311);\n"
+            "2. Metastatic prostate cancer for the following targeted gene mutations:\na. BRCA1/2.\n",
+            [("Metastatic colorectal cancer for the following targeted genes:", "medically_necessary_with_criteria"),
+             ("Metastatic prostate cancer for the following targeted gene mutations:", "medically_necessary_with_criteria")],
+            id="conditions-numbered-under-a-lettered-criterion",
+        ),
+        pytest.param(
+            "Criteria:\nPharmacogenetic testing is considered medically necessary for patients who meet ALL of the following:\n"
+            "• There must be 1 or more of the following:\no There is an approved mutation specific treatment available\n"
+            "• The patient meets criteria for 1 or more of the following approved tests:\n"
+            "o HLA-B 1502 testing is medically necessary for persons of Asian ancestry before initiating treatment with carbamazepine\n"
+            "o CYP2C19 variant testing is medically necessary for 1 or more of the following;\n• Member is undergoing treatment with clopidogrel;\n"
+            "• Members whom the use of clopidogrel is being proposed.\n"
+            "o PD-L1 is medically necessary for triple negative breast cancer\n",
+            [("HLA-B 1502 testing is medically necessary for persons of Asian ancestry before initiating treatment with carbamazepine", "medically_necessary_with_criteria"),
+             ("CYP2C19 variant testing is medically necessary for 1 or more of the following", "medically_necessary_with_criteria"),
+             ("PD-L1 is medically necessary for triple negative breast cancer", "medically_necessary_with_criteria")],
+            id="approved-tests-o-bulleted-under-criteria-with-recycled-glyphs",
+        ),
+        pytest.param(
+            "Policy\n\nAuthorization of PGT-M is limited to the following criteria:\n1. The plan covers medically necessary PGT-SR for translocations.\n"
+            "2. The plan covers medically necessary PGT-M to detect any of the following genetic disorders in an embryo when:\n"
+            "a. Both parents are known carriers of an autosomal recessive disorder such as, but not limited to the following:\n"
+            "i. Canavan disease\nii. Cystic Fibrosis\niii. Familial dysautonomia\niv. Fanconi Anemia\nv. Gaucher Disease\n"
+            "b. One parent is a known carrier of an autosomal dominant disorder such as, but not limited to, the following:\n"
+            "i. Huntington Disease\n",
+            [(name, "medically_necessary_with_criteria") for name in ("Canavan disease", "Cystic Fibrosis", "Familial dysautonomia", "Fanconi Anemia", "Gaucher Disease", "Huntington Disease")],
+            id="roman-v-after-iv-and-disorders-such-as",
+        ),
+        pytest.param(
+            "Policy\n\nThe following are considered experimental and investigational:\n• Whole genome NIPT\n"
+            "• Rationale: The outcomes of whole genome sequencing have not been validated.\n• Fetal RhD genotyping\n",
+            [("Whole genome NIPT", EIU), ("Fetal RhD genotyping", EIU)], id="rationale-bullets-are-not-items",
+        ),
+        pytest.param(
+            "Policy\n\nTesting may be considered medically necessary when either of the following conditions are met:\n"
+            "1. Individual is suspected of having the deficiency; or\n2. Individual has a serum level in the range of severe deficiency.\n",
+            [("Individual is suspected of having the deficiency", "medically_necessary_with_criteria"),
+             ("Individual has a serum level in the range of severe deficiency.", "medically_necessary_with_criteria")],
+            id="either-of-the-following-conditions",
+        ),
+        pytest.param(
+            "Policy\n\nPharmacogenetic panel tests are considered investigational for all other indications, including:\n"
+            "A. As an initial screening test for medication selection.\n1\nExample Tests and CPT codes: GeneSight: 0345U\n"
+            "B. For managing treatment with tamoxifen.\n1 Commonly prescribed for treatment of Gaucher disease\n",
+            [("As an initial screening test for medication selection.", EIU), ("For managing treatment with tamoxifen.", EIU)], id="footnote-number-ends-an-item",
+        ),
+        pytest.param(
+            "Indications and Limitations of Coverage\n\nB.    Nationally Covered Indications\n\n1.    Somatic (Acquired) Cancer\n\n"
+            "Effective for services on or after March 16, 2018, CMS has determined that NGS is reasonable and necessary and covered "
+            "nationally when all of the following requirements are met:\n\n   a. Patient has:\n\neither recurrent or advanced cancer; and\n"
+            "   b. The test using NGS must have:\nFDA approval; and,\n\n2.    Germline (Inherited) Cancer\n\n"
+            "Effective for services on or after January 27, 2020, NGS is covered nationally for patients with germline cancer.\n\n"
+            "C.    Nationally Non-Covered Indications\n\n1. Somatic (Acquired) Cancer\n\nNGS tests for other patients are non-covered.\n",
+            [("Somatic (Acquired) Cancer", "medically_necessary"), ("Germline (Inherited) Cancer", "medically_necessary")],
+            id="numbered-sub-headings-under-nationally-covered-indications",
+        ),
+        pytest.param(
+            "Policy\n\nDonor egg/embryo* is covered for medical illness which causes unnatural loss of egg quantity:\n"
+            "• Absent ovaries prior to age 40, OR\n• FSH >12 prior to age 40.\n* The egg donor must be less than 34 years of age.\n",
+            [("Absent ovaries prior to age 40", "medically_necessary_with_criteria"), ("FSH >12 prior to age 40.", "medically_necessary_with_criteria")],
+            id="asterisk-footnote-under-a-list",
+        ),
     ],
 )
 def test_list_indications(make_doc, text, items):
     assert texts(make_doc, text) == items
+
+
+INDICATION_TABLE = (
+    "POSITION STATEMENT:\n\nI. Initiation of the drug meets the definition of medical necessity when ALL of the following are met:\n"
+    "1. When used to treat an indication listed in Table 1\n\nTable 1\n\nIndications and Specific Criteria\nIndication\tCriteria\n"
+    "Ampullary Cancer\tBOTH of the following:\n1. Member has metastatic disease\n2. When used with ONE of the following regimens:\n"
+    "a. FOLFOX (fluorouracil, leucovorin,\noxaliplatin)\nColon and Rectal Cancer\tBOTH of the following:\n"
+    "(also includes anal\t1. Member has ONE of the following:\nadenocarcinoma)\ta. Metastatic disease\n"
+    "Hepatocellular carcinoma When ALL of the following are met:\n1. When used in combination with atezolizumab\n"
+    "Hereditary hemorrhagic\tWhen the member has ONE of the following:\ntelangiectasia\t1. Received red blood cell transfusions\n"
+    "Ovarian Cancer [includes\nepithelial and fallopian tube\ntumors)]\n\nONE of the following:\n1. When used as a single agent\n\n"
+    "Radiation necrosis of the\tWhen the member is symptomatic\nbrain\nOther FDA-approved or\tWhen ONE of the following are met:\n"
+    "NCCN supported\t1. Member is diagnosed with a condition that is consistent with an\ndiagnosis (not previously\tindication listed in the label\n"
+    "CNS, central nervous system\n\nApproval Duration: 180 days\n"
+)
+
+
+def test_first_column_of_an_indication_table(make_doc):
+    doc = make_doc(INDICATION_TABLE)
+    found = indications.extract(doc)
+    assert [i.text for i in found] == [
+        "Ampullary Cancer", "Colon and Rectal Cancer (also includes anal adenocarcinoma)", "Hepatocellular carcinoma",
+        "Hereditary hemorrhagic telangiectasia", "Ovarian Cancer [includes epithelial and fallopian tube tumors)]",
+        "Radiation necrosis of the brain", "Other FDA-approved or NCCN supported diagnosis (not previously",
+    ]
+    assert {i.status for i in found} == {Status.medically_necessary_with_criteria}
+    assert all(doc.text[i.evidence.start : i.evidence.end] == i.evidence.text for i in found)
+
+
+def test_a_dosage_table_is_no_indication_table(make_doc):
+    text = "Dosage\n\nTable 2\nIndication\tDosage Regimen\nColon cancer\t5 mg/kg every 2 weeks\n"
+    assert texts(make_doc, text) == []
 
 
 @pytest.mark.parametrize(
@@ -121,6 +230,37 @@ def test_list_indications(make_doc, text, items):
         pytest.param("Policy\n\nDrugs may be medically necessary for indications not listed above when prescribed either:\n1. In accordance with the FDA label; OR\n2. Per compendia\n", id="other-uses-with-conditions"),
         pytest.param("Policy\n\nX is not medically necessary for the following:\n• Screening\n• Surveillance\n", id="not-medically-necessary-list"),
         pytest.param("Policy\n\nThere are other payment rules, discussed in the following documents, that must also be met:\n• The Policy Article\n", id="must-also-be-met"),
+        pytest.param(
+            "Policy\n\nV. Additional Definitions\nMedically Necessary means Covered Services rendered by a Health Care Provider that the Plan determines are:\n"
+            "a. appropriate for the symptoms and diagnosis of the Member's condition;\nb. not primarily for the convenience of the Member.\n"
+            "Medically Necessary - A service that is necessary for the treatment of an illness is one that:\n• Will prevent the onset of an illness.\n",
+            id="definition-of-medically-necessary",
+        ),
+        pytest.param(
+            "Policy\n\nKIF6 genotyping is covered under a different plan's medical policy.\n\nPopulations\tInterventions\tComparators\tOutcomes\n"
+            "Individuals:\tInterventions of interest are:\tComparators of interest are:\tRelevant outcomes include:\n• Morbid events\n• Medication use\n",
+            id="evidence-table-cells",
+        ),
+        pytest.param(
+            "2.0 POLICY\n\n2.1 Genetic counseling provided by an authorized provider is covered.\n\n"
+            "Note: Non-FDA approved genetic tests that are covered under the demonstration are in the Operations Manual.\n\n"
+            "• For preconception and prenatal carrier screening tests, see Chapter 6, Section 3.2 .\n\n"
+            "2.3 Coverage of preventive services must be based on HHS recommendations.\n\n3.0 EXCLUSIONS\n\n3.1 Tests that are not medically necessary.\n",
+            id="cross-reference-and-decimal-sections",
+        ),
+        pytest.param(
+            "Policy\n\nMedication for donor egg IVF is covered for the donor under the following conditions:\n• Recipient is a member with pharmacy benefits, AND\n"
+            "• Donor is known to the member, OR\n• Medications for anonymous donors.\n", id="under-the-following-conditions",
+        ),
+        pytest.param(
+            "Policy\n\nThe plan considers genetic testing medically necessary when the following conditions are met:\n"
+            "A. The request is submitted by the ordering provider.\nB. A requested test meets the specific criteria.\n", id="when-the-following-conditions-are-met",
+        ),
+        pytest.param(
+            "Policy\n\n• ICSI is covered for male factor infertility defined as followed (same abnormality in each specimen):\n"
+            "o At least 2 semen analyses show <3 million total motile sperm, OR\no At least 2 processed semen analyses show ≤1 million motile sperm\n",
+            id="defined-as",
+        ),
     ],
 )
 def test_lists_that_are_not_indications(make_doc, text):
