@@ -382,6 +382,66 @@ def test_entry_across_a_page_break_leaves_out_running_footers():
             "2. Benz EJ. Thalassemia. In: UpToDate. 2024.\n\nNon-Discrimination Statement:\n\nIf you believe we failed, file with: Plan of\nArizona, P.O. Box 13466, Phoenix, AZ 85002.\n",
             2, "Beaudoin FL, Richardson M. Gene therapy. ICER, July 19, 2022.", id="resources-that-are-literature",
         ),
+        pytest.param(
+            "IX. REFERENCES\tTOP\n\n1. Kelly E, Greene CM. Alpha-1 antitrypsin deficiency. Respir Med. Jun\n2010;104(6):763-772. PMID 20303723\n"
+            "2. Sveger T. Liver disease in infants. N Engl J Med. 1976;294(24):1316-1321.\n\nX. POLICY HISTORY\tTOP\n\n4/6/2020 Minor review. References updated.\n",
+            2, "Kelly E, Greene CM. Alpha-1 antitrypsin deficiency. Respir Med. Jun 2010;104(6):763-772. PMID 20303723", id="roman-numeral-heading-with-top-link",
+        ),
+        pytest.param(
+            "Reference Sources\n\nU.S. National Library of Medicine (NLM). Helping me understand genetics. July 28, 2021. Accessed on\n"
+            "September 28, 2021.\n\nBean L, Scheuner M, Murray M, et al. DNA-based screening and personal health. Genetics in Medicine. 2021.\n",
+            2, "U.S. National Library of Medicine (NLM). Helping me understand genetics. July 28, 2021. Accessed on September 28, 2021.", id="reference-sources-heading",
+        ),
+        pytest.param(
+            "References\n\nOn November 29, 2023, we searched PubMed and the databases of the Cochrane Library, the U.K. National\n"
+            "Health Services Centre for Reviews and Dissemination. We included the best available evidence.\n\n"
+            "Alzheimers Association. Genetic testing. https://www.alz.org/media/documents/genetic-testing-statement.pdf.\nUpdated October, 2023.\n\n"
+            "Goldman JS. New approaches to genetic counseling. Curr Neurol Neurosci Rep. 2012;12(5):502-510.\n\n"
+            "Policy updates\n\n5/2016: initial review date and clinical policy effective date: 7/2016\n\n4/2017: Policy references updated.\n",
+            2, "Alzheimers Association. Genetic testing. https://www.alz.org/media/documents/genetic-testing-statement.pdf. Updated October, 2023.",
+            id="search-preamble-and-unknown-heading-over-dated-rows",
+        ),
+        pytest.param(
+            "REFERENCES\n\n1. Greden JF, Parikh SV. Impact of pharmacogenomics. J Psychiatr Res. 2019;111:59-67.\n"
+            "2. Immunocore Limited. KIMMTRAK (tebentafusp-tebn) injection. Accessed: 5/8/2024. Website:\nhttps://www.accessdata.fda.gov/label.pdf\n\n"
+            "back to top\n\nNote: The plan uses the genetic testing clinical criteria developed by a vendor.\n\n"
+            "Plan Original Effective Date: December 30, 2022\no Vendor Effective Date: January 01, 2023 (V.1.2023)\n\n"
+            "Plan Re-Review Date(s):\no June 21, 2023\no December 20, 2023\n\n© 2023-2025 Plan.\n",
+            2, "Greden JF, Parikh SV. Impact of pharmacogenomics. J Psychiatr Res. 2019;111:59-67.", id="list-ends-at-back-to-top-link",
+        ),
+        pytest.param(
+            "REFERENCES:\n\nAdams PC, Reboussin DM. Hemochromatosis screening. N Engl J Med. 2005;352:1769-78.\n\n"
+            "Tora R, Welch J, Sun J. Phenotypic profiling in hyperparathyroidism-jaw tumor syndrome. J Clin Endocrinol Metab. 2023. Epub ahead of print.\n"
+            "This policy will be revised as necessary and reviewed no less than annually.\n\nDevised: 7/23\n\nRevised: 7/24 (add criteria)\n\n"
+            "Reviewed:\n\nThe Plan may refer collectively to health care coverage sponsors of the Plan, unless otherwise noted.\n",
+            2, "Adams PC, Reboussin DM. Hemochromatosis screening. N Engl J Med. 2005;352:1769-78.", id="list-ends-at-policy-sentence-and-date-labels",
+        ),
+        pytest.param(
+            "Medical Policy: Liquid Biopsy\nPolicy Number: 2.02.56\nPage: 1 of 3\nIntro.\n\nMedical Policy: Liquid Biopsy\nPolicy Number: 2.02.56\nPage: 2 of 3\n"
+            "REFERENCES\nAlimirzaie S, et al. Liquid biopsy in breast cancer: a comprehensive review. Clin Genet. 2019\nJun;95(6):643-660.\n"
+            "Asante DB, et al. Liquid biopsy in ovarian cancer using circulating tumor DNA and cells: ready for\nprimetime? Cancer Lett. 2020 Jan;468:59-71.\n\n"
+            "Medical Policy: Liquid Biopsy\nPolicy Number: 2.02.56\nPage: 3 of 3\n"
+            "National Comprehensive Cancer Network (NCCN) [Internet]. Clinical practice guidelines in oncology.\n"
+            "Breast Cancer. V.6.2024. 2024 Nov 11 [accessed 2024 Dec 10]. Available from:\nhttps://www.nccn.org/professionals/physician_gls/pdf/breast.pdf\n"
+            "National Comprehensive Cancer Network (NCCN) [Internet]. Clinical practice guidelines in oncology.\n"
+            "Colon Cancer. V.5.2024. 2024 Aug 22 [accessed 2024 Dec 10]. Available from:\nhttps://www.nccn.org/professionals/physician_gls/pdf/colon.pdf\n"
+            "Sabari JK, et al. A prospective study of circulating tumor DNA. J Natl Cancer Inst. 2019;111(6):\n"
+            "Saarenheimo J, et al. The value of liquid biopsies. Front Oncol. 2019;9:129.\n",
+            6, "Alimirzaie S, et al. Liquid biopsy in breast cancer: a comprehensive review. Clin Genet. 2019 Jun;95(6):643-660.",
+            id="unnumbered-wrapped-entries-across-running-headers",
+        ),
+        pytest.param(
+            "References\n1. Rogers SJ. Treatments for autism. J Clin Child Psychol. 1998;27(2):168-179.\n2. Boyd RD. Outcome survey. Autism. 2001;5(4):430-441.\n\n"
+            "Additional References\n61. McEachin JJ, Smith T. Long-term outcome. Am J Ment Retard. 1993;97(4):359-372.\n"
+            "62. Bebko JM, Perry A. Facilitated communication. J Autism Dev Disord. 1996;26(1):19-42.\n"
+            "63. Committee on Children with Disabilities. Technical report. Pediatrics. 2001;107:e85.\n",
+            5, "Rogers SJ. Treatments for autism. J Clin Child Psychol. 1998;27(2):168-179.", id="numbering-continued-under-a-second-heading",
+        ),
+        pytest.param(
+            "References:\n\nEvans WE, Relling MV. Pharmacogenomics. Science 1999; 286:487.\n\nVesell ES. Therapeutic lessons. Ann Intern Med 1997; 126:653.\n\n"
+            "Special Notes: *\nMedical policies can be highly technical and complex and are provided here for informational purposes.\n",
+            2, "Evans WE, Relling MV. Pharmacogenomics. Science 1999; 286:487.", id="special-notes-heading-with-footnote-mark",
+        ),
     ],
 )
 def test_reference_lists(make_doc, text, count, first):
