@@ -6,7 +6,9 @@ nor blank lines (one entry per line, or entries wrapped over lines as PDFs print
 where a line closes a citation and the next opens one. Page furniture (running headers and footers
 repeated across pages) is left out of the entries' text, so an entry may cross a page break;
 sub-headings ("Peer Reviewed Publications:") close the entry above them. An entry glued to the
-next one ("...13(4):369-378.Chopko BW. Long-term ...") is cut in two. Parsing is in citation_parse.
+next one ("...13(4):369-378.Chopko BW. Long-term ...") is cut in two. Where a list ends before its section
+does is in reference_bounds; a document without a list may cite in footnotes (footnotes). Parsing is in
+citation_parse.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from extractors.citation_parse import YEAR, opens_with_person, parse_reference
 from extractors.document import NUMBERED, Line, PolicyDoc
+from extractors.footnotes import footnote_references
 from extractors.models import Reference
 from extractors.reference_bounds import list_end, running_lines
 
@@ -102,6 +105,10 @@ def extract(doc: PolicyDoc) -> list[Reference]:
         for entry in entries:
             text = " ".join(entry.text.split())
             out.append(Reference(text=text, evidence=doc.evidence(entry.start, entry.end), **parse_reference(text)))
+    if not out:  # no reference list: citations may be printed as footnotes
+        for note in footnote_references(doc):
+            text = " ".join(join_lines(list(note.lines)).split())
+            out.append(Reference(text=text, evidence=doc.evidence(note.start, note.end), **parse_reference(text)))
     return out
 
 

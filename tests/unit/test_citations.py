@@ -452,3 +452,54 @@ def test_reference_lists(make_doc, text, count, first):
 def test_websites_are_not_references(make_doc):
     text = "Websites for Additional Information\n\n1. American Heart Association. Heart disease. Updated January 10, 2024. Available at: https://www.heart.org.\n2. CDC. Facts. 2025.\n"
     assert citations.extract(make_doc(text)) == []
+
+
+def doc_with_type(pages: list[str], small: tuple[str, ...]):
+    """A PolicyDoc of PDF-like `pages` whose lines are printed at 10 pt, those opening with `small` at 6.5 pt
+    (a footnote's superscript number makes its first line the smallest)."""
+    doc = doc_of("", pages=pages)
+    sizes, offset = [], 0
+    for line in doc.text.split("\n"):
+        if line.strip():
+            sizes.append((offset, offset + len(line), 6.5 if line.startswith(small) else 10.0))
+        offset += len(line) + 1
+    return parse(replace(doc.source, line_sizes=tuple(sizes)))
+
+
+FOOTNOTED = [
+    "Infertility Services\nCriteria\n1. The member has been diagnosed with infertility.1\n2. The live birth rate is > 5%.2\n\n"
+    "1 Practice Committee of the American Society for Reproductive Medicine. Diagnostic evaluation of the\n\n"
+    "infertile female: a committee opinion. Fertil Steril. 2015 Jun;103(6):e44-50.\n2 Massachusetts Regulations 211 CMR 37.00. Available at:\n\n"
+    "https://www.mass.gov/files/documents/2017/10/23/211-37.pdf",
+    "Normal reproductive age\nAll services end at 45.3\n\n3 Eijkemans MJ, van Poppel F. Too old to have children? Hum Reprod. 2014;29(6):1304-1312.",
+]
+
+
+@pytest.mark.parametrize(
+    "pages, small, count",
+    [
+        pytest.param(FOOTNOTED, ("1 ", "2 ", "3 "), 3, id="footnotes-at-page-feet"),
+        pytest.param(FOOTNOTED, (), 0, id="body-sized-numbers-are-no-footnotes"),
+        pytest.param(FOOTNOTED[:1], ("1 ", "2 "), 0, id="fewer-than-three-footnotes"),
+        pytest.param(
+            ["Steps\n1 Draw blood from the member\n2 Send it to the laboratory", "3 Read the result to the member\nDone."],
+            ("1 ", "2 ", "3 "), 0, id="numbered-steps-cite-nothing",
+        ),
+    ],
+)
+def test_footnote_references(pages, small, count):
+    refs = citations.extract(doc_with_type(pages, small))
+    assert len(refs) == count
+    if count:
+        assert refs[0].text == (
+            "Practice Committee of the American Society for Reproductive Medicine. Diagnostic evaluation of the "
+            "infertile female: a committee opinion. Fertil Steril. 2015 Jun;103(6):e44-50."
+        )
+        assert refs[1].text.endswith("211-37.pdf") and refs[2].evidence.page == 2
+        assert all(r.evidence.text.startswith(r.text[:20]) for r in refs)
+
+
+def test_footnotes_only_without_a_reference_list():
+    pages = [FOOTNOTED[0], FOOTNOTED[1] + "\n\nReferences\n1. Smith J. A study. Sleep. 2020;1:2-3.\n2. Doe A. Another. J Med. 2019;4:5-6."]
+    refs = citations.extract(doc_with_type(pages, ("1 P", "2 M", "3 E")))
+    assert [r.text[:8] for r in refs] == ["Smith J.", "Doe A. A"]
