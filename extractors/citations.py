@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extractors.citation_parse import YEAR, opens_with_person, parse_reference
+from extractors.citation_parse import YEAR, author_run, opens_with_person, parse_reference
 from extractors.document import NUMBERED, Line, PolicyDoc
 from extractors.footnotes import footnote_references
 from extractors.models import Reference
@@ -34,6 +34,7 @@ LEAD_IN = re.compile(
     r"|(?:on\s+[\w ,.]{3,30}?,\s+)?we\s+(?:searched|(?:conducted|performed|updated)\s+(?:a|the|an)\b)|an?\s+(?:systematic\s+|updated\s+)?(?:literature\s+)?search\s+(?:of|was|for)\b)"
 )
 SUBHEADING = re.compile(r"^[A-Z][^.\n]{2,119}:$")  # e.g. "Peer Reviewed Publications:"
+SUBHEADING_WORDS = 10  # "Government Agency, Medical Society, and Other Authoritative Publications:" has 9
 # A line that can only continue an entry: lower-case, digit or punctuation start, or a citation's tail words.
 # e.g. "with neurogenic claudication", "2021 May;9(5):...", ",CAL,NCD", "Available at:", "Erratum in: ...", "Aug 1;35(8)"
 CONTINUATION = re.compile(
@@ -47,13 +48,20 @@ URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
 # Two entries run together: a citation's last period directly followed by the next one's first author.
 GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
 # an author-date opening (APA): "American College of Obstetricians (ACOG). (2018).", "Hayes. (December 5, 2023)."
-DATED_AUTHOR = re.compile(r"^[A-Z][^()\n]{1,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}\)")
+# "Agendia. (2024a).", "Andrade, D. (2023, September 29)." (never a wrapped initial: "H. (2018).")
+DATED_AUTHOR = re.compile(
+    r"^[A-Z][\w&'’-]+[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)"
+)
 # e.g. "Carelon Medical Benefits Management. Genetic ...", "U.S. Food and Drug Administration. Drugs@FDA ...",
 # "Health Resources & Services Administration. Recommended ..."
 ORG_OPENER = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’-]*|of|and|for|the|on|in|&|\([A-Z][\w&]{1,12}\))){1,10}\.\s+[A-Z]")
 # an organization as author, e.g. "National Comprehensive Cancer Network (NCCN) [Internet]. Clinical practice ..."
 ORG_AUTHOR = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|for|the|on|in|&|\([A-Z][\w&]{1,12}\)|\[[A-Za-z ]{3,20}\])){1,10}\.\s+[A-Z]")
 NUMERIC_TAIL = re.compile(r"[\d)][ \t]*[:;]$")  # e.g. "J Natl Cancer Inst. 2019;111(6):" cut off before its pages
+ADDRESS_TAIL = re.compile(r"^[^\s/]*/\S*$")  # e.g. "test/bbdrisk-dx/", "breast-cancer-index#": the wrapped end of an address
+APA_YEAR_END = re.compile(r"\((?:19|20)\d{2}[a-z]?(?:,[^()]{1,30})?\)\.$")  # e.g. "... & Bremer, T. (2023)." (authors and year, no title yet)
+APA_SOURCE_LINE = re.compile(r"^[A-Z][\w .&:'’-]{0,80},\s+\d+(?:\([^()]{1,12}\))?,\s+[A-Za-z]?\d+")  # e.g. "Lancet, 378(9793), 771-784."
+YEAR_OPENING = re.compile(r"^\((?:19|20)\d{2}[a-z]?[,)]")  # e.g. "(2019). Re-interpretation of ..."
 URL_TAIL = re.compile(r"^\S*[/\-_]\S*[A-Za-z0-9/]$")  # e.g. "screening-for-genetic-conditions": a web address's wrapped end
 HYPHEN_END = re.compile(r"\w-$")  # e.g. "Image-" at a line end
 SHORT_LINE = 0.7  # a line shorter than this share of the list's widest line was not wrapped (wrapped lines measure >= 0.74 on real PDFs)
@@ -236,10 +244,12 @@ def _lone_numbers(rows: list[_Row], numbered: bool) -> list[_Row]:
 def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     """Without markers or gaps: does `row` open a new citation rather than continue the wrapped one above?"""
     previous = current.rows[-1].text
-    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text):
-        return False
-    opener = opens_with_person(row.text) or bool(DATED_AUTHOR.match(row.text))
-    if URL_END.search(previous):
+    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text) or APA_SOURCE_LINE.match(row.text) or APA_YEAR_END.search(previous):
+        return False  # (an APA title goes on below its authors' year: "... & Bremer, T. (2023)." / "Analytical validation ...")
+    if YEAR_OPENING.match(row.text) and _authors_only(previous):
+        return False  # an APA year on the line below its authors: "... & Bernard, P. S." / "(2019). Re-interpretation ..."
+    opener = _opener(row.text)
+    if URL_END.search(previous) or ADDRESS_TAIL.match(previous):
         if _after_address(current, row):
             return True  # a web address ends its entry, an organization opens the next one
         if not opener:
@@ -252,10 +262,21 @@ def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)
 
 
+def _opener(text: str) -> bool:
+    """A citation's first line: authors then a title, an author-date opening, or a line of authors only
+    that goes on below ("Andre, F., Ismaila, N., Allison, K. H., ... Jhaveri, K.,")."""
+    return opens_with_person(text) or bool(DATED_AUTHOR.match(text)) or _authors_only(text)
+
+
+def _authors_only(text: str) -> bool:
+    """A line that is all author names, two or more ("Blok, E. J., Bastiaannet, E., ... & van de Velde, C. J.")."""
+    run = author_run(text)
+    return run is not None and len(run[0]) >= 2 and run[1] >= len(text) - 1
+
+
 def _opens(current: _Open, row: _Row) -> bool:
     """`row` reads as a citation's first line: authors, an author-date or organization opening."""
-    text = row.text
-    return opens_with_person(text) or bool(DATED_AUTHOR.match(text) or ORG_OPENER.match(text)) or _after_address(current, row)
+    return _opener(row.text) or bool(ORG_OPENER.match(row.text)) or _after_address(current, row)
 
 
 def _after_address(current: _Open, row: _Row) -> bool:
@@ -268,8 +289,8 @@ def _is_subheading(row: _Row, current: _Open | None, following: _Row | None) -> 
     if row.number is not None or row.bullet or YEAR.search(row.text) or CONTINUATION.match(row.text):
         return False
     closed = current is None or row.gap_before or bool(TERMINAL.search(current.rows[-1].text))
-    if SUBHEADING.match(row.text):
-        return closed
+    if SUBHEADING.match(row.text):  # (not an APA title ending in ":" below its authors' year)
+        return closed and len(row.text.split()) <= SUBHEADING_WORDS and not (current and APA_YEAR_END.search(current.rows[-1].text))
     # A short title-case line without punctuation right before a numbered entry, e.g. "Other Publications"
     words = row.text.split()
     return (

@@ -442,6 +442,28 @@ def test_entry_across_a_page_break_leaves_out_running_footers():
             "Special Notes: *\nMedical policies can be highly technical and complex and are provided here for informational purposes.\n",
             2, "Evans WE, Relling MV. Pharmacogenomics. Science 1999; 286:487.", id="special-notes-heading-with-footnote-mark",
         ),
+        pytest.param(
+            "VIII. Evidence-based Scientific References\n"
+            "Agendia. (2024a). BluePrint: a test to predict likely tumor behavior. https://agendia.com/blueprint/\n"
+            "BBDRiskDx. (2023). What is the BBDRISK DX® Test? https://bbdrisk.com/patients/bbdrisk-dx-\ntest/bbdrisk-dx/\n"
+            "Blok, E. J., Bastiaannet, E., van den Hout, W. B., Liefers, G. J., Smit, V., Kroep, J. R., & van de Velde, C. J.\n"
+            "H. (2018). Systematic review of the clinical and economic value of gene expression profiles for\n"
+            "invasive early breast cancer available in Europe. Cancer Treat Rev, 62, 74-90.\n"
+            "Dabbs, D., Mittal, K., Heineman, S., Whitworth, P., Shah, C., Savala, J., Shivers, S. C., & Bremer, T. (2023).\n"
+            "Analytical validation of the 7-gene biosignature for prediction of recurrence risk and radiation\n"
+            "therapy benefit for breast ductal carcinoma in situ. Front Oncol, 13, 1069059.\n"
+            "Davies, C., Godwin, J., Gray, R., Clarke, M., Cutter, D., Darby, S., McGale, P., Pan, H. C., Taylor, C., Wang,\n"
+            "Y. C., Dowsett, M., Ingle, J., & Peto, R. (2011). Relevance of breast cancer hormone receptors and\n"
+            "other factors to the efficacy of adjuvant tamoxifen: patient-level meta-analysis of randomised trials.\n"
+            "Lancet, 378(9793), 771-784. https://doi.org/10.1016/s0140-6736(11)60993-8\n"
+            "Wuerstlein, R., Kates, R., Gluz, O., Grischke, E. M., Schem, C., Thill, M., Hasmueller, S., Köhler, A., Otremba,\n"
+            "B., Griesinger, F., Schindlbeck, C., Trojan, A., Otto, F., Knauer, M., Pusch, R., & Harbeck, N. (2019).\n"
+            "Strong impact of MammaPrint and BluePrint on treatment decisions in luminal early breast cancer:\n"
+            "results of the WSG-PRIMe study. Breast Cancer Res Treat, 175(2), 389-399.\n\nIX. Policy History\n"
+            "Action Date\tAction\nJune 01, 2023\tPolicy created\n",
+            6, "Agendia. (2024a). BluePrint: a test to predict likely tumor behavior. https://agendia.com/blueprint/",
+            id="apa-entries-wrapped-without-gaps",
+        ),
     ],
 )
 def test_reference_lists(make_doc, text, count, first):
