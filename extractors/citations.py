@@ -6,7 +6,9 @@ nor blank lines (one entry per line, or entries wrapped over lines as PDFs print
 where a line closes a citation and the next opens one. Page furniture (running headers and footers
 repeated across pages) is left out of the entries' text, so an entry may cross a page break;
 sub-headings ("Peer Reviewed Publications:") close the entry above them. An entry glued to the
-next one ("...13(4):369-378.Chopko BW. Long-term ...") is cut in two. Parsing is in citation_parse.
+next one ("...13(4):369-378.Chopko BW. Long-term ...") is cut in two. Where a list ends before its section
+does is in reference_bounds; a document without a list may cite in footnotes (footnotes). Parsing is in
+citation_parse.
 """
 
 from __future__ import annotations
@@ -14,18 +16,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extractors.citation_parse import YEAR, opens_with_person, parse_reference
+from extractors.citation_parse import YEAR, author_run, opens_with_person, parse_reference
 from extractors.document import NUMBERED, Line, PolicyDoc
+from extractors.footnotes import footnote_references
 from extractors.models import Reference
+from extractors.reference_bounds import list_end, running_lines
 
 NUMBER_ALONE = re.compile(r"^[ \t]*(?:\(?(\d{1,3})[.)]|\[(\d{1,3})\])[ \t]*$")  # e.g. "12." on its own line, the entry below it
 # a number glued to its entry or set off by spaces only: "10.Rubin D, ...", "12     Scher HI, ..."
 TIGHT_NUMBER = re.compile(r"^[ \t]*(?:\d{1,3}\.(?=[A-Z][A-Za-z])|\d{1,3}[ \t]{2,}(?=[A-Z]))")
 RESOURCES = re.compile(r"(?i)^\W*resources\W*$")  # a "Resources" heading may head links or literature
 # a sentence that introduces the list, e.g. "Links to the UCare contracts ... used to create this policy",
-# "The following references were used ...", "Literature reviewed 11/21/24."
-LEAD_IN = re.compile(r"(?i)^(?:links?\s+to\b|the\s+following\b|these\s+(?:references|sources)\b|below\s+are\b|literature\s+reviewed\b|sources?\s+(?:used|reviewed)\b)")
+# "The following references were used ...", "Literature reviewed 11/21/24.", a literature search told before the list:
+# "On November 29, 2023, we searched PubMed and ...", "A literature search of MEDLINE was conducted ..."
+LEAD_IN = re.compile(
+    r"(?i)^(?:links?\s+to\b|the\s+following\b|these\s+(?:references|sources)\b|below\s+are\b|literature\s+reviewed\b|sources?\s+(?:used|reviewed)\b"
+    r"|(?:on\s+[\w ,.]{3,30}?,\s+)?we\s+(?:searched|(?:conducted|performed|updated)\s+(?:a|the|an)\b)|an?\s+(?:systematic\s+|updated\s+)?(?:literature\s+)?search\s+(?:of|was|for)\b)"
+)
 SUBHEADING = re.compile(r"^[A-Z][^.\n]{2,119}:$")  # e.g. "Peer Reviewed Publications:"
+SUBHEADING_WORDS = 10  # "Government Agency, Medical Society, and Other Authoritative Publications:" has 9
 # A line that can only continue an entry: lower-case, digit or punctuation start, or a citation's tail words.
 # e.g. "with neurogenic claudication", "2021 May;9(5):...", ",CAL,NCD", "Available at:", "Erratum in: ...", "Aug 1;35(8)"
 CONTINUATION = re.compile(
@@ -39,8 +48,20 @@ URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
 # Two entries run together: a citation's last period directly followed by the next one's first author.
 GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
 # an author-date opening (APA): "American College of Obstetricians (ACOG). (2018).", "Hayes. (December 5, 2023)."
-DATED_AUTHOR = re.compile(r"^[A-Z][^()\n]{1,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}\)")
-ORG_OPENER = re.compile(r"^(?:[A-Z][\w&'’-]*\s+){1,6}[A-Z][\w&'’-]*\.\s+[A-Z]")  # e.g. "Carelon Medical Benefits Management. Genetic ..."
+# "Agendia. (2024a).", "Andrade, D. (2023, September 29)." (never a wrapped initial: "H. (2018).")
+DATED_AUTHOR = re.compile(
+    r"^[A-Z][\w&'’-]+[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)"
+)
+# e.g. "Carelon Medical Benefits Management. Genetic ...", "U.S. Food and Drug Administration. Drugs@FDA ...",
+# "Health Resources & Services Administration. Recommended ..."
+ORG_OPENER = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’-]*|of|and|for|the|on|in|&|\([A-Z][\w&]{1,12}\))){1,10}\.\s+[A-Z]")
+# an organization as author, e.g. "National Comprehensive Cancer Network (NCCN) [Internet]. Clinical practice ..."
+ORG_AUTHOR = re.compile(r"^[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|and|for|the|on|in|&|\([A-Z][\w&]{1,12}\)|\[[A-Za-z ]{3,20}\])){1,10}\.\s+[A-Z]")
+NUMERIC_TAIL = re.compile(r"[\d)][ \t]*[:;]$")  # e.g. "J Natl Cancer Inst. 2019;111(6):" cut off before its pages
+ADDRESS_TAIL = re.compile(r"^[^\s/]*/\S*$")  # e.g. "test/bbdrisk-dx/", "breast-cancer-index#": the wrapped end of an address
+APA_YEAR_END = re.compile(r"\((?:19|20)\d{2}[a-z]?(?:,[^()]{1,30})?\)\.$")  # e.g. "... & Bremer, T. (2023)." (authors and year, no title yet)
+APA_SOURCE_LINE = re.compile(r"^[A-Z][\w .&:'’-]{0,80},\s+\d+(?:\([^()]{1,12}\))?,\s+[A-Za-z]?\d+")  # e.g. "Lancet, 378(9793), 771-784."
+YEAR_OPENING = re.compile(r"^\((?:19|20)\d{2}[a-z]?[,)]")  # e.g. "(2019). Re-interpretation of ..."
 URL_TAIL = re.compile(r"^\S*[/\-_]\S*[A-Za-z0-9/]$")  # e.g. "screening-for-genetic-conditions": a web address's wrapped end
 HYPHEN_END = re.compile(r"\w-$")  # e.g. "Image-" at a line end
 SHORT_LINE = 0.7  # a line shorter than this share of the list's widest line was not wrapped (wrapped lines measure >= 0.74 on real PDFs)
@@ -92,6 +113,10 @@ def extract(doc: PolicyDoc) -> list[Reference]:
         for entry in entries:
             text = " ".join(entry.text.split())
             out.append(Reference(text=text, evidence=doc.evidence(entry.start, entry.end), **parse_reference(text)))
+    if not out:  # no reference list: citations may be printed as footnotes
+        for note in footnote_references(doc):
+            text = " ".join(join_lines(list(note.lines)).split())
+            out.append(Reference(text=text, evidence=doc.evidence(note.start, note.end), **parse_reference(text)))
     return out
 
 
@@ -121,7 +146,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
             new = True
             if (numbered or bulleted) and row.number is None and not row.bullet and (entries or not _looks_like_citation(row.text)):
                 continue  # a lead-in line before the first marker, or text after the list's last sub-heading
-            if not entries and (LEAD_IN.match(row.text) or (lead_in and not row.gap_before)):
+            if not entries and (LEAD_IN.match(row.text) or (lead_in and not (row.gap_before or row.page_break_before))):
                 lead_in = True
                 continue  # e.g. "Links to the plan's contracts ... / ... used to create this policy"
         elif numbered:
@@ -129,10 +154,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
         elif bulleted:
             new = row.bullet
         elif gapped:
-            new = row.gap_before or (
-                _starts_entry(current, row, width)
-                and (row.page_break_before or opens_with_person(row.text) or bool(DATED_AUTHOR.match(row.text) or ORG_OPENER.match(row.text)))
-            )
+            new = row.gap_before or (_starts_entry(current, row, width) and (row.page_break_before or _opens(current, row)))
         else:
             new = _starts_entry(current, row, width)
         if new:
@@ -153,13 +175,21 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
 def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
     """The section's content lines, markers stripped, furniture dropped, gaps and page breaks noted."""
     furniture = doc.furniture_lines
+    lines = doc.lines_between(start, end)
+    end = list_end(doc, lines, start, end)
+    running = running_lines(doc, start, end)
     rows: list[_Row] = []
-    gap = False
-    for line in doc.lines_between(start, end):
+    gap = header = False
+    for line in lines:
+        if line.start >= end:
+            break
         if line.is_blank:
             gap = True
             continue
         if line.start in furniture:
+            continue
+        if line.text.strip() in running:
+            header = True  # a running header printed in the text: a page break, not a gap between entries
             continue
         a, b = max(line.content_start, start), min(line.end, end)
         text = doc.text[a:b].strip()
@@ -171,20 +201,21 @@ def _rows(doc: PolicyDoc, start: int, end: int) -> list[_Row]:
         if marker and marker.re is TIGHT_NUMBER:
             a = max(a, line.start + marker.end())
             text = doc.text[a:b].strip()
-        page_break = bool(rows) and doc.page_of(rows[-1].start) != doc.page_of(a)
+        page_break = bool(rows) and (header or doc.page_of(rows[-1].start) != doc.page_of(a))
         rows.append(
             _Row(line, a, a + len(text), text, number, bool(NUMBER_ALONE.match(line.text)), line.bullet is not None,
                  gap and not page_break and bool(rows), page_break)
         )
-        gap = False
+        gap = header = False
     return rows
 
 
 def _is_numbered(numbers: list[int]) -> bool:
-    """At least two markers, and most of them count on from the one before or restart at 1."""
+    """At least two markers, and most of them count on from the one before or restart at 1 (the first may
+    be any number: a list continued under its own heading, "Additional References" / "61. ...")."""
     steps, last = 0, 0
     for n in numbers:  # an outlier ("182." opening a wrapped "182. PMID: ...") does not break the count
-        if n == 1 or last < n <= last + 2:  # a number lost at a page break ("11." then "13.") still counts on
+        if n == 1 or last < n <= last + 2 or not steps:  # a number lost at a page break ("11." then "13.") still counts on
             steps, last = steps + 1, n
     return len(numbers) >= 2 and steps >= 0.8 * len(numbers)
 
@@ -213,18 +244,44 @@ def _lone_numbers(rows: list[_Row], numbered: bool) -> list[_Row]:
 def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     """Without markers or gaps: does `row` open a new citation rather than continue the wrapped one above?"""
     previous = current.rows[-1].text
-    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text):
-        return False
-    opener = opens_with_person(row.text) or bool(DATED_AUTHOR.match(row.text))
-    if URL_END.search(previous):
+    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text) or APA_SOURCE_LINE.match(row.text) or APA_YEAR_END.search(previous):
+        return False  # (an APA title goes on below its authors' year: "... & Bremer, T. (2023)." / "Analytical validation ...")
+    if YEAR_OPENING.match(row.text) and _authors_only(previous):
+        return False  # an APA year on the line below its authors: "... & Bernard, P. S." / "(2019). Re-interpretation ..."
+    opener = _opener(row.text)
+    if URL_END.search(previous) or ADDRESS_TAIL.match(previous):
+        if _after_address(current, row):
+            return True  # a web address ends its entry, an organization opens the next one
         if not opener:
             return False  # a web address goes on, unless an author-date opening follows it
-    elif OPEN_END.search(previous):
-        return False
+    elif OPEN_END.search(previous) and not (opener and NUMERIC_TAIL.search(previous) and YEAR.search(current.text)):
+        return False  # an open end goes on, unless it is a citation's cut-off numbers and authors follow
     terminal = bool(TERMINAL.search(previous) or URL_TAIL.match(previous))
     if not (terminal or opener):
         return False
     return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)
+
+
+def _opener(text: str) -> bool:
+    """A citation's first line: authors then a title, an author-date opening, or a line of authors only
+    that goes on below ("Andre, F., Ismaila, N., Allison, K. H., ... Jhaveri, K.,")."""
+    return opens_with_person(text) or bool(DATED_AUTHOR.match(text)) or _authors_only(text)
+
+
+def _authors_only(text: str) -> bool:
+    """A line that is all author names, two or more ("Blok, E. J., Bastiaannet, E., ... & van de Velde, C. J.")."""
+    run = author_run(text)
+    return run is not None and len(run[0]) >= 2 and run[1] >= len(text) - 1
+
+
+def _opens(current: _Open, row: _Row) -> bool:
+    """`row` reads as a citation's first line: authors, an author-date or organization opening."""
+    return _opener(row.text) or bool(ORG_OPENER.match(row.text)) or _after_address(current, row)
+
+
+def _after_address(current: _Open, row: _Row) -> bool:
+    """An organization's citation right after a line that ends with a web address (which ends its entry)."""
+    return bool(URL_END.search(current.rows[-1].text) and ORG_AUTHOR.match(row.text))
 
 
 def _is_subheading(row: _Row, current: _Open | None, following: _Row | None) -> bool:
@@ -232,8 +289,8 @@ def _is_subheading(row: _Row, current: _Open | None, following: _Row | None) -> 
     if row.number is not None or row.bullet or YEAR.search(row.text) or CONTINUATION.match(row.text):
         return False
     closed = current is None or row.gap_before or bool(TERMINAL.search(current.rows[-1].text))
-    if SUBHEADING.match(row.text):
-        return closed
+    if SUBHEADING.match(row.text):  # (not an APA title ending in ":" below its authors' year)
+        return closed and len(row.text.split()) <= SUBHEADING_WORDS and not (current and APA_YEAR_END.search(current.rows[-1].text))
     # A short title-case line without punctuation right before a numbered entry, e.g. "Other Publications"
     words = row.text.split()
     return (

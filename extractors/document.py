@@ -116,14 +116,17 @@ class PolicyDoc:
     @cached_property
     def sections(self) -> list[Section]:
         out = []
-        for header, span in zip(self.spacy.spans["section_headers"], self.spacy.spans["sections"]):
+        pairs = list(zip(self.spacy.spans["section_headers"], self.spacy.spans["sections"]))
+        for i, (header, span) in enumerate(pairs):
             line = self.line_at(span.start_char)
             header_start = line.start
+            # a section ends where the next heading's line starts, its numbering included ("IX. " of "IX. Policy History")
+            end = min(span.end_char, self.line_at(pairs[i + 1][1].start_char).start) if i + 1 < len(pairs) else span.end_char
             run_in = RUN_IN_TEXT.match(self.text, header.end_char, line.end)
             if run_in:  # "Update Information: Criteria are ...": the body starts on the heading's line
-                out.append(Section(span.label_, header_start, header.end_char, run_in.end(), span.end_char))
+                out.append(Section(span.label_, header_start, header.end_char, run_in.end(), end))
             else:
-                out.append(Section(span.label_, header_start, line.end, min(line.end + 1, span.end_char), span.end_char))
+                out.append(Section(span.label_, header_start, line.end, min(line.end + 1, end), end))
         return out
 
     def sections_labeled(self, *labels: str) -> list[Section]:

@@ -152,9 +152,17 @@ def make_policy_sections(nlp: Language, name: str, candidates_key: str, line_rul
 
 HEADER_PREFIX = re.compile(r"^[ \t]*(?:[•●▪■\-*#]+[ \t]*|(?:[IVX]{1,4}|\d{1,2}|[A-H])[.)][ \t]+)?$")  # e.g. "  ", "II. ", "• "
 RUN_IN = r"(?::[^\n]*|:?)"  # e.g. ": Criteria and treatment protocols are reviewed annually ..."
+LINE_NUMBERING = r"[ \t]*(?:(?:[IVX]{1,4}|\d{1,2}|[A-H])[.)][ \t]+)?"  # e.g. "IX. ", "3) ", "B. " before a line rule's heading
+# A web page's link back to its top beside each heading, e.g. "IX. REFERENCES<TAB>TOP", "Policy<TAB>Back to Top"
+BACK_LINK = r"(?:\t[ ]*(?i:(?:(?:back|return|go)[ ]+to[ ]+)?top(?:[ ]+of[ ]+(?:the[ ]+)?page)?)|[ \t]*[↑⇧▲])"
+# e.g. "*" after "Special Notes:": a footnote mark on the heading
+FOOTNOTE_MARK = r"(?:[ \t]*[*†‡])"
+ENDING = rf"(?::?{FOOTNOTE_MARK}?{BACK_LINK}?)"  # what may follow a line rule's heading, e.g. ":", "\tTOP"
 # e.g. " (CMM-204)", ":", "", and the other column labels when the heading opens a table's header row
-# ("History:<TAB>Date:<TAB>Activity:")
-HEADER_SUFFIX = re.compile(r"^[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?::(?:\t[ ]*[A-Z][\w /()&.-]{0,30}:)*)?[ \t]*$")
+# ("History:<TAB>Date:<TAB>Activity:"), a footnote mark or a back link
+HEADER_SUFFIX = re.compile(
+    rf"^[ \t]*(?:\([^()\n]{{1,40}}\))?[ \t]*(?::(?:\t[ ]*[A-Z][\w /()&.-]{{0,30}}:)*)?{FOOTNOTE_MARK}?{BACK_LINK}?[ \t]*$"
+)
 # a heading that is only a status: inside a code table it heads a group of codes, the table goes on
 STATUS_HEADING = re.compile(r"(?i)^(?:not\s+)?(?:covered|medically\s+necessary|experimental|investigational|unproven)(?:\s*(?:/|and|or)\s*(?:experimental|investigational|unproven))*$")
 STICKY = {"history": {"index", "references", "websites"}}
@@ -214,7 +222,7 @@ class PolicySections:
         # a rule marked "run_in" also takes a heading that runs into its text after a colon
         # ("Policy Update Information: Criteria are reviewed annually ..."); others fill their line
         self.line_rules = [
-            (rule["label"], re.compile(rf"^[ \t]*({rule['regex']})[ \t]*{RUN_IN if rule.get('run_in') else ':?'}[ \t]*$", re.M | re.I))
+            (rule["label"], re.compile(rf"^{LINE_NUMBERING}({rule['regex']})[ \t]*{RUN_IN if rule.get('run_in') else ENDING}[ \t]*$", re.M | re.I))
             for rule in line_rules
         ]
 

@@ -382,6 +382,88 @@ def test_entry_across_a_page_break_leaves_out_running_footers():
             "2. Benz EJ. Thalassemia. In: UpToDate. 2024.\n\nNon-Discrimination Statement:\n\nIf you believe we failed, file with: Plan of\nArizona, P.O. Box 13466, Phoenix, AZ 85002.\n",
             2, "Beaudoin FL, Richardson M. Gene therapy. ICER, July 19, 2022.", id="resources-that-are-literature",
         ),
+        pytest.param(
+            "IX. REFERENCES\tTOP\n\n1. Kelly E, Greene CM. Alpha-1 antitrypsin deficiency. Respir Med. Jun\n2010;104(6):763-772. PMID 20303723\n"
+            "2. Sveger T. Liver disease in infants. N Engl J Med. 1976;294(24):1316-1321.\n\nX. POLICY HISTORY\tTOP\n\n4/6/2020 Minor review. References updated.\n",
+            2, "Kelly E, Greene CM. Alpha-1 antitrypsin deficiency. Respir Med. Jun 2010;104(6):763-772. PMID 20303723", id="roman-numeral-heading-with-top-link",
+        ),
+        pytest.param(
+            "Reference Sources\n\nU.S. National Library of Medicine (NLM). Helping me understand genetics. July 28, 2021. Accessed on\n"
+            "September 28, 2021.\n\nBean L, Scheuner M, Murray M, et al. DNA-based screening and personal health. Genetics in Medicine. 2021.\n",
+            2, "U.S. National Library of Medicine (NLM). Helping me understand genetics. July 28, 2021. Accessed on September 28, 2021.", id="reference-sources-heading",
+        ),
+        pytest.param(
+            "References\n\nOn November 29, 2023, we searched PubMed and the databases of the Cochrane Library, the U.K. National\n"
+            "Health Services Centre for Reviews and Dissemination. We included the best available evidence.\n\n"
+            "Alzheimers Association. Genetic testing. https://www.alz.org/media/documents/genetic-testing-statement.pdf.\nUpdated October, 2023.\n\n"
+            "Goldman JS. New approaches to genetic counseling. Curr Neurol Neurosci Rep. 2012;12(5):502-510.\n\n"
+            "Policy updates\n\n5/2016: initial review date and clinical policy effective date: 7/2016\n\n4/2017: Policy references updated.\n",
+            2, "Alzheimers Association. Genetic testing. https://www.alz.org/media/documents/genetic-testing-statement.pdf. Updated October, 2023.",
+            id="search-preamble-and-unknown-heading-over-dated-rows",
+        ),
+        pytest.param(
+            "REFERENCES\n\n1. Greden JF, Parikh SV. Impact of pharmacogenomics. J Psychiatr Res. 2019;111:59-67.\n"
+            "2. Immunocore Limited. KIMMTRAK (tebentafusp-tebn) injection. Accessed: 5/8/2024. Website:\nhttps://www.accessdata.fda.gov/label.pdf\n\n"
+            "back to top\n\nNote: The plan uses the genetic testing clinical criteria developed by a vendor.\n\n"
+            "Plan Original Effective Date: December 30, 2022\no Vendor Effective Date: January 01, 2023 (V.1.2023)\n\n"
+            "Plan Re-Review Date(s):\no June 21, 2023\no December 20, 2023\n\n© 2023-2025 Plan.\n",
+            2, "Greden JF, Parikh SV. Impact of pharmacogenomics. J Psychiatr Res. 2019;111:59-67.", id="list-ends-at-back-to-top-link",
+        ),
+        pytest.param(
+            "REFERENCES:\n\nAdams PC, Reboussin DM. Hemochromatosis screening. N Engl J Med. 2005;352:1769-78.\n\n"
+            "Tora R, Welch J, Sun J. Phenotypic profiling in hyperparathyroidism-jaw tumor syndrome. J Clin Endocrinol Metab. 2023. Epub ahead of print.\n"
+            "This policy will be revised as necessary and reviewed no less than annually.\n\nDevised: 7/23\n\nRevised: 7/24 (add criteria)\n\n"
+            "Reviewed:\n\nThe Plan may refer collectively to health care coverage sponsors of the Plan, unless otherwise noted.\n",
+            2, "Adams PC, Reboussin DM. Hemochromatosis screening. N Engl J Med. 2005;352:1769-78.", id="list-ends-at-policy-sentence-and-date-labels",
+        ),
+        pytest.param(
+            "Medical Policy: Liquid Biopsy\nPolicy Number: 2.02.56\nPage: 1 of 3\nIntro.\n\nMedical Policy: Liquid Biopsy\nPolicy Number: 2.02.56\nPage: 2 of 3\n"
+            "REFERENCES\nAlimirzaie S, et al. Liquid biopsy in breast cancer: a comprehensive review. Clin Genet. 2019\nJun;95(6):643-660.\n"
+            "Asante DB, et al. Liquid biopsy in ovarian cancer using circulating tumor DNA and cells: ready for\nprimetime? Cancer Lett. 2020 Jan;468:59-71.\n\n"
+            "Medical Policy: Liquid Biopsy\nPolicy Number: 2.02.56\nPage: 3 of 3\n"
+            "National Comprehensive Cancer Network (NCCN) [Internet]. Clinical practice guidelines in oncology.\n"
+            "Breast Cancer. V.6.2024. 2024 Nov 11 [accessed 2024 Dec 10]. Available from:\nhttps://www.nccn.org/professionals/physician_gls/pdf/breast.pdf\n"
+            "National Comprehensive Cancer Network (NCCN) [Internet]. Clinical practice guidelines in oncology.\n"
+            "Colon Cancer. V.5.2024. 2024 Aug 22 [accessed 2024 Dec 10]. Available from:\nhttps://www.nccn.org/professionals/physician_gls/pdf/colon.pdf\n"
+            "Sabari JK, et al. A prospective study of circulating tumor DNA. J Natl Cancer Inst. 2019;111(6):\n"
+            "Saarenheimo J, et al. The value of liquid biopsies. Front Oncol. 2019;9:129.\n",
+            6, "Alimirzaie S, et al. Liquid biopsy in breast cancer: a comprehensive review. Clin Genet. 2019 Jun;95(6):643-660.",
+            id="unnumbered-wrapped-entries-across-running-headers",
+        ),
+        pytest.param(
+            "References\n1. Rogers SJ. Treatments for autism. J Clin Child Psychol. 1998;27(2):168-179.\n2. Boyd RD. Outcome survey. Autism. 2001;5(4):430-441.\n\n"
+            "Additional References\n61. McEachin JJ, Smith T. Long-term outcome. Am J Ment Retard. 1993;97(4):359-372.\n"
+            "62. Bebko JM, Perry A. Facilitated communication. J Autism Dev Disord. 1996;26(1):19-42.\n"
+            "63. Committee on Children with Disabilities. Technical report. Pediatrics. 2001;107:e85.\n",
+            5, "Rogers SJ. Treatments for autism. J Clin Child Psychol. 1998;27(2):168-179.", id="numbering-continued-under-a-second-heading",
+        ),
+        pytest.param(
+            "References:\n\nEvans WE, Relling MV. Pharmacogenomics. Science 1999; 286:487.\n\nVesell ES. Therapeutic lessons. Ann Intern Med 1997; 126:653.\n\n"
+            "Special Notes: *\nMedical policies can be highly technical and complex and are provided here for informational purposes.\n",
+            2, "Evans WE, Relling MV. Pharmacogenomics. Science 1999; 286:487.", id="special-notes-heading-with-footnote-mark",
+        ),
+        pytest.param(
+            "VIII. Evidence-based Scientific References\n"
+            "Agendia. (2024a). BluePrint: a test to predict likely tumor behavior. https://agendia.com/blueprint/\n"
+            "BBDRiskDx. (2023). What is the BBDRISK DX® Test? https://bbdrisk.com/patients/bbdrisk-dx-\ntest/bbdrisk-dx/\n"
+            "Blok, E. J., Bastiaannet, E., van den Hout, W. B., Liefers, G. J., Smit, V., Kroep, J. R., & van de Velde, C. J.\n"
+            "H. (2018). Systematic review of the clinical and economic value of gene expression profiles for\n"
+            "invasive early breast cancer available in Europe. Cancer Treat Rev, 62, 74-90.\n"
+            "Dabbs, D., Mittal, K., Heineman, S., Whitworth, P., Shah, C., Savala, J., Shivers, S. C., & Bremer, T. (2023).\n"
+            "Analytical validation of the 7-gene biosignature for prediction of recurrence risk and radiation\n"
+            "therapy benefit for breast ductal carcinoma in situ. Front Oncol, 13, 1069059.\n"
+            "Davies, C., Godwin, J., Gray, R., Clarke, M., Cutter, D., Darby, S., McGale, P., Pan, H. C., Taylor, C., Wang,\n"
+            "Y. C., Dowsett, M., Ingle, J., & Peto, R. (2011). Relevance of breast cancer hormone receptors and\n"
+            "other factors to the efficacy of adjuvant tamoxifen: patient-level meta-analysis of randomised trials.\n"
+            "Lancet, 378(9793), 771-784. https://doi.org/10.1016/s0140-6736(11)60993-8\n"
+            "Wuerstlein, R., Kates, R., Gluz, O., Grischke, E. M., Schem, C., Thill, M., Hasmueller, S., Köhler, A., Otremba,\n"
+            "B., Griesinger, F., Schindlbeck, C., Trojan, A., Otto, F., Knauer, M., Pusch, R., & Harbeck, N. (2019).\n"
+            "Strong impact of MammaPrint and BluePrint on treatment decisions in luminal early breast cancer:\n"
+            "results of the WSG-PRIMe study. Breast Cancer Res Treat, 175(2), 389-399.\n\nIX. Policy History\n"
+            "Action Date\tAction\nJune 01, 2023\tPolicy created\n",
+            6, "Agendia. (2024a). BluePrint: a test to predict likely tumor behavior. https://agendia.com/blueprint/",
+            id="apa-entries-wrapped-without-gaps",
+        ),
     ],
 )
 def test_reference_lists(make_doc, text, count, first):
@@ -392,3 +474,54 @@ def test_reference_lists(make_doc, text, count, first):
 def test_websites_are_not_references(make_doc):
     text = "Websites for Additional Information\n\n1. American Heart Association. Heart disease. Updated January 10, 2024. Available at: https://www.heart.org.\n2. CDC. Facts. 2025.\n"
     assert citations.extract(make_doc(text)) == []
+
+
+def doc_with_type(pages: list[str], small: tuple[str, ...]):
+    """A PolicyDoc of PDF-like `pages` whose lines are printed at 10 pt, those opening with `small` at 6.5 pt
+    (a footnote's superscript number makes its first line the smallest)."""
+    doc = doc_of("", pages=pages)
+    sizes, offset = [], 0
+    for line in doc.text.split("\n"):
+        if line.strip():
+            sizes.append((offset, offset + len(line), 6.5 if line.startswith(small) else 10.0))
+        offset += len(line) + 1
+    return parse(replace(doc.source, line_sizes=tuple(sizes)))
+
+
+FOOTNOTED = [
+    "Infertility Services\nCriteria\n1. The member has been diagnosed with infertility.1\n2. The live birth rate is > 5%.2\n\n"
+    "1 Practice Committee of the American Society for Reproductive Medicine. Diagnostic evaluation of the\n\n"
+    "infertile female: a committee opinion. Fertil Steril. 2015 Jun;103(6):e44-50.\n2 Massachusetts Regulations 211 CMR 37.00. Available at:\n\n"
+    "https://www.mass.gov/files/documents/2017/10/23/211-37.pdf",
+    "Normal reproductive age\nAll services end at 45.3\n\n3 Eijkemans MJ, van Poppel F. Too old to have children? Hum Reprod. 2014;29(6):1304-1312.",
+]
+
+
+@pytest.mark.parametrize(
+    "pages, small, count",
+    [
+        pytest.param(FOOTNOTED, ("1 ", "2 ", "3 "), 3, id="footnotes-at-page-feet"),
+        pytest.param(FOOTNOTED, (), 0, id="body-sized-numbers-are-no-footnotes"),
+        pytest.param(FOOTNOTED[:1], ("1 ", "2 "), 0, id="fewer-than-three-footnotes"),
+        pytest.param(
+            ["Steps\n1 Draw blood from the member\n2 Send it to the laboratory", "3 Read the result to the member\nDone."],
+            ("1 ", "2 ", "3 "), 0, id="numbered-steps-cite-nothing",
+        ),
+    ],
+)
+def test_footnote_references(pages, small, count):
+    refs = citations.extract(doc_with_type(pages, small))
+    assert len(refs) == count
+    if count:
+        assert refs[0].text == (
+            "Practice Committee of the American Society for Reproductive Medicine. Diagnostic evaluation of the "
+            "infertile female: a committee opinion. Fertil Steril. 2015 Jun;103(6):e44-50."
+        )
+        assert refs[1].text.endswith("211-37.pdf") and refs[2].evidence.page == 2
+        assert all(r.evidence.text.startswith(r.text[:20]) for r in refs)
+
+
+def test_footnotes_only_without_a_reference_list():
+    pages = [FOOTNOTED[0], FOOTNOTED[1] + "\n\nReferences\n1. Smith J. A study. Sleep. 2020;1:2-3.\n2. Doe A. Another. J Med. 2019;4:5-6."]
+    refs = citations.extract(doc_with_type(pages, ("1 P", "2 M", "3 E")))
+    assert [r.text[:8] for r in refs] == ["Smith J.", "Doe A. A"]

@@ -88,6 +88,15 @@ def test_contents_lists(text, sections):
             "Change Summary: Updated Description, Coverage Determination\n\nDescription\nA test.\n\nReferences\n1. A.",
             [("history", "Change Summary"), ("description", "Description"), ("references", "References")], id="one-line-change-summary-is-not-sticky",
         ),
+        pytest.param(
+            "Intro\n\nIX. REFERENCES\tTOP\n1. A.\n\nX. POLICY HISTORY\tBack to Top\n1/2025 Reviewed.",
+            [("references", "REFERENCES"), ("history", "POLICY HISTORY")], id="roman-numerals-and-back-links",
+        ),
+        pytest.param("Intro\n\nVIII. Evidence-based Scientific References\n\nA.", [("references", "Evidence-based Scientific References")], id="numbered-line-rule"),
+        pytest.param("Intro\n\nReference Sources\n\nA.", [("references", "Reference Sources")], id="reference-sources"),
+        pytest.param("Intro\n\nV. Reference Materials\n\nA.", [("references", "Reference Materials")], id="reference-materials"),
+        pytest.param("Intro\n\nCROSS REFERENCES\nA policy.\n\nREFERENCE TABLE\nA\tB\n\nReference\nStandard", [], id="cross-references-tables-and-columns-are-no-references"),
+        pytest.param("Intro\n\nSpecial Notes: *\nMedical policies are technical.", [("instructions", "Special Notes")], id="footnote-mark-after-heading"),
     ],
 )
 def test_section_headings(text, headings):
