@@ -18,6 +18,7 @@ from extractors.models import (
 )
 
 STRUCTURED_TYPE = "application/json"
+LABEL_WORDS = 3  # a row whose whole text is a few words ("Reviewed Dates") is labeled by its kind
 REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")  # e.g. "Reviewed. No changes.", "Annual policy review", "literature review"
 
 
@@ -48,6 +49,10 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
     if "effective" not in found_dates and "original_effective" in found_dates and not found_history and "last_revised" not in found_dates:
         # never revised ("Revision Effective Date: N/A"): the version in force is the original one
         found_dates["effective"] = found_dates["original_effective"]
+    # a date whose label a history heading separates from it (a web page's tab strip: "Last Review",
+    # "Policy History", "12/03/2024")
+    for field, value in history.label_dates(doc).items():
+        found_dates.setdefault(field, value)
     # dates the letterhead does not print are read from the history table: last_revised from its newest
     # row (the record contract's fallback), last_reviewed from it too when that row is a review
     for field, wanted in (("last_reviewed", REVIEW), ("last_revised", None)):
@@ -121,15 +126,27 @@ def _policy_status_for_codes(found: list[Code], status: Status | None) -> list[C
     return [c if c.status is not None else c.model_copy(update={"status": status, "status_source": "policy"}) for c in found]
 
 
+def _dated_label(text: str) -> bool:
+    """A row that records when the policy takes effect or is next reviewed ("Date Effective<TAB>11/01/2024"):
+    no revision or review of it."""
+    match = dates.LABEL.match(text)
+    return match is not None and dates.LABELS[int(match.lastgroup[1:])][0] in {"effective", "next_review"}
+
+
 def _date_from_history(rows: list[HistoryEntry], wanted: re.Pattern | None) -> DateValue | None:
     """The newest history row's date (when `wanted` is given, only if that row's text matches it), with
     the row's printed date as evidence."""
-    dated = [r for r in rows if r.date]
+    dated = [r for r in rows if r.date and not _dated_label(r.text)]
     if not dated:
         return None
     latest = max(dated, key=lambda r: r.date)
     if wanted is not None and not wanted.search(latest.text):
-        return None  # the newest row is another kind of change: the last review is not known from it
+        # the newest row is another kind of change: the last review is known only from rows labeled as reviews
+        # (a "Reviewed Dates:" group, a "Reviewed" status cell), not from a change that mentions a review
+        labeled = [r for r in dated if len(r.text.split()) <= LABEL_WORDS and wanted.search(r.text)]
+        if not labeled:
+            return None
+        latest = max(labeled, key=lambda r: r.date)
     evidence = latest.evidence
     printed = latest.printed_date or ""
     offset = evidence.text.find(printed) if printed else -1

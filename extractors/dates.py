@@ -33,6 +33,7 @@ _DATE_BODY = (
     rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # e.g. 1 July 2025
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # e.g. 2025-07-01
     r"|(?P<m4>\d{1,2})/(?P<d4>\d{1,2})/(?P<y4>\d{4}|\d{2})(?![\d/])"  # e.g. 04/05/2011, 8/12/26
+    r"|(?P<m9>\d{1,2})-(?P<d9>\d{1,2})-(?P<y9>\d{4})(?![\d-])"  # e.g. 03-10-2011
     rf"|(?P<mon5>{_MON})\.?,?\s+(?P<y5>\d{{4}})"  # e.g. November 1996
     r"|(?P<m6>\d{1,2})/(?P<y6>\d{4})"  # e.g. 1/2025
     r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
@@ -67,7 +68,7 @@ def parse_match(match: re.Match) -> ParsedDate | None:
             if g[f"y{n}"]:
                 d = date(int(g[f"y{n}"]), MONTHS[g[f"mon{n}"].lower().rstrip(".")], int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
-        for n in ("3", "4", "8"):
+        for n in ("3", "4", "8", "9"):
             if g[f"y{n}"]:
                 d = date(_year(g[f"y{n}"]), int(g[f"m{n}"]), int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
@@ -159,6 +160,9 @@ LETTERHEAD = 3000  # chars
 METADATA_WORDS = 4  # words besides labels and dates on a metadata line
 LISTED = frozenset({"last_reviewed", "last_revised", "original_effective"})  # fields whose label may head a list of dates
 DATE_LIST = re.compile(r"[ \t]*[,;][ \t]*(?:\n[ \t]*)?")  # e.g. ", " between "12/2021, 7/2022"
+CELL_END = re.compile(r"[ \t]*[,;]?[ \t]*\t")  # e.g. ";<TAB>": a list in a cell stops at the cell's end
+CITED_NOTE = frozenset({"last_revised", "last_reviewed"})  # one-word labels of these, mid-line after a sentence, are a citation's
+MAX_LIST_LINES = 12  # lines a column's list of dates runs on
 # Of those, the sections that never hold a metadata line ("Effective Date: ..." there is someone else's date).
 NO_METADATA = frozenset({"references", "websites", "history", "metadata"})
 
@@ -209,13 +213,17 @@ def _labeled(doc: PolicyDoc) -> list[DateMention]:
         ):
             continue  # (a "Next Review Date:" line after a history table is the policy's own)
         separator = SEPARATOR.match(text, match.end())
+        if field in CITED_NOTE and priority == 1 and ":" not in separator.group(0) and _after_sentence(doc, match.start()) and not (
+            metadata_line or _metadata_line(doc, match.start())
+        ):
+            continue  # a citation's note ("... Breast Cancer (V6.2024). Revised November 11, 2024."), not a label
         if LCD_QUOTE.search(separator.group(0)) and match.start() > LETTERHEAD:
             continue  # a plan's policy quoting a Medicare LCD's header: the LCD's dates, not the policy's
         parsed = labeled_value(text, separator.end(), year_alone=field != "effective")
         if parsed and narrative and not metadata_line and text[parsed.end : doc.line_at(parsed.end).end].strip(" \t.;"):
             continue  # inside prose sections only a whole "Label: date" line counts
         if parsed and field in LISTED:
-            parsed = _from_list(text, parsed, latest=field != "original_effective")
+            parsed = _from_list(doc, parsed, latest=field != "original_effective")
         if parsed:
             # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label;
             # a metadata line inside a narrative section (a page that opens with its Description) to both
@@ -232,8 +240,11 @@ def _metadata_line(doc: PolicyDoc, offset: int) -> bool:
     return len(re.findall(r"[A-Za-z]{2,}", rest)) <= METADATA_WORDS and bool(DATE.search(line.text))
 
 
-def _from_list(text: str, first: ParsedDate, *, latest: bool) -> ParsedDate:
-    """A label over a list of dates ("Reviewed 12/2021, 7/2022, 1/2023"): the latest (or the earliest)."""
+def _from_list(doc: PolicyDoc, first: ParsedDate, *, latest: bool) -> ParsedDate:
+    """A label over a list of dates ("Reviewed 12/2021, 7/2022, 1/2023"): the latest (or the earliest).
+    A list in a column of cells goes on in the same cell of the lines below ("Revision Date(s): June 5,
+    2012;<TAB>...", "January 15, 2013; May 10, 2013<TAB>...")."""
+    text = doc.text
     found, cursor = [first], first.end
     while (comma := DATE_LIST.match(text, cursor)) is not None:
         nxt = labeled_value(text, comma.end(), year_alone=False)
@@ -241,8 +252,31 @@ def _from_list(text: str, first: ParsedDate, *, latest: bool) -> ParsedDate:
             break
         found.append(nxt)
         cursor = nxt.end
+    line = doc.line_at(first.start)
+    if CELL_END.match(text, cursor) and cursor <= line.end:
+        found += _column_dates(doc, doc.line_index(first.start), text.count("\t", line.start, first.start))
     pick = max if latest else min
     return pick(found, key=lambda d: d.value)
+
+
+def _column_dates(doc: PolicyDoc, index: int, column: int) -> list[ParsedDate]:
+    """The dates of cell `column` of the lines after line `index`, while that cell holds dates only."""
+    out: list[ParsedDate] = []
+    for line in doc.lines[index + 1 : index + 1 + MAX_LIST_LINES]:
+        cells = line.text.split("\t")
+        if "\t" not in line.text or column >= len(cells):
+            break
+        start = line.start + sum(len(c) + 1 for c in cells[:column])
+        dates = find_dates(doc.text, start, start + len(cells[column]))
+        if not dates or DATE.sub("", cells[column]).strip(" ,;"):
+            break
+        out += dates
+    return out
+
+
+def _after_sentence(doc: PolicyDoc, offset: int) -> bool:
+    """True when a sentence of the same line ends right before `offset` ("... (V6.2024). Revised ...")."""
+    return doc.text[doc.line_at(offset).start : offset].rstrip().endswith(".")
 
 
 def _opens_line(doc: PolicyDoc, offset: int) -> bool:
@@ -259,6 +293,8 @@ def _table_columns(doc: PolicyDoc) -> list[DateMention]:
     for i, line in enumerate(lines):
         if "\t" not in line.text or not any(p.match(c) for c in line.text.split("\t") for _, p in TABLE_LABELS):
             continue
+        if find_dates(doc.text, line.start, line.end):
+            continue  # a "Label<TAB>date" pair ("Date Revised<TAB>06/05/2019"), not a header row over a row of dates
         if doc.section_label_at(line.start) in {"references", "websites"}:
             continue
         row = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)

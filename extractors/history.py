@@ -11,7 +11,20 @@ Rows are read by the table's shape, found once per history section:
   Annual Review", "January 2026: Coding change: ...", "V1 Jan. 1, 2022 New policy").
 - `end`: lines whose last word is a date ("Policy developed. 02/22 02/22", "Annual review No
   changes.<TAB>4/15/2025").
-The lines after a row's first line continue it, up to the next row; boilerplate after the table does not.
+The lines after a row's first line continue it, up to the next row; boilerplate after the table does not,
+nor does a line of the policy's own dates ("Effective Date: July 2023"). A header row repeated on each page
+is skipped. Row dates may be "03-10-2011", "2023: September" (year first) or run into the row's text
+("September 2016New policy"); a date alone on its line is a row of its own in any shape (a date column
+printed apart from its action column), unless the line above asks for it ("... effective\n10/1/2022").
+Rows under a group heading ("Revised Dates:", "Reviewed Dates:") with no text of their own take its name.
+
+Other layouts of a history section:
+- a paragraph of dates ("Reviewed/Revised: 1/18/2018, 11/6/2018, ...", "Committee: 08/28/2013, 10/22/2014
+  (updated references) 10/28/2015"): one row per date outside brackets, unless a table of dated rows stands
+  beside it (then that list is an approval line, not rows);
+- a block of the policy's dates (a web page's "Policy History" tab: "Last Review 10/29/2025", "Effective:
+  ...", "Next Review: ..."): no rows; its review date is the policy's (`label_dates`).
+With no history section, a run of lines opening with "Month YYYY:" is read as a history table.
 """
 
 from __future__ import annotations
@@ -19,9 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.dates import DATE, TABLE_LABELS, ParsedDate, find_dates, parse_match, short_month
+from extractors.dates import DATE, LABEL, LABELS, MONTHS, TABLE_LABELS, ParsedDate, find_dates, labeled_value, parse_match, short_month
+from extractors.dates import SEPARATOR as DATE_SEPARATOR
 from extractors.document import Line, PolicyDoc
-from extractors.models import HistoryEntry
+from extractors.models import DateValue, HistoryEntry
 
 # e.g. "Reviewed ", "New ", "Annual Review ", "V1 ", "R27 " before a row's date
 STATUS_WORD = re.compile(
@@ -39,6 +53,25 @@ BOILERPLATE = re.compile(
 CITED = re.compile(r"(?i)\b(?:accessed|updated|published|retrieved|cited|revised|reviewed|on|as\s+of|in|since|from|until|by)[\s:,]*$")  # e.g. "Accessed "
 SHORT_TOKEN = re.compile(r"(?<![\w/.])\d{2}/\d{2}(?![\w/])")  # e.g. "02/22" (month/year in a table cell)
 MAX_CONTINUATION = 12  # lines: a row's text does not run on forever (cell rows: twice that)
+GLUED = re.compile(r"[^\n]{0,20}?\d{4}(?=[A-Z][a-z])")  # e.g. "September 2016" in "September 2016New policy" (a PDF's cells run together)
+_MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
+YEAR_MONTH = re.compile(rf"(?i)(?P<y>(?:19|20)\d{{2}})[ \t]*:[ \t]*(?P<mon>{_MONTH_NAME})\.?(?![\w/])")  # e.g. "2023: September"
+# e.g. "Revised Dates:", "Reviewed Dates:", "Effective Date:": a line naming the kind of the dated rows under it
+GROUP_HEADING = re.compile(r"(?i)^(?:[a-z]+[ \t]+){0,2}?[a-z/]*(?:review|revis|effective|approv|update)[a-z/]*(?:[ \t]+(?:[a-z]+|\(s\))){0,2}[ \t]*:$")
+# between the dates of a list ("11/01/2006, 06/26/2009", "10/22/2014 (updated\nreferences) 10/28/2015"): commas,
+# a semicolon or a note in brackets, maybe a line break and "and" (never a tab: cells are no list)
+LIST_GAP = re.compile(r"[ ]*(?:\n[ ]*)?(?:\((?P<note>[^()]{0,400})\))?[ ]*(?P<sep>[,;]+)?[ ]*(?:\n[ ]*)?(?:and[ ]+)?")
+LIST_LABEL = re.compile(r"([A-Za-z][^:\n\t()]{0,60}?)[ \t]*:")  # e.g. "Technology Assessment Committee:" inside a list of dates
+LIST_TEXT = re.compile(r"[ ,;.]*(?:(?:\n[ ]*)?\((?P<note>[^()]{0,400})\)|(?P<free>(?!\d)[^\n,;()]+))?")  # a date's note or words after it
+# a line that ends on a word wanting a date after it ("... effective\n10/1/2022"): the date below continues the row
+WANTS_DATE = re.compile(r"(?i)\b(?:effective|on|as\s+of|after|before|by|until|from|since|dated|through|of|and|or)[ \t]*[:,]?[ \t]*$")
+META_FIELDS = frozenset({"effective", "next_review", "original_effective", "created"})  # a row has none of these as its label
+ALL_FIELDS = frozenset(field for field, _, _ in LABELS)
+BLOCK_FIELDS = frozenset({"last_reviewed", "last_revised"})  # read from a block of dates under a history heading
+TABLE_ROWS = 2  # dated rows with text beside a list of dates: the rows are the history, the list an approval line
+HEADLESS_ROWS = 3  # lines opening with "Month YYYY:" in a row make a history table even under no history heading
+HEADLESS_SEPARATOR = re.compile(r"[ \t]*:[ \t]+\S")  # e.g. ": " in "March 2024: Annual update."
+HEADLESS_SECTIONS = frozenset({"references", "websites", "rationale", "definitions", "history"})
 LONG_PROSE = 200  # chars: a long line after a blank line is prose after the table, not a row's text
 
 
@@ -49,14 +82,31 @@ class _Row:
     text_spans: list[tuple[int, int]] = field(default_factory=list)  # the row's text, without its date
     end: int = 0
     continued: int = 0
+    group: str = ""  # the heading of the group of rows it sits in ("Reviewed Dates")
 
 
 def extract(doc: PolicyDoc) -> list[HistoryEntry]:
+    return _read(doc)[0]
+
+
+def label_dates(doc: PolicyDoc) -> dict[str, DateValue]:
+    """Dates a history heading separates from their label: a web page's tab strip prints "Last Review",
+    then the "Policy History" tab, then the date. By field ("last_reviewed"), as a one-date entry."""
+    return _read(doc)[1]
+
+
+def _read(doc: PolicyDoc) -> tuple[list[HistoryEntry], dict[str, DateValue]]:
+    if "history" in doc.cache:
+        return doc.cache["history"]
     entries: list[HistoryEntry] = []
+    dangling: dict[str, DateValue] = {}
     for section in doc.sections_labeled("history"):
-        entries += _section_rows(doc, section.start, section.end)
+        entries += _section_entries(doc, section.header_start, section.start, section.end, dangling)
+    if not entries:
+        entries += _headless(doc)
     entries += _review_table(doc)
-    return entries
+    doc.cache["history"] = entries, dangling
+    return entries, dangling
 
 
 # --- row starts, by shape --------------------------------------------------------------------------
@@ -84,9 +134,17 @@ def _cell_date(doc: PolicyDoc, line: Line) -> tuple[ParsedDate, int] | None:
 
 
 def _date_at(text: str, pos: int, end: int | None = None) -> ParsedDate | None:
-    """A date (or a range, dated by its start) printed at `pos`; "02/22" counts here (a table's date)."""
-    match = DATE.match(text, pos, len(text) if end is None else end)
+    """A date (or a range, dated by its start) printed at `pos`; "02/22" counts here (a table's date), and so
+    do "2023: September" (year, then month) and a date run into the row's text ("September 2016New policy")."""
+    end = len(text) if end is None else end
+    match = DATE.match(text, pos, end)
     parsed = parse_match(match) if match else None
+    if parsed is None and (glued := GLUED.match(text, pos, end)):
+        match = DATE.match(text, pos, glued.end())
+        parsed = parse_match(match) if match else None
+    if parsed is None and (year_month := YEAR_MONTH.match(text, pos, end)):
+        month = MONTHS[year_month.group("mon").lower()]
+        return ParsedDate(f"{year_month.group('y')}-{month:02d}", "month", year_month.start(), year_month.end())
     if parsed is None:
         return short_month(text, pos, end)
     tail = RANGE_TAIL.match(text, parsed.end)
@@ -148,6 +206,8 @@ def _row_start(doc: PolicyDoc, line: Line, shape: str, categories: set[str]) -> 
         return parsed, spans
     if shape == "lead":
         parsed = _lead_date(doc, line)
+        if parsed is None and (found := _cell_date(doc, line)) is not None:
+            return _row_start(doc, line, "cells", categories)  # "Date Issued<TAB>02/24/2015<TAB>New Policy" among dated lines
         if parsed is None:
             return None
         return parsed, [(SEPARATOR.match(doc.text, parsed.end).end(), line.end)]
@@ -172,28 +232,76 @@ def _categories(doc: PolicyDoc, lines: list[Line]) -> set[str]:
 # --- rows ------------------------------------------------------------------------------------------
 
 
-def _section_rows(doc: PolicyDoc, start: int, end: int) -> list[HistoryEntry]:
-    lines = [line for line in doc.lines_between(start, end) if line.end > start]
+def _section_entries(doc: PolicyDoc, header_start: int, start: int, end: int, dangling: dict[str, DateValue]) -> list[HistoryEntry]:
+    """The rows of one history section. A section that is a paragraph of dates ("Reviewed/Revised: 1/18/2018,
+    11/6/2018, ...") has one row per date, unless it has a table of dated rows beside the list (then the list is
+    an approval line). A section holding the policy's next review date with no row of text is a block of dates
+    (a web page's "Policy History" tab), no table."""
+    lines = [line for line in doc.lines_between(start, end) if line.end > start and not doc.text[end : line.end].strip()]  # (not the next heading's line)
+    if not lines:
+        return []
+    date_block = any(_metadata_field(doc, line) == "next_review" for line in lines)
+    rows = _section_rows(doc, lines, start)
+    if date_block and rows and all(not _row_body(doc, row) or _metadata_field(doc, row.line, fields=ALL_FIELDS) for row in rows):
+        for row in rows:  # "Last Review  10/29/2025", or a date alone whose label is above the heading
+            field = _metadata_field(doc, row.line, fields=ALL_FIELDS)
+            if field is None and not _row_body(doc, row):
+                _dangling_label(doc, header_start, row, dangling)
+            elif field in BLOCK_FIELDS and field not in dangling:
+                dangling[field] = DateValue(
+                    value=row.date.value, precision=row.date.precision, label=_row_body(doc, row), basis="label",
+                    evidence=doc.evidence(row.date.start, row.date.end),
+                )
+        return []
+    runs = _date_runs(doc, lines[0].start, lines[-1].end)
+    listed = {d.start for run in runs for d in run}
+    if runs and sum(1 for row in rows if row.date.start not in listed) < TABLE_ROWS:
+        return _list_rows(doc, lines[0].start, lines[-1].end)
+    # a table: its rows, but not a line that is only a list of dates ("10/22/20, 11/18/21, ..." under "Committee
+    # Approval Dates"); a list inside a row's text or across two rows changes nothing
+    only_dates = {run[0].start for run in runs if _holds_only_dates(doc, run)}
+    return [_entry(doc, row) for row in rows if row.date.start not in only_dates]
+
+
+def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
     shape = _shape(doc, lines)
     categories = _categories(doc, lines) if shape == "cells" else set()
     limit = MAX_CONTINUATION * (2 if shape == "cells" else 1)
+    starts = [None if HEADER_ROW.match(line.text.strip()) or line.is_blank else _row_start(doc, line, shape, categories) for line in lines]
     rows: list[_Row] = []
     current: _Row | None = None
     blank_run = 0
-    header: str | None = None  # the table's header row ("Status<TAB>Date<TAB>Action")
-    for line in lines:
+    headers: set[str] = set()  # the table's header rows ("Status<TAB>Date<TAB>Action"), repeated on each page
+    group = ""
+    for i, line in enumerate(lines):
         content = line.text.strip()
         if not content:
             blank_run += 1
             continue
         if shape == "cells" and _header_like(doc, line):
             if not rows:
-                header = header or content
-            elif content != header:
+                headers.add(content)
+            elif content in headers:
+                blank_run = 0
+                continue  # the header row again, on the next page
+            else:
                 break  # another table begins ("Pre-Merger Organizations<TAB>Last Review Date ...")
-        started = None if HEADER_ROW.match(content) else _row_start(doc, line, shape, categories)
+        started = starts[i]
+        above = lines[i - 1].text if i else ""
+        if started is not None and current is not None and _lone_date(doc, line) and WANTS_DATE.search(above):
+            started = None  # "... Added new ICD-10 code, I47.21, effective\n10/1/2022": the row's own words
+        if started is None and shape == "cells" and current is not None and current.date is not None and _lone_date(doc, line) and not WANTS_DATE.search(above):
+            started = _lone_date(doc, line), []  # the next date of a date column printed apart from its action column
+        if started is None and shape == "cells" and "\t" in line.text and _next_lone_date(doc, lines, i) and not _header_like(doc, line):
+            started = None, _cells(line)  # "Updated codes<TAB>n/a<TAB>Unchanged<TAB>Added 0536U" over its date "04/01/2025"
+        if started is None and GROUP_HEADING.match(content) and _next_starts(lines, starts, i):
+            group, current = content.rstrip(": \t"), None
+            continue
+        if started is None and _metadata_field(doc, line):
+            current = None  # "Effective Date: July 2023", "Next Review: ...": the policy's dates, no row's text
+            continue
         if started is not None:
-            current = _Row(line, started[0], [(max(a, start), b) for a, b in started[1]], line.end)
+            current = _Row(line, started[0], [(max(a, start), b) for a, b in started[1]], line.end, group=group)
             rows.append(current)
         elif current is not None:
             if BOILERPLATE.match(content) or (blank_run and len(content) > LONG_PROSE) or current.continued >= limit:
@@ -208,7 +316,146 @@ def _section_rows(doc: PolicyDoc, start: int, end: int) -> list[HistoryEntry]:
                 current.text_spans.append((line.start, line.end))
                 current.end, current.continued = line.end, current.continued + 1
         blank_run = 0
-    return [_entry(doc, row) for row in rows if row.date is not None]
+    return [row for row in rows if row.date is not None]
+
+
+def _next_starts(lines: list[Line], starts: list, i: int) -> bool:
+    """True when the next non-blank line after line `i` opens a row."""
+    for j in range(i + 1, len(lines)):
+        if not lines[j].is_blank:
+            return starts[j] is not None
+    return False
+
+
+def _next_lone_date(doc: PolicyDoc, lines: list[Line], i: int) -> bool:
+    """True when the line after line `i` holds a date and nothing else."""
+    return i + 1 < len(lines) and _lone_date(doc, lines[i + 1]) is not None
+
+
+def _lone_date(doc: PolicyDoc, line: Line) -> ParsedDate | None:
+    """The date a line holds and nothing else."""
+    alone = _date_at(doc.text, line.content_start, line.end)
+    return alone if alone is not None and not doc.text[alone.end : line.end].strip() else None
+
+
+def _metadata_field(doc: PolicyDoc, line: Line, *, fields: frozenset[str] = META_FIELDS) -> str | None:
+    """The field of a line that is one of the policy's own dates ("Effective Date: July 2023", "Next Review:
+    06/12/2025"): a label of META_FIELDS opening the line, then a date and nothing else."""
+    if line.is_blank:
+        return None
+    match = LABEL.match(doc.text, line.content_start, line.end)
+    if match is None or (field := LABELS[int(match.lastgroup[1:])][0]) not in fields:
+        return None
+    value = labeled_value(doc.text, DATE_SEPARATOR.match(doc.text, match.end(), line.end).end())
+    if value is None or value.end > line.end:
+        return None  # "• Original effective date" is a row's text
+    return field if not doc.text[value.end : line.end].strip(" \t.;") else None
+
+
+def _row_body(doc: PolicyDoc, row: _Row) -> str:
+    return " ".join(" ".join(doc.text[a:b].split()) for a, b in row.text_spans).strip(" |-–:")
+
+
+def _dangling_label(doc: PolicyDoc, header_start: int, row: _Row, dangling: dict[str, DateValue]) -> None:
+    """A date alone under a history heading whose line above is a date label with no date ("Last Review",
+    "Policy History", "12/03/2024": a tab strip): the label's date."""
+    index = doc.line_index(header_start)
+    above = [line for line in doc.lines[max(0, index - 4) : index] if not line.is_blank][-2:]
+    for line in reversed(above):
+        field = next((f for f, p in TABLE_LABELS if p.match(line.text)), None)
+        if field is not None and field not in dangling:
+            date = row.date
+            dangling[field] = DateValue(
+                value=date.value, precision=date.precision, label=line.text.strip(), basis="structure",
+                evidence=doc.evidence(date.start, date.end),
+            )
+            return
+
+
+def _date_runs(doc: PolicyDoc, start: int, end: int) -> list[list[ParsedDate]]:
+    """Runs of two dates or more joined by commas, semicolons or notes in brackets ("1/18/2018, 11/6/2018,\n
+    10/20/2022", "10/22/2014 (updated references) 10/28/2015"); a date in a cell of its own opens a table row."""
+    text = doc.text
+    runs: list[list[ParsedDate]] = []
+    current: list[ParsedDate] = []
+    dates = find_dates(text, start, end)
+    for i, parsed in enumerate(dates):
+        current.append(parsed)
+        gap = LIST_GAP.match(text, parsed.end, end)
+        nxt = dates[i + 1] if i + 1 < len(dates) else None
+        if nxt is None or gap.end() != nxt.start or not (gap.group("sep") or gap.group("note")) or text.startswith("\t", nxt.end):
+            if len(current) >= 2:
+                runs.append(current)
+            current = []
+    return runs
+
+
+def _holds_only_dates(doc: PolicyDoc, run: list[ParsedDate]) -> bool:
+    line = doc.line_at(run[0].start)
+    return not DATE.sub("", doc.text[line.content_start : line.end]).strip(" ,;")
+
+
+def _list_rows(doc: PolicyDoc, start: int, end: int) -> list[HistoryEntry]:
+    """Every date of a paragraph of dates outside brackets is a row; its text is the note in brackets or the words
+    after it, else the label it is listed under ("Reviewed/Revised", "Technology Assessment Committee")."""
+    text = doc.text
+    out: list[HistoryEntry] = []
+    depth, cursor, label = 0, start, ""
+    labels = [(m.end(), m.group(1)) for m in LIST_LABEL.finditer(text, start, end)]
+    for parsed in find_dates(text, start, end):
+        depth += text.count("(", cursor, parsed.start) - text.count(")", cursor, parsed.start)
+        cursor = parsed.start
+        if depth > 0:
+            continue  # a date inside a note ("(... on or after November 21, 2024; ...)")
+        label = next((name for at, name in reversed(labels) if at <= parsed.start), "")
+        after = LIST_TEXT.match(text, parsed.end, end)
+        words = after.group("note") or after.group("free") or ""
+        if words.rstrip().endswith(":") or LIST_LABEL.fullmatch(words.strip()):
+            words = ""  # the next label ("... 06/26/2009\nTechnology Assessment Committee:")
+        body = " ".join((words.strip() or label.strip()).split())
+        stop = after.end() if after.group("note") else parsed.end
+        out.append(HistoryEntry(
+            date=parsed.value, precision=parsed.precision, printed_date=text[parsed.start : parsed.end],
+            text=body, evidence=doc.evidence(parsed.start, stop),
+        ))
+    return out
+
+
+def _headless(doc: PolicyDoc) -> list[HistoryEntry]:
+    """Rows opening with a date and a colon ("March 2024: Annual update.") in a run of HEADLESS_ROWS or more,
+    newest first or oldest first, under no history heading (a table whose heading is only its column's name)."""
+    lines = doc.lines
+    run: list[tuple[int, ParsedDate]] = []
+    found: list[list[tuple[int, ParsedDate]]] = []
+    for i, line in enumerate(lines):
+        parsed = None if line.is_blank else _headless_date(doc, line)
+        if parsed is None:
+            continue
+        if run and i - run[-1][0] > MAX_CONTINUATION:
+            found.append(run)
+            run = []
+        run.append((i, parsed))
+    found.append(run)
+    out: list[HistoryEntry] = []
+    for run in found:
+        values = [parsed.value for _, parsed in run]
+        if len(run) < HEADLESS_ROWS or (values != sorted(values) and values != sorted(values, reverse=True)):
+            continue
+        if doc.section_label_at(lines[run[0][0]].start) in HEADLESS_SECTIONS:
+            continue
+        last = run[-1][0]
+        stop = next((j for j in range(last + 1, len(lines)) if lines[j].is_blank), len(lines))
+        block = lines[run[0][0] : stop]
+        out += [_entry(doc, row) for row in _section_rows(doc, block, block[0].start)]
+    return out
+
+
+def _headless_date(doc: PolicyDoc, line: Line) -> ParsedDate | None:
+    match = DATE.match(doc.text, line.content_start, line.end)
+    parsed = parse_match(match) if match else None
+    if parsed is None or parsed.precision == "year" or not HEADLESS_SEPARATOR.match(doc.text, parsed.end, line.end):
+        return None
+    return parsed
 
 
 def _header_like(doc: PolicyDoc, line: Line) -> bool:
@@ -221,7 +468,7 @@ def _header_like(doc: PolicyDoc, line: Line) -> bool:
 
 def _entry(doc: PolicyDoc, row: _Row) -> HistoryEntry:
     body = " ".join(" ".join(doc.text[a:b].replace("\t", " ").split()) for a, b in row.text_spans)
-    body = " ".join(body.split()).strip(" |-–:")
+    body = " ".join(body.split()).strip(" |-–:") or row.group
     first = row.line.start + len(row.line.text) - len(row.line.text.lstrip())
     return HistoryEntry(
         date=row.date.value, precision=row.date.precision, printed_date=doc.text[row.date.start : row.date.end],

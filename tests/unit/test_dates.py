@@ -18,6 +18,7 @@ from extractors.dates import find_dates
         pytest.param("November 1996", "1996-11", "month", id="month-year"),
         pytest.param("1/2025", "2025-01", "month", id="m-yyyy"),
         pytest.param("2025-07", "2025-07", "month", id="iso-month"),
+        pytest.param("03-10-2011", "2011-03-10", "day", id="mm-dd-yyyy-with-dashes"),
     ],
 )
 def test_date_grammar(text, value, precision):
@@ -72,6 +73,13 @@ def test_not_dates(text):
                      id="next-review-after-the-history-table"),
         pytest.param("Effective Date ..................03/15/2026", "effective", "2026-03-15", "day", id="leader-dots-then-date"),
         pytest.param("Effective Date: Nov.30, 2022", "effective", "2022-11-30", "day", id="month-abbreviation-without-space"),
+        pytest.param(
+            "Revision Date(s): June 5, 2012;\tRevision Date(s): June 5, 2012;\nJanuary 15, 2013; May 10, 2013\tJanuary 15, 2013; May 10, 2013;\n"
+            "July 28, 2021\tJuly 28, 2021\nCurrent Effective Date: March 10, 2011\tCurrent Effective Date: April 11, 2011",
+            "last_revised", "2021-07-28", "day", id="latest-of-a-list-in-a-column-of-cells",
+        ),
+        pytest.param("Approved Medical Director Committee 05/11/2021. Revised 4/11/22, 3/12/2024\nReviewed 12/2021, 1/2025",
+                     "last_revised", "2024-03-12", "day", id="revised-after-a-date-on-a-metadata-line"),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -95,6 +103,18 @@ def test_labeled_dates(make_doc, text, field, value, precision):
 )
 def test_no_effective_date(make_doc, text):
     assert "effective" not in dates.extract(make_doc(text))
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        pytest.param("NCCN Clinical Practice Guidelines. Accessed on December 18, 2024. Breast Cancer (V6.2024). Revised November 11, 2024. "
+                     "Colon Cancer (V5.2024). Revised August 22, 2024.", "last_revised", id="revision-note-of-a-cited-guideline"),
+        pytest.param("Review/Revision History\nDATE\tACTION\nDate Revised\t06/05/2019\n09/03/2020\n", "last_revised", id="label-date-pair-is-no-table-header"),
+    ],
+)
+def test_no_labeled_date(make_doc, text, field):
+    assert field not in dates.extract(make_doc(text))
 
 
 def test_dotted_dates_and_versions(make_doc):
@@ -128,3 +148,25 @@ def test_a_quoted_lcd_header_gives_no_date():
 def test_effective_date_of_a_policy_never_revised(text, effective):
     found = record_dates(text).effective
     assert (found.value if found else None) == effective
+
+
+@pytest.mark.parametrize(
+    "text, field, value",
+    [
+        pytest.param("Document History:\nRevised Dates:\n• 2023: September\n\nReviewed Dates:\n• 2016: April\n", "last_reviewed", "2016-04",
+                     id="newest-row-of-a-reviewed-group"),
+        pytest.param("Document History:\nRevised Dates:\n• 2023: September\n\nReviewed Dates:\n• 2016: April\n", "last_revised", "2023-09",
+                     id="newest-row-of-the-history"),
+        pytest.param("Review/Revision History\nDATE\tACTION\nDate Issued\t02/24/2015\tNew Policy\nDate Revised\t06/05/2019\n07/03/2024\n"
+                     "Date Effective\t11/01/2024\n", "last_revised", "2024-07-03", id="an-effective-date-row-is-no-revision"),
+        pytest.param("Number: 0561\n\nLast Review\n\nPolicy History\n\n12/03/2024\nEffective: 09/28/2001\nNext Review: 06/12/2025\n",
+                     "last_reviewed", "2024-12-03", id="web-page-tab-strip"),
+    ],
+)
+def test_dates_from_the_history(text, field, value):
+    assert getattr(record_dates(text), field).value == value
+
+
+def test_a_review_mentioned_in_an_older_row_is_no_last_review():
+    text = "Policy History\n\n01/2025 Coding update.\n\n01/2024 Annual review: no changes.\n"
+    assert record_dates(text).last_reviewed is None

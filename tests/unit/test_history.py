@@ -77,6 +77,58 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
             [("2022-02", "Policy developed.")],
             id="dated-at-end-with-two-digit-year",
         ),
+        pytest.param(
+            "REVISIONS\n03-10-2011\tPolicy added to the web site.\n06-05-2012\tDescription section updated\nRationale section updated\n",
+            [("2011-03-10", "Policy added to the web site."), ("2012-06-05", "Description section updated Rationale section updated")],
+            id="month-day-year-with-dashes",
+        ),
+        pytest.param(
+            "REVISIONS\n\n12-09-2024\nUpdated policy version for 01/01/2025\n\n01-01-2024\nMinor updates to Background information.\n",
+            [("2024-12-09", "Updated policy version for 01/01/2025"), ("2024-01-01", "Minor updates to Background information.")],
+            id="date-alone-above-its-text",
+        ),
+        pytest.param(
+            "POLICY HISTORY - THIS POLICY WAS APPROVED BY THE PHARMACY AND MEDICAL POLICY\nCOMMITTEE ACCORDING TO THE HISTORY BELOW:\n"
+            "DateActionDescription\nSeptember 2016New policy\nSeptember 2018Replace policy\nPolicy updated with a literature review.\n",
+            [("2016-09", "New policy"), ("2018-09", "Replace policy Policy updated with a literature review.")],
+            id="month-year-run-into-the-action",
+        ),
+        pytest.param(
+            "Policy updates\n\n5/2016: initial review date and clinical policy effective date: 7/2016\n\n4/2017: Policy references updated.\n",
+            [("2016-05", "initial review date and clinical policy effective date: 7/2016"), ("2017-04", "Policy references updated.")],
+            id="policy-updates-month-rows",
+        ),
+        pytest.param(
+            "Document History:\nRevised Dates:\n• 2023: September\n• 2023: January\n\nReviewed Dates:\n• 2016: April\n\nEffective Date:\n• January 2012\n",
+            [("2023-09", "Revised Dates"), ("2023-01", "Revised Dates"), ("2016-04", "Reviewed Dates"), ("2012-01", "Effective Date")],
+            id="year-then-month-bullets-under-group-headings",
+        ),
+        pytest.param(
+            "X. POLICY HISTORY\tTOP\n\nMP 2.251\n\n4/6/2020 Minor review. Policy statement changed.\n\n8/2/2022 Administrative update. Added code I47.21, effective\n10/1/2022\n"
+            "2/19/2024 Consensus review.\n",
+            [("2020-04-06", "Minor review. Policy statement changed."), ("2022-08-02", "Administrative update. Added code I47.21, effective 10/1/2022"),
+             ("2024-02-19", "Consensus review.")],
+            id="roman-numeral-heading-with-top-link-and-a-wrapped-date",
+        ),
+        pytest.param(
+            "Revision History Information\nRevision\tRevision\nHistory\tHistory\nDate\tNumber\tExplanation\n\n08/13/2020\tR11\tLCD revised.\n"
+            "Revision\tRevision\nHistory\tHistory\nDate\tNumber\tExplanation\n\n10/31/2019\tR10\tLCD revised and published.\n",
+            [("2020-08-13", "R11 LCD revised."), ("2019-10-31", "R10 LCD revised and published.")],
+            id="header-row-repeated-on-the-next-page",
+        ),
+        pytest.param(
+            "G. Review/Revision History\nDATE\tACTION\nDate Issued\t02/24/2015\tNew Policy\nDate Revised\t06/05/2019\n09/03/2020\n\n07/03/2024\n\n"
+            "Revised title\nDate Effective\t11/01/2024\n",
+            [("2015-02-24", "Date Issued New Policy"), ("2019-06-05", "Date Revised"), ("2020-09-03", ""), ("2024-07-03", "Revised title"),
+             ("2024-11-01", "Date Effective")],
+            id="date-column-printed-apart-from-the-action-column",
+        ),
+        pytest.param(
+            "History\nStatus\tReview Date\tEffective Date\tAction\nUpdated codes\tn/a\tUnchanged\tAdded CPT code 0536U.\n04/01/2025\n\n"
+            "Revised\t04/15/2024\t11/17/2024\tPanel review.\n",
+            [("2025-04-01", "Updated codes n/a Unchanged Added CPT code 0536U."), ("2024-04-15", "Revised 11/17/2024 Panel review.")],
+            id="a-row-whose-date-cell-wraps-below-it",
+        ),
     ],
 )
 def test_history_table_shapes(make_doc, text, rows):
@@ -98,3 +150,58 @@ def test_no_history_rows(make_doc, text):
 def test_label_value_cells_are_no_review_table(make_doc):
     text = "EVIDENCE-BASED CRITERIA\tORIGINAL EFFECTIVE DATE:\t12/01/22\nSECTION: DRUGS\tLAST REVIEW DATE:\t11/21/24\n"
     assert history.extract(make_doc(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text, rows",
+    [
+        pytest.param(
+            "Clinical Guideline Revision / History Information\n\nOriginal Date: 10/11/2017\nReviewed/Revised: 1/18/2018, 11/6/2018,\n10/20/2022, 04/16/2024\n",
+            [("2017-10-11", "Original Date"), ("2018-01-18", "Reviewed/Revised"), ("2018-11-06", "Reviewed/Revised"),
+             ("2022-10-20", "Reviewed/Revised"), ("2024-04-16", "Reviewed/Revised")],
+            id="labeled-list-of-dates-wrapped",
+        ),
+        pytest.param(
+            "Policy history\nReview/Approval(s):\tBenefit Committee: 11/01/2006, 06/26/2009\nAssessment Committee: 08/28/2013, 10/22/2014 (updated\n"
+            "references) 10/28/2015\n(updated references), 04/23/2024 (annual review, no changes).\n",
+            [("2006-11-01", "Benefit Committee"), ("2009-06-26", "Benefit Committee"), ("2013-08-28", "Assessment Committee"),
+             ("2014-10-22", "updated references"), ("2015-10-28", "updated references"), ("2024-04-23", "annual review, no changes")],
+            id="paragraph-of-dates-with-notes",
+        ),
+        pytest.param(
+            "POLICY HISTORY/REVISION\nCommittee Approval Dates\n10/22/20, 11/18/21, 01/19/23\nDate  Summary of Changes\n09/30/25 • Off-cycle review.\n"
+            "02/20/25 • Annual review.\n",
+            [("2025-09-30", "• Off-cycle review."), ("2025-02-20", "• Annual review.")],
+            id="approval-dates-beside-a-table-are-no-rows",
+        ),
+        pytest.param(
+            "Revision History\n05/01/2022\tR17\tCode C56.3 is effective on or after 10/1/2021,\n05/01/2022\tR16\tAdded code C56.3.\n",
+            [("2022-05-01", "R17 Code C56.3 is effective on or after 10/1/2021,"), ("2022-05-01", "R16 Added code C56.3.")],
+            id="a-list-across-two-rows-changes-nothing",
+        ),
+    ],
+)
+def test_lists_of_dates(make_doc, text, rows):
+    assert [(h.date, h.text) for h in history.extract(make_doc(text))] == rows
+
+
+def test_month_rows_under_no_history_heading(make_doc):
+    text = "Related Policies\n\n• Infertility Services\n\nEffective\nMarch 2024: Annual update.\nJune 2020: Annual update. Added\nclarification.\nJune 2012: Effective date.\n"
+    assert [(h.date, h.text) for h in history.extract(make_doc(text))] == [
+        ("2024-03", "Annual update."), ("2020-06", "Annual update. Added clarification."), ("2012-06", "Effective date."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, reviewed",
+    [
+        pytest.param("References\n\nLast Review\n\nPolicy History\n\n12/03/2024\nEffective: 09/28/2001\nNext Review: 06/12/2025\n\nReview History\n",
+                     "2024-12-03", id="tab-strip-date-under-the-heading"),
+        pytest.param("Policy History\n\nLast Review  10/29/2025\n\nEffective: 09/13/1999\n\nNext Review: 04/09/2026\n\nReview History\n",
+                     "2025-10-29", id="tab-panel-of-labeled-dates"),
+    ],
+)
+def test_block_of_policy_dates_is_no_history(make_doc, text, reviewed):
+    doc = make_doc(text)
+    assert history.extract(doc) == []
+    assert history.label_dates(doc)["last_reviewed"].value == reviewed
