@@ -33,17 +33,18 @@ _DATE_BODY = (
     rf"|(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # e.g. 1 July 2025
     r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"  # e.g. 2025-07-01
     r"|(?P<m4>\d{1,2})/(?P<d4>\d{1,2})/(?P<y4>\d{4}|\d{2})(?![\d/])"  # e.g. 04/05/2011, 8/12/26
-    r"|(?P<m9>\d{1,2})-(?P<d9>\d{1,2})-(?P<y9>\d{4})(?![\d-])"  # e.g. 03-10-2011
     rf"|(?P<mon5>{_MON})\.?,?\s+(?P<y5>\d{{4}})"  # e.g. November 1996
     r"|(?P<m6>\d{1,2})/(?P<y6>\d{4})"  # e.g. 1/2025
     r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
     r"|(?P<m8>\d{1,2})\.(?P<d8>\d{1,2})\.(?P<y8>\d{4})(?![\d.])"  # e.g. 01.15.2024
+    r"|(?P<m9>\d{1,2})-(?P<d9>\d{1,2})-(?P<y9>\d{4})(?![\d-])"  # e.g. 07-21-2016 (web pages, BCBS plans)
     r")(?![\w/])"
 )
 DATE = re.compile(r"(?<![\w/.])" + _DATE_BODY, re.I)
 DATE_AT = re.compile(_DATE_BODY, re.I)  # anchored right after a label's separator ("Effective Date .....03/15/2026")
 # e.g. "4TH QTR 2025", "4th Qtr, 2025", "Q4 2025": a review planned for a quarter, read as its year
 QUARTER = re.compile(r"(?i)(?:[1-4](?:st|nd|rd|th)?[ \t]+(?:qtr\.?|quarter)(?:[ \t]+of)?|Q[1-4]),?[ \t]*(?P<y>(?:19|20)\d{2})(?![\w/])")
+YEAR_MONTH = re.compile(rf"(?i)(?P<y>(?:19|20)\d{{2}}):[ \t]*(?P<mon>{_MON})\.?(?![\w/])")  # e.g. "2023: September", under a label only
 YEAR = re.compile(r"(?<![\w/.-])(?P<y>(?:19|20)\d{2})(?![\w/.-])")  # e.g. 2025, under a label only
 
 
@@ -93,11 +94,15 @@ def _month(year: int, month: int, match: re.Match) -> ParsedDate | None:
 SHORT_MONTH = re.compile(r"(?<![\w/.])(?P<m>0[1-9]|1[0-2])/(?P<y>\d{2})(?![\w/]|\.\d)")
 
 
-def short_month(text: str, pos: int, end: int | None = None) -> ParsedDate | None:
-    match = SHORT_MONTH.match(text, pos, len(text) if end is None else end)
+# right after a date label a one-digit month reads too: e.g. "Revised: 7/24 (add criteria); 9/24"
+LABEL_SHORT_MONTH = re.compile(r"(?<![\w/.])(?P<m>0?[1-9]|1[0-2])/(?P<y>\d{2})(?![\w/]|\.\d)")
+
+
+def short_month(text: str, pos: int, end: int | None = None, *, pattern: re.Pattern = SHORT_MONTH) -> ParsedDate | None:
+    match = pattern.match(text, pos, len(text) if end is None else end)
     if match is None:
         return None
-    return ParsedDate(f"{_year(match.group('y')):04d}-{match.group('m')}", "month", match.start(), match.end())
+    return ParsedDate(f"{_year(match.group('y')):04d}-{int(match.group('m')):02d}", "month", match.start(), match.end())
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[ParsedDate]:
@@ -116,7 +121,9 @@ def labeled_value(text: str, pos: int, *, year_alone: bool = True) -> ParsedDate
     match = DATE_AT.match(text, pos)
     parsed = parse_match(match) if match else None
     if parsed is None:
-        parsed = short_month(text, pos)  # e.g. "Date of Last Revision: 02/22"
+        parsed = short_month(text, pos, pattern=LABEL_SHORT_MONTH)  # e.g. "Date of Last Revision: 02/22", "Revised: 7/24"
+    if parsed is None and (year_month := YEAR_MONTH.match(text, pos)):  # e.g. "• 2023: September" under "Revised Dates:"
+        parsed = _month(int(year_month.group("y")), MONTHS[year_month.group("mon").lower()], year_month)
     if parsed is None:
         quarter = QUARTER.match(text, pos)
         if quarter:
@@ -131,40 +138,61 @@ def labeled_value(text: str, pos: int, *, year_alone: bool = True) -> ParsedDate
 # --- labels -------------------------------------------------------------------------------------
 # (field, priority, label regex). Lower priority wins; one-word labels must be capitalized and
 # followed by ":" or a date on the same line, so prose like "became effective in 2019" is not a label.
+# A combined label names its fields joined by "+" ("Reviewed/Revised: ..." is both dates).
 LABELS: list[tuple[str, int, str]] = [
     ("original_effective", 0, r"(?i:original\s+effective\s+date|original\s+effective|date\s+of\s+origin|origination\s+date|original\s+policy\s+date|effective\s+date\s+of\s+origin|first\s+effective\s+date|original\s+date)"),
     ("original_effective", 1, r"Origination(?=\s*:)"),  # e.g. "Origination: 2/2010"
     # e.g. "Next Review Date:", "Next Annual Review:", "Next CAP Review: 8/2018" (a committee's acronym)
     ("next_review", 0, r"(?i:next\s+(?:annual\s+|scheduled\s+|(?-i:[A-Z]{2,6})\s+)?review(?:\s+(?:date|due(?:\s+by)?))?|scheduled\s+review\s+date|review\s+due(?:\s+by)?)"),
-    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?)"),
+    # e.g. "Reviewed/Revised: 1/18/2018, ..., 04/16/2024", "Review/Revision Date:"
+    ("last_reviewed+last_revised", 1, r"(?i:review(?:ed)?\s*/\s*revis(?:ed|ion)(?:\s+dates?)?|revis(?:ed|ion)\s*/\s*review(?:ed)?(?:\s+dates?)?)(?=\s*(?:\(s\))?\s*:)"),
+    # e.g. "Last Review Date:", "Re-Review Date(s):" (a list under it), "Last Approval:"
+    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?|re-?review\s+date)"),
     ("last_reviewed", 0, r"Last\s+[A-Z]{2,6}\s+Review(?:ed)?(?:\s+Date)?"),  # e.g. "Last CAP Review: 9/2016"
     ("last_reviewed", 1, r"(?:Reviewed|Annual\s+Review)(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Reviewed: 3/2024", "Annual Review: November 2023"
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
     ("last_revised", 1, r"Revised(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Revised: 3/2024", "Revised February 2015"
+    ("last_revised", 1, r"Revision(?=\s*:)"),  # e.g. "Revision: C-24, October 31, 2024" (a manual's change number first)
     ("created", 0, r"(?i:date\s+created|creation\s+date)"),
-    ("effective", 0, r"(?i:(?:current\s+|policy\s+)?effective\s+date(?:\s+of\s+(?:this\s+version|(?:the\s+)?current\s+(?:policy|version)))?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after)"),
+    # e.g. "Effective Date:", "Annual Effective Policy Date:", "Effective/Publication Date:"
+    ("effective", 0, r"(?i:(?:current\s+|policy\s+|annual\s+)?effective\s+(?:policy\s+)?date(?:\s+of\s+(?:this\s+version|(?:the\s+)?current\s+(?:policy|version)))?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after|effective\s*/\s*publication\s+date)"),
     ("effective", 1, r"Effective(?=\s*:|\s+(?:\d|" + _MON + r"))"),
     ("effective", 2, r"(?i:publish(?:ed)?\s+date|date\s+(?:of\s+)?publication|date\s+published)"),
 ]
-LABEL = re.compile("|".join(f"(?P<L{i}>(?<![\\w-]){pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
+# a label starts a word, or a capitalized word glued to the one before it: "MedicaEffective Date:" (a logo's text
+# run into a two-column header by the PDF's text layer)
+WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
+LABEL = re.compile("|".join(f"(?P<L{i}>{WORD_START}{pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
 # the words every label opens with: a cheap scan for where LABEL may match (the full alternation tried at
 # every position of a long text costs more than the rest of the date reading)
-LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish)")
+LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review)")
+# ... and where a label glued to the word before it may start: looked for in the letterhead only, where two-column
+# headers are (a second scan of the whole text would cost half as much as the first)
+GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview)")
 SEPARATOR = re.compile(
-    r"(?:\(s\))?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
+    r"(?:\(s\)|(?<=[Dd]ate)s)?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
+    r"(?:[A-Z]{1,3}-\d{1,4},[ \t]*)?"  # e.g. "C-24, " (a manual's change number) in "Revision: C-24, October 31, 2024"
 )
 EXCLUDED = NARRATIVE - {"instructions"}
 LCD_QUOTE = re.compile(r"(?i)for\s+services\s+(?:performed|rendered)")  # e.g. "Original Effective Date: For services performed on or after"
 LETTERHEAD = 3000  # chars
 METADATA_WORDS = 4  # words besides labels and dates on a metadata line
+METADATA_LINE_CHARS = 400  # a longer line is prose (or flat text), never a metadata line
 LISTED = frozenset({"last_reviewed", "last_revised", "original_effective"})  # fields whose label may head a list of dates
-DATE_LIST = re.compile(r"[ \t]*[,;][ \t]*(?:\n[ \t]*)?")  # e.g. ", " between "12/2021, 7/2022"
-CELL_END = re.compile(r"[ \t]*[,;]?[ \t]*\t")  # e.g. ";<TAB>": a list in a cell stops at the cell's end
-CITED_NOTE = frozenset({"last_revised", "last_reviewed"})  # one-word labels of these, mid-line after a sentence, are a citation's
-MAX_LIST_LINES = 12  # lines a column's list of dates runs on
+# e.g. ", " between "12/2021, 7/2022"; "; " after a date's note in parentheses ("7/24 (add criteria); 9/24"); a list goes
+# on only while a date follows
+DATE_LIST = re.compile(r"(?:[ \t]*\([^()\n]{0,200}\))?[ \t]*(?:[,;]|\.(?=[ \t]))[ \t]*(?:\n[ \t]*)?")  # "3/10/21. 3/16/22" too
+NOTE = re.compile(r"\([^()\n]{0,200}\)")  # e.g. "(add criteria for Familial Hyperparathyroidism)" after a date
 # Of those, the sections that never hold a metadata line ("Effective Date: ..." there is someone else's date).
 NO_METADATA = frozenset({"references", "websites", "history", "metadata"})
+# ... except a metadata line standing apart, after a blank line: a policy's footer block swallowed by the
+# reference list above it ("Medica Original Effective Date: December 30, 2022")
+FOOTER_SECTIONS = frozenset({"references", "websites"})
+# what may open a footer line before its label: a company's name. e.g. "Medica " in "Medica Re-Review Date(s):"
+OPENING_WORDS = re.compile(r"[ \t]*(?:[A-Z][\w&.'-]*[ \t]+){0,2}")
+LABEL_ENDS_LINE = re.compile(r"(?:\(s\)|s)?[ \t]*:[ \t]*")  # e.g. "(s):" closing "Re-Review Date(s):", "s:" closing "Revised Dates:"
+ONE_WORD = frozenset({"Revised", "Reviewed"})  # without a colon these open a line or a cell ("Revised February 2015")
 
 
 @dataclass(frozen=True)
@@ -196,91 +224,206 @@ def extract(doc: PolicyDoc) -> dict[str, DateValue]:
 def _labeled(doc: PolicyDoc) -> list[DateMention]:
     text = doc.text
     out, taken = [], 0
-    for start in LABEL_START.finditer(text):
-        if start.start() < taken:
+    starts = [m.start() for m in LABEL_START.finditer(text)]
+    glued = [m.start() for m in GLUED_LABEL_START.finditer(text, 0, min(len(text), LETTERHEAD))]
+    for start in sorted(starts + glued) if glued else starts:
+        if start < taken:
             continue  # a word inside the label just read ("Effective" in "Original Effective Date")
-        match = LABEL.match(text, start.start())
+        match = LABEL.match(text, start)
         if match is None:
             continue
         taken = match.end()
-        section = doc.section_label_at(match.start())
-        narrative = section in EXCLUDED
         index = int(match.lastgroup[1:])
         field, priority, _ = LABELS[index]
-        metadata_line = narrative and section not in NO_METADATA and _metadata_line(doc, match.start())
-        if narrative and not metadata_line and (
-            (section in NO_METADATA and field != "next_review") or not _opens_line(doc, match.start())
-        ):
-            continue  # (a "Next Review Date:" line after a history table is the policy's own)
-        separator = SEPARATOR.match(text, match.end())
-        if field in CITED_NOTE and priority == 1 and ":" not in separator.group(0) and _after_sentence(doc, match.start()) and not (
-            metadata_line or _metadata_line(doc, match.start())
-        ):
-            continue  # a citation's note ("... Breast Cancer (V6.2024). Revised November 11, 2024."), not a label
-        if LCD_QUOTE.search(separator.group(0)) and match.start() > LETTERHEAD:
-            continue  # a plan's policy quoting a Medicare LCD's header: the LCD's dates, not the policy's
-        parsed = labeled_value(text, separator.end(), year_alone=field != "effective")
-        if parsed and narrative and not metadata_line and text[parsed.end : doc.line_at(parsed.end).end].strip(" \t.;"):
-            continue  # inside prose sections only a whole "Label: date" line counts
-        if parsed and field in LISTED:
-            parsed = _from_list(doc, parsed, latest=field != "original_effective")
-        if parsed:
-            # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label;
-            # a metadata line inside a narrative section (a page that opens with its Description) to both
-            penalty = (0.5 if doc.in_furniture(match.start()) else 0) + (1 if narrative else 0)
-            out.append(DateMention(field, priority + penalty, match.group(0), parsed))
+        found = _read(doc, match, field)
+        if found:
+            parsed, penalty = found
+            out += [DateMention(one, priority + penalty, match.group(0), parsed) for one in field.split("+")]
     return out
 
 
-def _metadata_line(doc: PolicyDoc, offset: int) -> bool:
-    """A line of labels and dates only ("Approved Medical Director Committee 6/15/2021; 3/6/2024 Reviewed
-    12/2021, 7/2022"): once its labels, dates and separators are taken out, a few words at most remain."""
-    line = doc.line_at(offset)
-    rest = DATE.sub(" ", LABEL.sub(" ", line.text))
-    return len(re.findall(r"[A-Za-z]{2,}", rest)) <= METADATA_WORDS and bool(DATE.search(line.text))
+def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, float] | None:
+    """The date a label gives, with the penalty of where it stands, or None.
 
-
-def _from_list(doc: PolicyDoc, first: ParsedDate, *, latest: bool) -> ParsedDate:
-    """A label over a list of dates ("Reviewed 12/2021, 7/2022, 1/2023"): the latest (or the earliest).
-    A list in a column of cells goes on in the same cell of the lines below ("Revision Date(s): June 5,
-    2012;<TAB>...", "January 15, 2013; May 10, 2013<TAB>...")."""
+    Inside a narrative section a label counts only on a metadata line (labels and dates only), on a whole
+    line of its own ("Label: date"), as a "Next Review Date:" line after a history table, as a footer line
+    standing apart in a reference list, as a "Reviewed:" list of dates in a history section, or in a row
+    that prints its date first ("08/15/19 / • Original effective date")."""
     text = doc.text
-    found, cursor = [first], first.end
+    section = doc.section_label_at(match.start())
+    narrative = section in EXCLUDED
+    listed = bool(LISTED.intersection(field.split("+")))
+    opens = _opens_line(doc, match.start())
+    one_word = match.group(0) in ONE_WORD and not _opens_cell(doc, match.start()) and ":" not in text[match.end() : match.end() + 3]
+    if one_word and not _metadata_line(doc, match):
+        return None  # e.g. "Breast Cancer (V6.2024). Revised November 11, 2024." inside a reference
+    metadata_line = narrative and _metadata_line(doc, match) and (
+        section not in NO_METADATA or (section in FOOTER_SECTIONS and _stands_apart(doc, match))
+    )
+    history_list = narrative and section == "history" and listed and opens and _colon_after(text, match.end())
+    if narrative and not metadata_line and not history_list and (
+        (section in NO_METADATA and field != "next_review") or not opens
+    ):
+        before = _date_before_label(doc, match)
+        return (before, 1) if before else None
+    separator = SEPARATOR.match(text, match.end())
+    if LCD_QUOTE.search(separator.group(0)) and match.start() > LETTERHEAD:
+        return None  # a plan's policy quoting a Medicare LCD's header: the LCD's dates, not the policy's
+    parsed = labeled_value(text, separator.end(), year_alone=field != "effective")
+    found = [parsed] if parsed else (_bulleted(doc, match) or _stacked(doc, match, narrative))
+    if not found:
+        before = _date_before_label(doc, match)
+        return (before, 1 if narrative else 0) if before else None
+    if listed or field == "effective":  # e.g. "Effective Dates: 1/28/14, ..., 3/8/23": the version in force is the latest
+        found = _listed(doc, match, found)
+    if narrative and not metadata_line and text[found[-1].end : doc.line_at(found[-1].end).end].strip(" \t.;"):
+        return None  # inside prose sections only a whole "Label: date" line counts
+    if history_list and len(found) < 2:
+        return None  # one "Revised: 3/2019" line of a history table dates that row, not the policy
+    chosen = min(found, key=lambda d: d.value) if field == "original_effective" else max(found, key=lambda d: d.value)
+    # a running header's date ("... Medical Policy Effective 06/01/2026") loses to the body's label;
+    # a metadata line inside a narrative section (a page that opens with its Description) to both
+    return chosen, (0.5 if doc.in_furniture(match.start()) else 0) + (1 if narrative else 0)
+
+
+def _metadata_line(doc: PolicyDoc, match: re.Match) -> bool:
+    """A line of labels and dates only ("Approved Medical Director Committee 6/15/2021; 3/6/2024 Reviewed
+    12/2021, 7/2022"): once its labels, dates, notes in parentheses and separators are taken out, a few words
+    at most remain (in each tab cell). A label ending its line over a bulleted list of dates is one too."""
+    line = doc.line_at(match.start())
+    if len(line.text) > METADATA_LINE_CHARS:
+        return False  # e.g. a page of flat text with no line breaks
+    if _bulleted(doc, match):
+        return True
+    for cell in line.text.split("\t"):
+        rest = NOTE.sub(" ", DATE.sub(" ", LABEL.sub(" ", cell)))
+        rest = LABEL_SHORT_MONTH.sub(" ", rest)
+        if len(re.findall(r"[A-Za-z]{2,}", rest)) > METADATA_WORDS:
+            return False
+    return bool(DATE.search(line.text) or LABEL_SHORT_MONTH.search(line.text))
+
+
+def _stands_apart(doc: PolicyDoc, match: re.Match) -> bool:
+    """A footer line: after a blank line, its label opening the line or a tab cell (after a company's name)."""
+    index = doc.line_index(match.start())
+    line = doc.lines[index]
+    cell_start = max(line.start, doc.text.rfind("\t", line.start, match.start()) + 1)
+    return (index == 0 or doc.lines[index - 1].is_blank) and bool(OPENING_WORDS.fullmatch(doc.text, cell_start, match.start()))
+
+
+def _listed(doc: PolicyDoc, match: re.Match, found: list[ParsedDate]) -> list[ParsedDate]:
+    """A label over a list of dates ("Reviewed 12/2021, 7/2022, 1/2023"; "7/24 (note); 9/24"), on to the
+    same tab column of the lines below when the label heads a column ("Revision Date(s): June 5, 2012;<TAB>
+    ..." over "January 15, 2013; May 10, 2013<TAB>...")."""
+    text = doc.text
+    found, cursor = list(found), found[-1].end
     while (comma := DATE_LIST.match(text, cursor)) is not None:
         nxt = labeled_value(text, comma.end(), year_alone=False)
         if nxt is None:
             break
         found.append(nxt)
         cursor = nxt.end
-    line = doc.line_at(first.start)
-    if CELL_END.match(text, cursor) and cursor <= line.end:
-        found += _column_dates(doc, doc.line_index(first.start), text.count("\t", line.start, first.start))
-    pick = max if latest else min
-    return pick(found, key=lambda d: d.value)
+    line = doc.line_at(match.start())
+    # the label's cell holds its dates ("Revision Date(s): June 5, 2012;<TAB>"); a "Label<TAB>date" pair is a row, not a column's head
+    if "\t" in line.text and doc.line_at(cursor).start == line.start and "\t" not in text[match.start() : cursor]:
+        column = text.count("\t", line.start, match.start())
+        for below in doc.lines[doc.line_index(line.start) + 1 : doc.line_index(line.start) + 12]:
+            cells = below.text.split("\t")
+            start = below.start + sum(len(c) + 1 for c in cells[:column])
+            dates = _dates_only(text, start, start + len(cells[column])) if column < len(cells) else None
+            if not dates:
+                break
+            found += dates
+    return found
 
 
-def _column_dates(doc: PolicyDoc, index: int, column: int) -> list[ParsedDate]:
-    """The dates of cell `column` of the lines after line `index`, while that cell holds dates only."""
-    out: list[ParsedDate] = []
-    for line in doc.lines[index + 1 : index + 1 + MAX_LIST_LINES]:
-        cells = line.text.split("\t")
-        if "\t" not in line.text or column >= len(cells):
+def _dates_only(text: str, start: int, end: int) -> list[ParsedDate] | None:
+    """The dates of a cell that holds nothing else ("January 15, 2013; May 10, 2013;"), or None."""
+    found, cursor = [], start
+    while True:
+        cursor = re.compile(r"[ \t,;.]*").match(text, cursor, end).end()
+        if cursor >= end:
+            return found or None
+        parsed = labeled_value(text, cursor, year_alone=False)
+        if parsed is None or parsed.end > end:
+            return None
+        found.append(parsed)
+        cursor = parsed.end
+
+
+def _bulleted(doc: PolicyDoc, match: re.Match) -> list[ParsedDate]:
+    """A label ending its line over a bulleted list: the bullets that are a date alone ("Re-Review Date(s):"
+    over "o June 21, 2023" / "o Concert Genetics Effective Date: ..." / "o December 19, 2024")."""
+    text = doc.text
+    line = doc.line_at(match.start())
+    if not LABEL_ENDS_LINE.fullmatch(text, match.end(), line.end):
+        return []
+    found = []
+    for below in doc.lines[doc.line_index(line.start) + 1 : doc.line_index(line.start) + 60]:
+        if below.is_blank:
+            continue  # e.g. a page break inside the list
+        if below.bullet is None:
             break
-        start = line.start + sum(len(c) + 1 for c in cells[:column])
-        dates = find_dates(doc.text, start, start + len(cells[column]))
-        if not dates or DATE.sub("", cells[column]).strip(" ,;"):
-            break
-        out += dates
-    return out
+        parsed = labeled_value(text, below.content_start, year_alone=False)
+        if parsed and not text[parsed.end : below.end].strip(" \t.;"):
+            found.append(parsed)
+    return found
 
 
-def _after_sentence(doc: PolicyDoc, offset: int) -> bool:
-    """True when a sentence of the same line ends right before `offset` ("... (V6.2024). Revised ...")."""
-    return doc.text[doc.line_at(offset).start : offset].rstrip().endswith(".")
+def _stacked(doc: PolicyDoc, match: re.Match, narrative: bool) -> list[ParsedDate]:
+    """A two-column header glued into one line of labels ("Policy Name: MedicaEffective Date:") over its
+    value lines ("Genetic Testing: Pharmacogenetics" / "January 01, 2025"): the value line in the label's place."""
+    text = doc.text
+    line = doc.line_at(match.start())
+    if narrative or not LABEL_ENDS_LINE.fullmatch(text, match.end(), line.end):
+        return []
+    place = text.count(":", line.start, match.start())  # labels before this one on the line
+    if place == 0:
+        return []
+    values = [l for l in doc.lines[doc.line_index(line.start) + 1 : doc.line_index(line.start) + 2 * place + 4] if not l.is_blank]
+    if place >= len(values):
+        return []
+    value = values[place]
+    parsed = labeled_value(text, value.content_start, year_alone=False)
+    return [parsed] if parsed and not text[parsed.end : value.end].strip() else []
+
+
+def _date_before_label(doc: PolicyDoc, match: re.Match) -> ParsedDate | None:
+    """A row that prints its date before the label filling the rest of it: "08/15/19" over "• Original
+    effective date", or "08/15/19 Original effective date"."""
+    text = doc.text
+    index = doc.line_index(match.start())
+    line = doc.lines[index]
+    if text[match.end() : line.end].strip(" \t.") or text[line.content_start : match.start()].strip() and not DATE.fullmatch(
+        text[line.content_start : match.start()].strip()
+    ):
+        return None
+    if text[line.content_start : match.start()].strip():
+        found = DATE.search(text, line.content_start, match.start())
+        return parse_match(found) if found else None
+    previous = next((l for l in reversed(doc.lines[max(0, index - 2) : index]) if not l.is_blank), None)
+    if previous is None:
+        return None
+    found = DATE.fullmatch(previous.text.strip())
+    if found is None:
+        return None
+    parsed = parse_match(found)
+    offset = previous.start + len(previous.text) - len(previous.text.lstrip())
+    return ParsedDate(parsed.value, parsed.precision, parsed.start + offset, parsed.end + offset) if parsed else None
+
+
+def _colon_after(text: str, offset: int) -> bool:
+    """The label ends with its colon ("Reviewed/Revised:", "Revised Dates:"), not a history row's status word ("Revised 10/28/2024")."""
+    return bool(re.match(r"(?:\(s\)|s)?[ \t]*:", text[offset : offset + 8]))
 
 
 def _opens_line(doc: PolicyDoc, offset: int) -> bool:
     return not doc.text[doc.line_at(offset).start : offset].strip()
+
+
+def _opens_cell(doc: PolicyDoc, offset: int) -> bool:
+    line = doc.line_at(offset)
+    return not doc.text[max(line.start, doc.text.rfind("\t", line.start, offset) + 1) : offset].strip()
 
 
 TABLE_LABELS = [(field, re.compile(rf"^\s*(?:{pattern})\s*:?\s*$")) for field, _, pattern in LABELS]
@@ -293,10 +436,10 @@ def _table_columns(doc: PolicyDoc) -> list[DateMention]:
     for i, line in enumerate(lines):
         if "\t" not in line.text or not any(p.match(c) for c in line.text.split("\t") for _, p in TABLE_LABELS):
             continue
-        if find_dates(doc.text, line.start, line.end):
-            continue  # a "Label<TAB>date" pair ("Date Revised<TAB>06/05/2019"), not a header row over a row of dates
         if doc.section_label_at(line.start) in {"references", "websites"}:
             continue
+        if find_dates(doc.text, line.start, line.end):
+            continue  # a "Label<TAB>date" pair ("Date Revised<TAB>06/05/2019"), not a header row over a row of dates
         row = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
         if row is None:
             continue
@@ -307,9 +450,9 @@ def _table_columns(doc: PolicyDoc) -> list[DateMention]:
                 continue
             start, end = cells[column]
             dates = find_dates(doc.text, start, end)
-            if dates:
-                chosen = min(dates, key=lambda d: d.value) if field in {"created", "original_effective"} else max(dates, key=lambda d: d.value)
-                out.append(DateMention(field, -1, header.strip(), chosen, "structure"))
+            for one in field.split("+") if dates else ():
+                chosen = min(dates, key=lambda d: d.value) if one in {"created", "original_effective"} else max(dates, key=lambda d: d.value)
+                out.append(DateMention(one, -1, header.strip(), chosen, "structure"))
     return out
 
 

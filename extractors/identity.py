@@ -1,7 +1,16 @@
 """Policy number and version as the document prints them, and the title (see titles.py).
 
-Number: a labeled id ("Policy Number:", "Document #:", "Guideline #:", "Medical Policy:") or the id of a
-"CMM-204: Prolotherapy" title line. Only the letterhead region and non-narrative sections count.
+Number, the first found of:
+1. a labeled id ("Policy Number:", "Document #:", "Guideline #:", "Medical Policy:", "Manual Section
+   Number\n90.2"), a label cell beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell
+   under a header cell naming a number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
+2. the id of a title line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA"), an id glued to
+   a labeled title ("Policy Name: Genetic Testing: Hearing Loss MP9594") or in parentheses after it
+   ("Prenatal Testing (CG043, Ver. 10)");
+3. an id alone on a letterhead line (above the title, or the document's first line: "09-J0000-66"), a
+   manual's "Chapter 6 / Section 3.1" lines, an id alone beside the page counter of a running line.
+Without a label an id needs an id's shape (see `number_like`): a gene symbol opening the title ("KIF6
+Genotyping ...") is not one. Only the letterhead region and non-narrative sections count.
 """
 
 from __future__ import annotations
@@ -27,17 +36,33 @@ NUMBER_LABEL = re.compile(
 )
 # A label alone on its line and the id alone on the next (one blank line allowed): web pages and PDF
 # tables print them so. The label must say it is an id (Number, No., ID, #) or end with ":".
-# e.g. "LCD ID\nL33707", "Medical Policy:\nZ-67-096", "Policy Number\n\n2026T0553II"
+# e.g. "LCD ID\nL33707", "Medical Policy:\nZ-67-096", "Policy Number\n\n2026T0553II", "Manual Section Number\n90.2" (an NCD)
 NUMBER_NEXT_LINE = re.compile(
-    r"^[ \t]*(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate)[ \t]+)?"
+    r"^[ \t]*(?:(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate)[ \t]+)?"
     r"(?:Policy|Document|Guideline|Bulletin|Protocol|LCD|LCA|NCD|Article|CPB)"
-    r"(?:[ \t]*(?:Number|No\.|ID|\#)[ \t]*:?|[ \t]*:)[ \t]*\n(?:[ \t]*\n)?"
+    r"(?:[ \t]*(?:Number|No\.|ID|\#)[ \t]*:?|[ \t]*:)|Manual[ \t]+Section[ \t]+Number[ \t]*:?)[ \t]*\n(?:[ \t]*\n)?"
     r"[ \t]*" + VALUE + r"[ \t]*$",
     re.I | re.M,
 )
+# A label cell and its value in the next cell of the same row: PDF tables print them so. The value may
+# open with a word, part of the id as printed ("Medical 34E", "Surgical 15": a series and its number).
+# e.g. "Coverage Policy<TAB>Medical 34E", "Policy ID<TAB>MP-12"
+NUMBER_CELL = re.compile(
+    r"^[ \t]*(?i:(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)[ \t]+)?"
+    r"(?:Policy|Document|Guideline|Bulletin|Protocol)(?:[ \t]+(?:Number|No\.?|ID|\#))?)[ \t]*\t[ \t]*"
+    r"(?P<number>(?:[A-Z][a-z]{1,12}[ \t]+)?(?P<id>[A-Z0-9][A-Z0-9._/-]{0,24}[A-Z0-9]))[ \t]*(?:\t|$)",
+    re.M,
+)
+# A manual's chapter and section on two letterhead lines. e.g. "Chapter 6\nSection 3.1" (TRICARE Policy Manual)
+CHAPTER_SECTION = re.compile(r"^[ \t]*Chapter[ \t]+\d{1,3}[ \t]*\n[ \t]*Section[ \t]+\d{1,3}(?:\.\d{1,3})*[ \t]*$", re.M)
+# An id alone on the first line: letters and digits in groups. e.g. "09-J0000-66", "MP-010-MD-PA"
+FIRST_LINE_ID = re.compile(r"^[ \t]*(?P<number>(?=[\w.-]*\d)[A-Z0-9]{1,8}(?:[.-][A-Z0-9]{1,8}){1,3})[ \t]*$")
+# A header cell that names the id: "Policy Number", "Policy Name & Number", "Guideline #"
+NUMBER_HEADER = re.compile(r"(?i)^(?!.*\b(?:prior|previous|former|replaced|related)\b).*(?:\b(?:number|no\.|id)\b|\#)")
 DASHES = re.compile(r"[\u2010-\u2014]")  # e.g. "HUM‐0381‐026" printed with U+2010 hyphens
 # e.g. "GT20", "O1120.3" (".docx" left out), "SUR716.015": an id-shaped token of a running line
 RUNNING_ID = re.compile(r"(?<![\w.\-])(?P<number>(?=[\w.\-]*\d)(?=[\w.\-]*[A-Z])[A-Z][A-Z0-9]*(?:[.\-][A-Z0-9]+)*)(?:\.(?:docx?|pdf))?(?![\w\-]|\.\w)")
+CELL_EDGE = re.compile(r"\t|\||[ ]{2,}")  # e.g. the tab in "GT20<TAB>Page 1 of 3", the bar in "GT20 | 1"
 PAGE_COUNTER = re.compile(r"(?i)\bpage\s*:?\s*\d+|\|\s*\d+\s*$|^\s*\d+\s*\||\b\d+\s+of\s+\d+\b")  # e.g. "Page 1 of 17", "GT20 | 1"
 VERSION = re.compile(r"(?<![\w-])(?:Version|Ver\.)[ \t]*:?[ \t]*(?P<version>\d+(?:\.\d+){0,3}|[A-Z]{0,2}\d[\w.-]{0,15})(?![\w.-])")  # e.g. Version 1.0.2023, Ver. 3
 LETTERHEAD = 3000  # chars
@@ -66,10 +91,13 @@ def _allowed(doc: PolicyDoc, offset: int) -> bool:
 
 
 def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
-    found = _labeled_number(doc)
+    found = _labeled_number(doc) or _number_cell(doc) or _header_cell_number(doc)
     basis = "label"
     if found is None:
-        found, basis = _id_title_number(doc) or _lone_id(doc) or _running_id(doc), "structure"
+        found, basis = (
+            _id_title_number(doc) or _title_glued_number(doc) or _lone_id(doc) or _first_line_id(doc) or _chapter_section(doc)
+            or _running_id(doc)
+        ), "structure"
     if found is None:
         return None
     value, span = found
@@ -86,10 +114,54 @@ def _labeled_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     return None
 
 
+def _number_cell(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A label cell with the id in the next cell of its row ("Coverage Policy<TAB>Medical 34E")."""
+    for match in NUMBER_CELL.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        value = match.group("id")
+        if re.search(r"\d", value) and not titles.NOT_AN_ID.fullmatch(value):
+            return match.group("number"), match.span("number")
+    return None
+
+
+def _header_cell_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """The value cell under a header cell naming the id: the whole cell, or the id glued to the title when
+    the header names both ("Policy Name & Number" over "Genetic Testing and Counseling-OH MCD-MM-0003")."""
+    for header, start, end in titles.header_cells(doc):
+        if not NUMBER_HEADER.search(header):
+            continue
+        cell = doc.text[start:end]
+        glued = titles.trailing_id(cell) if titles.TITLE_HEADER.search(header) else None
+        if glued:
+            first = glued.start("prefix") if glued.group("prefix") else glued.start("number")
+            return " ".join(cell[first : glued.end("number")].split()), (start + first, start + glued.end("number"))
+        whole = re.fullmatch(r"[ \t]*" + VALUE + r"[ \t]*", cell, re.I)
+        if whole and re.search(r"\d", whole.group("number")) and not titles.NOT_AN_ID.fullmatch(whole.group("number")):
+            return whole.group("number"), (start + whole.start("number"), start + whole.end("number"))
+    return None
+
+
 def _id_title_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     for match in titles.ID_TITLE_LINE.finditer(doc.text):
         if _allowed(doc, match.start()):
             return match.group("number"), match.span("number")
+    for match in titles.ACRONYM_ID_TITLE_LINE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        if _allowed(doc, match.start()):
+            return match.group("number"), match.span("number")
+    return None
+
+
+def _title_glued_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """An id printed at the end of the title ("Policy Name: Genetic Testing: Hearing Loss MP9594",
+    "Oscar Clinical Guideline: Prenatal Testing (CG043, Ver. 10)"): on the title's line, or on a
+    document-type line of the letterhead that names the title."""
+    title = titles.extract(doc)
+    lines = [doc.line_at(max(title[1][0], title[1][1] - 1))] if title else []  # its last line
+    lines += [doc.line_at(m.start()) for m in titles.DOC_TYPE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)) if m.group("title")]
+    for line in lines:
+        glued = titles.trailing_id(line.text.rstrip())
+        if glued:
+            first = glued.start("prefix") if "prefix" in glued.groupdict() and glued.group("prefix") else glued.start("number")
+            return " ".join(line.text[first : glued.end("number")].split()), (line.start + first, line.start + glued.end("number"))
     return None
 
 
@@ -102,6 +174,24 @@ def _lone_id(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     return match.group("number"), (found.start + match.start("number"), found.start + match.end("number"))
 
 
+def _first_line_id(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """An id alone on the document's first line, the corner of its letterhead ("09-J0000-66")."""
+    first = next((line for line in doc.lines[:20] if not line.is_blank), None)
+    match = FIRST_LINE_ID.match(first.text) if first else None
+    if match and titles.number_like(match.group("number")):
+        return match.group("number"), (first.start + match.start("number"), first.start + match.end("number"))
+    return None
+
+
+def _chapter_section(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A manual's "Chapter 6" over "Section 3.1" in the letterhead: the section's id, "Chapter 6 Section 3.1"."""
+    match = CHAPTER_SECTION.search(doc.text, 0, min(len(doc.text), LETTERHEAD // 2))
+    if match is None:
+        return None
+    start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+    return " ".join(match.group(0).split()), (start, match.end())
+
+
 def _running_id(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     """An id in a running header or footer beside the page counter ("GT20 | 1", "O1120.3.docx  Page 1 of 17")."""
     for start, end in doc.source.furniture:
@@ -110,9 +200,19 @@ def _running_id(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
             continue
         for match in RUNNING_ID.finditer(line):
             value = match.group("number")
-            if not titles.CODE_SHAPED.fullmatch(value) and not re.fullmatch(r"(?i)page|\d+", value):
+            if titles.CODE_SHAPED.fullmatch(value) or re.fullmatch(r"(?i)page|\d+", value):
+                continue
+            if titles.number_like(value) or _alone_in_cell(line, match.start(), match.end()):
                 return value, (start + match.start("number"), start + match.end("number"))
     return None
+
+
+def _alone_in_cell(line: str, start: int, end: int) -> bool:
+    """text[start:end] fills its cell of a running line (cells end at a tab, a "|" or a run of spaces): a
+    short id such as "GT20" counts there, and not as the first word of a title ("KIF6 Genotyping ...")."""
+    before = CELL_EDGE.split(line[:start])[-1]
+    after = CELL_EDGE.split(line[end:])[0]
+    return not before.strip() and not after.strip()
 
 
 def _version(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:

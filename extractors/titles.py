@@ -1,13 +1,18 @@
 """The policy's title, as printed, with the lines it wraps onto.
 
 Tried in order, the first that gives a title wins:
-1. a labeled title ("Subject:", "Title:", "Policy Title ........ X", "Service: X"), with its wrapped lines;
-2. the title of an id line ("CMM-204: Prolotherapy");
+1. a labeled title ("Subject:", "Title:", "Policy Title ........ X", "Medical Policy Title\nX", "Service: X",
+   "POLICY TITLE<TAB>X"), with its wrapped lines; under a glued two-column header ("Policy Name: Effective
+   Date:" over the value lines) the value line in the label's place; or the value cell under a header
+   cell naming the title ("Policy Name & Number" over "Genetic Testing and Counseling-OH MCD-MM-0003");
+2. the title of an id line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA ...");
 3. typography: the largest print on page 1 (PDF font sizes, HTML headings), past the payer's name,
    the document type and labels; consecutive lines of that size are one wrapped title;
-4. the title after a document-type line ("Medical Policy" / "Clinical Policy: X");
-5. a title line standing alone at the top of the letterhead;
+4. the title after a document-type line ("Medical Policy" / "Clinical Policy: X" / "National Coverage
+   Determination (NCD)");
+5. a title line standing alone at the top of the letterhead, past banners ("GUIDELINE");
 6. the subject of the first coverage statement ("Prolotherapy is considered investigational").
+An id printed with the title ("... Hearing Loss MP9594", "... (CG043, Ver. 10)") is left out of it.
 Only the letterhead region and non-narrative sections count (a running header often prints the title).
 """
 
@@ -20,10 +25,30 @@ from extractors import document
 from extractors.document import Line, PolicyDoc
 
 TITLE_LABEL = re.compile(
-    r"^[ \t]*(?:Subject|Title|Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title|Service|"
-    r"Clinical\s+Policy\s+Bulletin)(?:[ \t]*(?::|[.…]{2,})[ \t]*|[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<title>[^\n\t]{3,200}?)[ \t]*$",
+    r"^[ \t]*(?:Subject|Title|(?:(?:Medical|Clinical)\s+)?Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title|Service|"
+    r"Clinical\s+Policy\s+Bulletin(?=[ \t]*:))(?:[ \t]*(?::|[.…]{2,})[ \t]*|(?:(?<=Title)|(?<=Name))[ \t]*\t[ \t]*|[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<title>[^\n\t]{3,200}?)[ \t]*$",
     re.M | re.I,
-)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title\nHeavy Metal Testing", "Policy Title…….. Adalimumab Products"
+)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title\nHeavy Metal Testing", "Policy Title…….. Adalimumab Products",
+# "POLICY TITLE<TAB>GENETIC TESTING ..." (a cell after a Title or Name label only: "Service<TAB>Investigational" heads a
+# table), "Medical Policy Title\nCirculating Tumor DNA ..."; "Clinical Policy Bulletin" is a
+# label only with its colon (alone on a line it is the document type, and a web page's tab label "Notes" follows it)
+# e.g. "FEP 2.04.141 Circulating Tumor DNA ...": a program's acronym and a dotted number open the title line
+ACRONYM_ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,5}[ \t]+\d{1,2}(?:\.\d{1,3}){2,3})[ \t]+(?P<title>[A-Z][^\n\t]{2,150})$", re.M)
+# an id in parentheses closing a title, with its version: e.g. "Prenatal Testing (CG043, Ver. 10)"
+PAREN_ID = re.compile(r"[ \t]*\((?P<number>[A-Z]{1,5}[-.]?\d{3,}[A-Z]?)(?:,[ \t]*(?:Ver(?:sion|\.)?|v\.?)[ \t]*\d+(?:\.\d+)*)?\)[ \t]*$")
+# an id glued to the end of a title, after a space or a dash (then with a short prefix): e.g. "Genetic Testing: Hearing
+# Loss MP9594", "Genetic Testing and Counseling-OH MCD-MM-0003"
+TRAILING_ID = re.compile(
+    r"(?<=[a-z)])(?:[ \t]+|[ \t]*[-–—][ \t]*(?P<prefix>[A-Z]{2,5}[ \t]+)?)(?P<number>(?=[A-Z0-9.\-]*\d)[A-Z0-9]+(?:[.\-][A-Z0-9]+)*)[ \t]*$"
+)
+# a header cell over a value cell: a few capitalized words, no digits. e.g. "Policy Name & Number", "Date Effective"
+HEADER_CELL = re.compile(r"[ \t]*(?:[A-Z][A-Za-z.]*|&|/|\#)(?:[ \t]+(?:[A-Z][A-Za-z.]*|&|/|and|of|\#)){0,5}[ \t]*:?[ \t]*")
+# a header cell naming this policy's title, not an earlier one's. e.g. "Policy Name & Number", not "Prior Policy Name and Number"
+TITLE_HEADER = re.compile(r"(?i)^(?!.*\b(?:prior|previous|former|replaced|related)\b).*\b(?:name|title|subject)\b")
+# a banner line naming only the kind of document, e.g. "GUIDELINE", "MEDICAL POLICY STATEMENT"
+BANNER = re.compile(r"(?i)^[ \t]*(?:(?:medical|clinical)[ \t]+)?(?:guidelines?|polic(?:y|ies)|protocol|bulletin|(?:policy[ \t]+)?statement)[ \t]*$")
+# not an id: a year, a date, a version ("V6.2024")
+NOT_AN_ID = re.compile(r"(?:19|20)\d\d|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|V\d+\.\d{4}")
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
 ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
 # Lines that name the kind of document, not its subject: the title is the next line, or follows a dash or colon.
@@ -32,20 +57,23 @@ DOC_TYPE = re.compile(
     r"Coverage[ \t]+Polic(?:y|ies)|Clinical[ \t]+Review[ \t]+Criteria|Clinical[ \t]+Policy|Payment[ \t]+Policy|"
     r"Reimbursement[ \t]+Policy|Medical[ \t]+Guideline|Clinical[ \t]+Coverage[ \t]+Guideline|Medical[ \t]+Coverage[ \t]+Guideline|"
     r"(?:Medical[ \t]+Benefit[ \t]+)?Drug[ \t]+(?:Coverage[ \t]+)?Policy|Medical[ \t]+Necessity[ \t]+Guidelines?|Evidence-Based[ \t]+Criteria|"
-    r"Clinical[ \t]+Policy[ \t]+Bulletin|Local[ \t]+Coverage[ \t]+(?:Determination|Article)(?:[ \t]+\((?:LCD|LCA)\))?)[ \t]*"
+    r"Clinical[ \t]+Policy[ \t]+Bulletin|Local[ \t]+Coverage[ \t]+(?:Determination|Article)(?:[ \t]+\((?:LCD|LCA)\))?|"
+    r"National[ \t]+Coverage[ \t]+Determination(?:[ \t]+\(NCD\))?|Medical[ \t]+Policy[ \t]+Statement)[ \t]*"
     r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150}))?$",
     re.I | re.M,
-)  # e.g. "UnitedHealthcare® Community Plan\nMedical Benefit Drug Policy", "Clinical Policy: Liquid Biopsy"
+)  # e.g. "UnitedHealthcare® Community Plan\nMedical Benefit Drug Policy", "Clinical Policy: Liquid Biopsy", "National Coverage Determination (NCD)"
 METADATA_LINE = re.compile(r"\.{4,}|…|^[\w ]{2,40}:(?:\s|$)|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
-# a metadata line among large print: leaders, a date, or a known label ("Policy Number: 037")
+# a metadata line among large print: leaders, a date, a known label ("Policy Number: 037"), a manual's locator ("Chapter 6")
 LABEL_LINE = re.compile(
-    r"\.{4,}|…|\b\d{1,2}/\d{1,2}/\d{2,4}\b|(?i:\b(?:number|no\.|\#)[ \t]*:?[ \t]*[\w.-]*\d)|(?i:^[ \t]*(?:[\w ]{0,20}\b(?:number|no\.?|date|effective|review(?:ed)?|revised|version|status|page|section|"
+    r"(?i:^[ \t]*(?:chapter|section|part)[ \t]+\d{1,3}(?:\.\d{1,3})*[ \t]*$)|\.{4,}|…|\b\d{1,2}/\d{1,2}/\d{2,4}\b|(?i:\b(?:number|no\.|\#)[ \t]*:?[ \t]*[\w.-]*\d)|(?i:^[ \t]*(?:[\w ]{0,20}\b(?:number|no\.?|date|effective|review(?:ed)?|revised|version|status|page|section|"
     r"id|approval|approved|product|plan|line of business|category|type|department|author|owner)):)"
 )
 PAGE_COUNTER = re.compile(r"(?i)\bpage\s*:?\s*\d+(?:\s+of\s+\d+)?")  # e.g. "Page 1 of 3"
-NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject|back to top|"
+NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject|back to top|not applicable|"
                        r"(?:last|next|original|annual)\s+(?:review|revision|revised|reviewed|effective)|revision\s+dates?|review\s+date|"
                        r"(?:lcd|lca|ncd|article|document|guideline)\s+(?:id|number|no\.?|\#)(?!\w))|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}|\bpage\s+\d+\s+of\s+\d+")
+# a web page's chrome alone on a line: tab labels, buttons. e.g. "Notes" under an Aetna bulletin's "Clinical Policy Bulletin"
+PAGE_CHROME = re.compile(r"(?i)^(?:notes|print|share|email|search|menu|home|glossary|download|expand all|collapse all|back)$")
 STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|are)\s+(?:considered\s+)?(?:not\s+)?(?:INVESTIGATIONAL|investigational|experimental|unproven|medically|covered|a covered)", re.M)
 # a line that a title wraps from: it stops on a word that needs more ("... Testing for", "... and")
 OPEN_END = re.compile(r"(?i)(?:\b(?:and|or|of|for|the|a|an|in|on|with|to|by|using|from|via|versus|vs\.?)|[,&/(–-])$")
@@ -61,24 +89,108 @@ LARGER = 1.15  # a title is printed at least this much larger than the page's bo
 def extract(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
     """(title, (start, end) of its evidence, basis) or None. Basis: "label" (a labeled title), "structure"
     (its place: an id line, typography, a document-type line, the letterhead), "prose" (a statement's subject)."""
+    if "title" not in doc.cache:
+        doc.cache["title"] = _title(doc)
+    return doc.cache["title"]
+
+
+def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
     found = _candidate(doc)
-    if found and not re.search(r"[^\W\d_]", found[0][0]):
+    if found is None:
+        return None
+    (title, (start, end)), basis = found
+    glued = trailing_id(doc.text[start:end])
+    if glued:  # the id printed with the title is no part of it
+        end = start + len(doc.text[start : start + glued.start()].rstrip(" \t\n-–—:,"))
+        title = " ".join(doc.text[start:end].split())
+    if not re.search(r"[^\W\d_]", title):
         return None  # e.g. a title printed as ".." or "12": a guess is worse than a gap
-    return (*found[0], found[1]) if found else None
+    return title, (start, end), basis
 
 
 def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None:
     text = doc.text
     for match in TITLE_LABEL.finditer(text, 0, min(len(text), LETTERHEAD * 2)):
-        return _wrapped(doc, match.start("title"), match.end("title")), "label"
+        found = _label_value(doc, match)
+        if found:
+            return found, "label"
+    found = _header_cell_title(doc)
+    if found:
+        return found, "label"
     for match in ID_TITLE_LINE.finditer(text):
         if _allowed(doc, match.start()):
             return _clean(match.group("title"), match.span("title")), "structure"
+    for match in ACRONYM_ID_TITLE_LINE.finditer(text, 0, min(len(text), LETTERHEAD)):
+        if _allowed(doc, match.start()):
+            return _wrapped(doc, match.start("title"), match.end("title")), "structure"
     found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _letterhead_line(doc)
     if found:
         return found, "structure"
     found = _statement_subject(doc)
     return (found, "prose") if found else None
+
+
+def _label_value(doc: PolicyDoc, match: re.Match) -> tuple[str, tuple[int, int]] | None:
+    """A labeled title; when the label's value is itself a label ("Policy Name: MedicaEffective Date:", a
+    two-column header glued into one line over its value lines), the value line in the label's place."""
+    value = match.group("title")
+    if value.rstrip().endswith(":"):
+        line = doc.line_at(match.start("title"))
+        place = doc.text.count(":", line.start, match.start("title")) - 1  # labels before this one on the line
+        values = [l for l in doc.lines[doc.line_index(line.start) + 1 : doc.line_index(line.start) + 8] if not l.is_blank]
+        if place < 0 or place >= len(values) or not _looks_like_title(values[place].text) or values[place].text.rstrip().endswith(":"):
+            return None
+        nxt = values[place]
+        return _joined(doc, nxt.content_start, nxt.start + len(nxt.text.rstrip()))
+    if not _looks_like_title(value):
+        return None  # e.g. "Manual Section Title\nVersion Number": a list of labels, not a label and its value
+    return _wrapped(doc, match.start("title"), match.end("title"))
+
+
+def header_cells(doc: PolicyDoc) -> list[tuple[str, int, int]]:
+    """The first letterhead row of header cells over a row of value cells ("Policy Name & Number<TAB>Date
+    Effective" over "Genetic Testing and Counseling-OH MCD-MM-0003<TAB>11/01/2024"): (header, start, end)
+    of each value cell. Header cells are a few capitalized words; the value row has as many cells."""
+    if "header_cells" in doc.cache:
+        return doc.cache["header_cells"]
+    found: list[tuple[str, int, int]] = []
+    lines = doc.lines_between(0, min(len(doc.text), LETTERHEAD))
+    for i, line in enumerate(lines):
+        if "\t" not in line.text or not all(HEADER_CELL.fullmatch(cell) for cell in line.text.split("\t")):
+            continue
+        row = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
+        if row is None or row.text.count("\t") != line.text.count("\t") or HEADER_CELL.fullmatch(row.text.split("\t")[0]):
+            continue
+        start = row.start
+        for header, cell in zip(line.text.split("\t"), row.text.split("\t")):
+            found.append((header.strip(), start, start + len(cell)))
+            start += len(cell) + 1
+        break
+    doc.cache["header_cells"] = found
+    return found
+
+
+def _header_cell_title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    for header, start, end in header_cells(doc):
+        if TITLE_HEADER.search(header) and _looks_like_title(doc.text[start:end]):
+            return _joined(doc, start, end)
+    return None
+
+
+def number_like(value: str) -> bool:
+    """An id's shape, for an id printed with no label: a run of three digits or a dotted number ("CG043",
+    "09-J0000-66", "2.04.141", "MCD-MM-0003"), and not a year, a date, a version or a code. A gene symbol
+    ("KIF6", "CYP2C19", "BRCA1") has neither; nor has a short id ("GT20"), which needs a label or a place."""
+    return bool(re.search(r"\d{3}|\d\.\d", value)) and not NOT_AN_ID.fullmatch(value) and not CODE_SHAPED.fullmatch(value)
+
+
+def trailing_id(title: str) -> re.Match | None:
+    """The id glued to the end of a title ("... Hearing Loss MP9594", "...-OH MCD-MM-0003", "... (CG043, Ver. 10)")."""
+    for pattern in (PAREN_ID, TRAILING_ID):
+        match = pattern.search(title)
+        if match and number_like(match.group("number")) and title[: match.start()].strip():
+            return match
+    return None
 
 
 def lone_id_line(doc: PolicyDoc) -> Line | None:
@@ -135,7 +247,7 @@ def _typographic(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         content = doc.text[start:end].strip()
         if size < LARGER * body or start in payer_lines:
             continue
-        if DOC_TYPE.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
+        if DOC_TYPE.match(content) or BANNER.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
             continue
         candidates.append((size, i))
     if not candidates:
@@ -170,7 +282,7 @@ def _letterhead_line(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         seen += 1
         if seen > 5:
             break
-        if line.start in payer_lines or LABEL_LINE.search(content) or DOC_TYPE.match(content):
+        if line.start in payer_lines or LABEL_LINE.search(content) or DOC_TYPE.match(content) or BANNER.match(content):
             continue
         if _looks_like_title(content) and "\t" not in content and not content.endswith((".", ":", ",")) and len(content.split()) <= 12:
             return _wrapped(doc, line.content_start, line.start + len(line.text.rstrip()))
@@ -197,7 +309,7 @@ def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]]
             continue
         if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")):
             return None
-        if DOC_TYPE.match(content) or _is_heading_line(doc, line):
+        if DOC_TYPE.match(content) or BANNER.match(content) or _is_heading_line(doc, line):
             continue
         return _wrapped(doc, line.content_start, line.start + len(line.text.rstrip()))
     return None
@@ -266,7 +378,7 @@ def _is_heading_line(doc: PolicyDoc, line: Line) -> bool:
 def _looks_like_title(text: str) -> bool:
     """A few words with letters, not an id, a date, a label or a dotted table-of-contents line."""
     text = text.strip()
-    return bool(re.search(r"[A-Za-z]{3}", text)) and len(text) <= 150 and not NOT_TITLE.search(text)
+    return bool(re.search(r"[A-Za-z]{3}", text)) and len(text) <= 150 and not NOT_TITLE.search(text) and not PAGE_CHROME.match(text)
 
 
 def _clean(title: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:

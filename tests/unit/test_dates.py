@@ -18,7 +18,7 @@ from extractors.dates import find_dates
         pytest.param("November 1996", "1996-11", "month", id="month-year"),
         pytest.param("1/2025", "2025-01", "month", id="m-yyyy"),
         pytest.param("2025-07", "2025-07", "month", id="iso-month"),
-        pytest.param("03-10-2011", "2011-03-10", "day", id="mm-dd-yyyy-with-dashes"),
+        pytest.param("07-21-2016", "2016-07-21", "day", id="mm-dd-yyyy-dashed"),
     ],
 )
 def test_date_grammar(text, value, precision):
@@ -34,10 +34,34 @@ def test_date_grammar(text, value, precision):
         pytest.param("CPT 20550-20553", id="code-range"),
         pytest.param("version 1.0.2023", id="version-string"),
         pytest.param("page 10 of 15", id="page-counter"),
+        pytest.param("call 1-800-458-5512 toll-free", id="phone-number-with-country-code"),
+        pytest.param("policy 09-J0000-66", id="dashed-policy-number"),
     ],
 )
 def test_not_dates(text):
     assert find_dates(text) == []
+
+
+MEDICA_FOOTER = (
+    "Policy\n\nText.\n\nReferences\n\n1. Author A. A title. J Med. 2020;1:1-2.\n\nback to top\n\n"
+    "Medica Original Effective Date: December 30, 2022\no Concert Genetics Effective Date: January 01, 2023 (V.1.2023)\n\n"
+    "Medica Re-Review Date(s):\no June 21, 2023\no Concert Genetics Effective Date: July 01, 2023 (V.2.2023)\no December 19, 2024\n"
+    "o Concert Genetics Effective Date: January 01, 2025 (V.1.2025)\n"
+)
+OSCAR_HISTORY = (
+    "Clinical Guideline Revision / History Information\n\nOriginal Date: 10/11/2017\n"
+    "Reviewed/Revised: 1/18/2018, 11/6/2018, 10/21/2021, 12/01/2021,\n10/20/2022, 10/19/2023, 04/16/2024\n"
+)
+KANSAS_COLUMNS = (
+    "Professional\tInstitutional\nOriginal Effective Date: March 10, 2011\tOriginal Effective Date: April 11, 2011\n"
+    "Revision Date(s): June 5, 2012;\tRevision Date(s): June 5, 2012;\nJanuary 15, 2013; May 10, 2013\tJanuary 15, 2013; May 10, 2013;\n"
+    "August 15, 2017; August 1, 2018;\tAugust 15, 2017; August 1, 2018;\nJuly 28, 2021\tJuly 28, 2021\n"
+    "Current Effective Date: March 10, 2011\tCurrent Effective Date: April 11, 2011\n"
+)
+SENTARA_HISTORY = (
+    "Document History:\nRevised Dates:\n• 2023: September\n• 2023: January\n• 2016: June\n\n• 2015: October\n• 2014: January\n\n"
+    "Reviewed Dates:\n• 2016: April\n• 2015: December\n• 2013: October\n\nEffective Date:\n• January 2012\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -80,6 +104,36 @@ def test_not_dates(text):
         ),
         pytest.param("Approved Medical Director Committee 05/11/2021. Revised 4/11/22, 3/12/2024\nReviewed 12/2021, 1/2025",
                      "last_revised", "2024-03-12", "day", id="revised-after-a-date-on-a-metadata-line"),
+        pytest.param("Dates\nOriginal Effective\n07-21-2016\nLast Review\n08-07-2024\nNext Review\n08-11-2025\nPOLICY\nText.",
+                     "last_reviewed", "2024-08-07", "day", id="labels-and-dashed-dates-on-separate-lines"),
+        pytest.param("Dates\nOriginal Effective\n07-21-2016\nLast Review\n08-07-2024\nNext Review\n08-11-2025\nPOLICY\nText.",
+                     "next_review", "2025-08-11", "day", id="next-review-on-the-next-line"),
+        pytest.param("FEP 2.04.141 Liquid Biopsy\nAnnual Effective Policy Date: January 1, 2025\nOriginal Policy Date: October 2016",
+                     "effective", "2025-01-01", "day", id="annual-effective-policy-date"),
+        pytest.param("Medica Coverage Policy\n\nPolicy Name: MedicaEffective Date:\n\nGenetic Testing: Pharmacogenetics\nJanuary 01, 2025\n\nText.",
+                     "effective", "2025-01-01", "day", id="glued-two-column-header-value-in-its-place"),
+        pytest.param(MEDICA_FOOTER, "original_effective", "2022-12-30", "day", id="company-original-effective-after-the-references"),
+        pytest.param(MEDICA_FOOTER, "last_reviewed", "2024-12-19", "day", id="latest-bulleted-re-review-date"),
+        pytest.param(
+            "References\n\n• Carrier screening. Obstet Gynecol 2017;129:e41-55.\n\nOriginal Document Creation Date: Not Set\t"
+            "This Version Creation Date: 09/30/2019\tEffective/Publication Date: 09/30/2019", "effective", "2019-09-30", "day",
+            id="tab-joined-footer-labels-after-the-references",
+        ),
+        pytest.param("Policy History/Revision\n\nDate\tSummary of Changes\n02/20/25 • Annual review.\n08/15/19\n• Original effective date\n",
+                     "original_effective", "2019-08-15", "day", id="history-row-date-before-its-label"),
+        pytest.param("Devised: 7/23\n\nRevised: 7/24 (add criteria for X); 9/24 (move criteria to MP 378)\n", "last_revised", "2024-09", "month",
+                     id="month-two-digit-year-list-with-notes"),
+        pytest.param("Issue Date: March 10, 2000\nRevision: C-24, October 31, 2024\n\n1.0 DESCRIPTION\nText.", "last_revised", "2024-10-31", "day",
+                     id="revision-with-a-change-number"),
+        pytest.param(OSCAR_HISTORY, "last_reviewed", "2024-04-16", "day", id="reviewed-revised-list-in-a-history-section"),
+        pytest.param(OSCAR_HISTORY, "last_revised", "2024-04-16", "day", id="reviewed-revised-is-both-dates"),
+        pytest.param(KANSAS_COLUMNS, "last_revised", "2021-07-28", "day", id="latest-of-a-list-down-its-table-column"),
+        pytest.param(SENTARA_HISTORY, "last_revised", "2023-09", "month", id="bulleted-year-month-list"),
+        pytest.param(SENTARA_HISTORY, "last_reviewed", "2016-04", "month", id="bulleted-year-month-list-after-a-blank-line"),
+        pytest.param("Effective Dates:\t1/28/14, 6/20/14, 6/8/15,\n3/16/22, 3/8/23\nDisclaimer:\n", "effective", "2023-03-08", "day",
+                     id="latest-of-a-list-of-effective-dates"),
+        pytest.param("Review Dates:\t3/4/20, 10/01/20, 3/10/21. 3/16/22,\n3/8/23\nRevision Dates:\t3/16/22\n", "last_reviewed", "2023-03-08", "day",
+                     id="a-period-between-two-dates-of-a-list"),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -111,9 +165,15 @@ def test_no_effective_date(make_doc, text):
         pytest.param("NCCN Clinical Practice Guidelines. Accessed on December 18, 2024. Breast Cancer (V6.2024). Revised November 11, 2024. "
                      "Colon Cancer (V5.2024). Revised August 22, 2024.", "last_revised", id="revision-note-of-a-cited-guideline"),
         pytest.param("Review/Revision History\nDATE\tACTION\nDate Revised\t06/05/2019\n09/03/2020\n", "last_revised", id="label-date-pair-is-no-table-header"),
+        pytest.param("Medical Policy Subject: Tumor Cells Document #: LAB.00015 References NCCN. Breast Cancer (V6.2024). Revised November 11, 2024. "
+                     "Websites", "last_revised", id="revised-inside-a-reference-of-flat-text"),
+        pytest.param("Policy History\n\nStatus\tDate\tAction\nRevised 10/28/2024,\n07/16/2024\tIMPP review.\nRevised 01/30/2025\tUpdated.\n",
+                     "last_revised", id="history-rows-with-a-status-word"),
+        pytest.param(MEDICA_FOOTER, "effective", id="another-company's-effective-dates-in-the-footer"),
+        pytest.param("Policy Name: MedicaEffective Date:\n\nGenetic Testing: Pharmacogenetics\nJanuary 01/2025\n", "effective", id="stacked-value-is-no-date"),
     ],
 )
-def test_no_labeled_date(make_doc, text, field):
+def test_no_date_from(make_doc, text, field):
     assert field not in dates.extract(make_doc(text))
 
 

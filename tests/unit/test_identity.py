@@ -19,6 +19,41 @@ from extractors import identity, payer
         pytest.param("Medical Policy:\n\nZ-67-096\n\nTopic: Experimental Services", "Z-67-096", "Experimental Services", id="id-after-blank-line"),
         pytest.param("Clinical Policy\n2024\n\nPolicy\n\nX is investigational.", None, None, id="year-after-doc-type-is-no-id"),
         pytest.param("Humana Sleep Studies Form\n\nEffective Date\n\n02/02/2023\n\nLast Reviewed\n\nNA", None, None, id="date-label-is-no-title"),
+        pytest.param("09-J0000-66\n\nOriginal Effective Date: 11/15/06\n\nSubject: Bevacizumab (Avastin) Injection\n\nDESCRIPTION:\n\nText.",
+                     "09-J0000-66", "Bevacizumab (Avastin) Injection", id="id-alone-on-the-first-line"),
+        pytest.param("1\n\nClinical Guideline\n\nScreening Tests\n\nDisclaimer\nText.", None, "Screening Tests", id="page-number-on-the-first-line-is-no-id"),
+        pytest.param(
+            "MEDICAL POLICY STATEMENT\nOhio Medicaid\nPolicy Name & Number\tDate Effective\nGenetic Testing and Counseling-OH MCD-MM-0003\t11/01/2024\n"
+            "Policy Type\nMEDICAL\n\nText.", "OH MCD-MM-0003", "Genetic Testing and Counseling", id="title-and-number-in-one-header-cell",
+        ),
+        pytest.param("Liquid Biopsy\n\nPolicy Number:\tPrior Policy Name and Number:\nAHS-G2055\tNot applicable\n\nPolicy\nText.",
+                     "AHS-G2055", "Liquid Biopsy", id="prior-policy-cell-is-not-ours"),
+        pytest.param(
+            "MCD\nMedicare Coverage Database\nSearch Reports Downloads\nContents\nManual Section Number\nManual Section Title\nVersion Number\n\n"
+            "National Coverage Determination (NCD)\n\nNext Generation Sequencing (NGS)\n\n90.2\n\nTracking Information\nManual Section Number\n90.2\n"
+            "Manual Section Title\nNext Generation Sequencing (NGS)\n", "90.2", "Next Generation Sequencing (NGS)", id="ncd-manual-section-under-a-site-banner",
+        ),
+        pytest.param(
+            "FEP Medical Policy Manual\n\nFEP 2.04.141 Circulating Tumor DNA for Cancer Management\n(Liquid Biopsy)\n"
+            "Annual Effective Policy Date: January 1, 2025\nRelated Policies:\n2.04.111 - Gene Expression Profiling\n",
+            "FEP 2.04.141", "Circulating Tumor DNA for Cancer Management (Liquid Biopsy)", id="acronym-and-dotted-id-open-the-title-line",
+        ),
+        pytest.param("1\n\nClinical Guideline\nOscar Clinical Guideline: Prenatal Testing (CG043, Ver. 10)\n\nPrenatal Testing\n\nDisclaimer\nText.",
+                     "CG043", "Prenatal Testing", id="id-in-parentheses-after-the-title"),
+        pytest.param("Dean Health Plan Coverage Policy\n\nPolicy Name:\tGenetic Testing: Hearing Loss MP9594\n\nEffective Date:\tJanuary 01, 2025\n",
+                     "MP9594", "Genetic Testing: Hearing Loss", id="id-glued-to-the-labeled-title"),
+        pytest.param("Policy Name:\tGenetic Testing for CYP2C19\n\nEffective Date:\tJanuary 01, 2025\n", None, "Genetic Testing for CYP2C19",
+                     id="gene-symbol-ending-the-title-is-no-id"),
+        pytest.param("MEDICAL POLICY\nMedical Policy Title\nCirculating Tumor DNA for Management of Cancer (Liquid\nBiopsy)\nPolicy Number  2.02.56\n",
+                     "2.02.56", "Circulating Tumor DNA for Management of Cancer (Liquid Biopsy)", id="medical-policy-title-label-value-wrapped-below"),
+        pytest.param("GUIDELINE\n\nVersion #: 2\tGenetic Testing Guidelines\tPage 1 of 3\n\nPrinted copies are for reference only.\n\n"
+                     "Genetic Testing Guidelines\n\nGuideline Number\n6181\n", "6181", "Genetic Testing Guidelines", id="document-type-banner-is-no-title"),
+        pytest.param("Celiac Disease Laboratory Testing\n\nClinical Policy Bulletins\tMedical Clinical Policy Bulletins\n\nNumber: 0561\n\n"
+                     "Clinical Policy Bulletin\nNotes\n\nI. Medical Necessity\n", "0561", "Celiac Disease Laboratory Testing", id="web-page-tab-label-is-no-title"),
+        pytest.param("MEDICAL POLICY\n\nPOLICY TITLE\tGENETIC TESTING FOR LYNCH SYNDROME AND OTHER\nINHERITED COLON CANCER SYNDROMES\nPOLICY NUMBER\tMP 5.013\n",
+                     "MP 5.013", "GENETIC TESTING FOR LYNCH SYNDROME AND OTHER INHERITED COLON CANCER SYNDROMES", id="title-label-cell-wrapped"),
+        pytest.param("Medica Coverage Policy\n\nPolicy Name: MedicaEffective Date:\n\nGenetic Testing: Pharmacogenetics\nJanuary 01, 2025\n\nImportant Information\n",
+                     None, "Genetic Testing: Pharmacogenetics", id="glued-two-column-header"),
     ],
 )
 def test_number_and_title(make_doc, text, number, title):

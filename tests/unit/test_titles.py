@@ -66,6 +66,11 @@ def test_titles(text, title):
              ("Body text.", 10), ("More body text.", 10)],
             (), "Sleep Studies, Adult", id="doc-type-and-labels-are-not-the-title",
         ),
+        pytest.param(
+            [("TRICARE Policy Manual 6010.63-M", 10), ("Chapter 6", 14), ("Section 3.1", 14), ("Genetic Testing And Counseling", 14),
+             ("Issue Date: March 10, 2000", 10), ("Body text.", 10), ("More body text.", 10)],
+            (), "Genetic Testing And Counseling", id="manual-chapter-and-section-are-not-the-title",
+        ),
     ],
 )
 def test_typographic_titles(lines, furniture, title):
@@ -81,6 +86,11 @@ def test_typographic_titles(lines, furniture, title):
         pytest.param("Policy Number: 2024 P 1234-5\nEffective Date: 01/01/2024", "2024 P 1234-5", id="spaced-groups"),
         pytest.param("Medical Policy\n\nBSC2.18\nTumor-Informed ctDNA Testing\nOriginal Policy Date: June 1, 2022", "BSC2.18", id="lone-id-above-title"),
         pytest.param("Coding\n\nM0076\nProlotherapy\n", None, id="a-code-alone-is-no-id"),
+        pytest.param("Medical 34E\tPage 1 of 10\n\nPharmacogenetic Testing\n\nEffective Date\t1/2012\n\nCoverage Policy\tMedical 34E\n\nVersion\t1\n",
+                     "Medical 34E", id="label-cell-and-value-cell"),
+        pytest.param("Service\tInvestigational\nProlotherapy\tProlotherapy is investigational.\n", None, id="table-header-is-no-label-and-value"),
+        pytest.param("TRICARE Policy Manual 6010.63-M, April 2021\nPathology And Laboratory\nChapter 6\nSection 3.1\n\nGenetic Testing And Counseling\n"
+                     "Issue Date: March 10, 2000\n", "Chapter 6 Section 3.1", id="manual-chapter-and-section"),
     ],
 )
 def test_numbers(text, number):
@@ -94,6 +104,10 @@ def test_numbers(text, number):
         pytest.param([("O1120.3.docx\tPage 1 of 17", 8), ("GENE THERAPY", 14), ("Body.", 10), ("More.", 10)], (0,), "O1120.3", id="file-name-in-footer"),
         pytest.param([("Proprietary Information of Acme. Copyright 2026", 8), ("Knee Surgery", 14), ("Body.", 10)], (0,), None, id="no-page-counter"),
         pytest.param([("Page 1 of 3", 8), ("Knee Surgery", 14), ("Body.", 10), ("More.", 10)], (0,), None, id="counter-alone"),
+        pytest.param([("KIF6 Genotyping for Predicting Cardiovascular Risk\tPage 1 of 17", 8), ("Medical Policy", 10), ("KIF6 Genotyping", 14), ("Body.", 10)],
+                     (0,), None, id="gene-symbol-opening-the-running-title"),
+        pytest.param([("Genetic Testing SUR716.015\tPage 1 of 9", 8), ("Medical Policy", 10), ("Genetic Testing", 14), ("Body.", 10)],
+                     (0,), "SUR716.015", id="id-shaped-token-in-the-running-title"),
     ],
 )
 def test_running_line_ids(lines, furniture, number):
