@@ -142,8 +142,11 @@ def _label_value(doc: PolicyDoc, match: re.Match) -> tuple[str, tuple[int, int]]
             return None
         nxt = values[place]
         return _joined(doc, nxt.content_start, nxt.start + len(nxt.text.rstrip()))
-    if not _looks_like_title(value):
-        return None  # e.g. "Manual Section Title\nVersion Number": a list of labels, not a label and its value
+    same_line = "\n" not in doc.text[match.start() : match.start("title")]
+    if not (_looks_like_title(value) or same_line and re.search(r"[^\W\d_]", value) and not NOT_TITLE.search(value.strip())):
+        # e.g. "Manual Section Title\nVersion Number": a list of labels, not a label and its value; a value on
+        # the label's own line ("Subject: A/B") is the title as printed, however short
+        return None
     return _wrapped(doc, match.start("title"), match.end("title"))
 
 
