@@ -165,7 +165,7 @@ WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
 LABEL = re.compile("|".join(f"(?P<L{i}>{WORD_START}{pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
 # the words every label opens with: a cheap scan for where LABEL may match (the full alternation tried at
 # every position of a long text costs more than the rest of the date reading)
-LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review)")
+LABEL_START = re.compile(r"(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review)")  # over doc.lower
 # ... and where a label glued to the word before it may start: looked for in the letterhead only, where two-column
 # headers are (a second scan of the whole text would cost half as much as the first)
 GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview)")
@@ -224,7 +224,7 @@ def extract(doc: PolicyDoc) -> dict[str, DateValue]:
 def _labeled(doc: PolicyDoc) -> list[DateMention]:
     text = doc.text
     out, taken = [], 0
-    starts = [m.start() for m in LABEL_START.finditer(text)]
+    starts = [m.start() for m in LABEL_START.finditer(doc.lower)]
     glued = [m.start() for m in GLUED_LABEL_START.finditer(text, 0, min(len(text), LETTERHEAD))]
     for start in sorted(starts + glued) if glued else starts:
         if start < taken:

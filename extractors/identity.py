@@ -34,6 +34,12 @@ NUMBER_LABEL = re.compile(
     + VALUE + r"(?![\w.-])",
     re.I | re.M,
 )
+# the words NUMBER_LABEL opens with, over doc.lower: a cheap scan for where it may match ((?i) tried at every
+# position costs more than the rest of the id reading). e.g. "policy" in "Policy Number: 123"
+NUMBER_LABEL_START = re.compile(
+    r"(?<![\w-])(?:medical|clinical|coverage|reimbursement|payment|corporate|pharmacy|policy|document|guideline|bulletin|"
+    r"protocol|criteria|determination|lcd|lca|ncd|article|cpb|reference|number)"
+)
 # A label alone on its line and the id alone on the next (one blank line allowed): web pages and PDF
 # tables print them so. The label must say it is an id (Number, No., ID, #) or end with ":".
 # e.g. "LCD ID\nL33707", "Medical Policy:\nZ-67-096", "Policy Number\n\n2026T0553II", "Manual Section Number\n90.2" (an NCD)
@@ -107,11 +113,28 @@ def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
 def _labeled_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     # e.g. "Number: 04/05/2011" is a date; alone on the line under its label, "2024" is a year
     for pattern, not_an_id in ((NUMBER_LABEL, r"\d{1,2}/\d{1,2}/\d{2,4}"), (NUMBER_NEXT_LINE, r"(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d{2,4}")):
-        for match in pattern.finditer(doc.text):
+        for match in _number_labels(doc) if pattern is NUMBER_LABEL else pattern.finditer(doc.text):
             value = match.group("number")
             if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(not_an_id, value):
                 return value, match.span("number")
     return None
+
+
+def _number_labels(doc: PolicyDoc):
+    """NUMBER_LABEL.finditer(doc.text), tried only where one of its opening words starts (or at the start of
+    a line that opens with "Number"): the same matches, in order, without overlaps."""
+    text, taken = doc.text, 0
+    for start in NUMBER_LABEL_START.finditer(doc.lower):
+        position = start.start()
+        if position < taken:
+            continue
+        line_start = text.rfind("\n", 0, position) + 1
+        if start.group(0) == "number" and not text[line_start:position].strip(" \t") and line_start >= taken:
+            position = line_start  # e.g. "   Number: 0012" (the bare label opens its line)
+        match = NUMBER_LABEL.match(text, position) or (NUMBER_LABEL.match(text, start.start()) if position != start.start() else None)
+        if match:
+            taken = match.end()
+            yield match
 
 
 def _number_cell(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
