@@ -62,9 +62,11 @@ class TailSearch:
 
     def __init__(self, search) -> None:
         self.pattern = search.__self__  # the compiled suffix regex behind `pattern.search`
+        self.search = self.pattern.search
 
     def __call__(self, string: str):
-        return self.pattern.search(string, max(0, len(string) - SUFFIX_TAIL))
+        n = len(string)
+        return self.search(string, n - SUFFIX_TAIL if n > SUFFIX_TAIL else 0)
 
 
 TEXT_KEY = "policy_text"
