@@ -136,6 +136,11 @@ class PolicyDoc:
     def _section_starts(self) -> list[int]:
         return [section.header_start for section in self.sections]
 
+    @cached_property
+    def heading_starts(self) -> frozenset[int]:
+        """Where each section's heading line starts: "is this line a heading" in one look-up."""
+        return frozenset(self._section_starts)
+
     def section_label_at(self, offset: int) -> str | None:
         """Label of the section holding `offset` (None before the first header)."""
         index = bisect_right(self._section_starts, offset) - 1

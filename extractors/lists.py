@@ -169,7 +169,7 @@ def lists(doc: PolicyDoc) -> ListIndex:
 
 
 def _heading(doc: PolicyDoc, line: Line) -> bool:
-    return any(s.header_start == line.start for s in doc.sections)
+    return line.start in doc.heading_starts
 
 
 def _leads_in(doc: PolicyDoc, item: Item, kind: str) -> bool:
