@@ -18,6 +18,9 @@ from extractors import coverage
         pytest.param("X is proven and medically necessary.", "medically_necessary", id="mn"),
         pytest.param("X is medically necessary when all of the following criteria are met:", "medically_necessary_with_criteria", id="mn-criteria"),
         pytest.param("X is proven and medically necessary in certain circumstances.", "medically_necessary_with_criteria", id="mn-circumstances"),
+        pytest.param("For individuals with symptoms, X MEETS COVERAGE CRITERIA.", "medically_necessary_with_criteria", id="meets-coverage-criteria"),
+        pytest.param("For all other situations, X DOES NOT MEET\nCOVERAGE CRITERIA.", "not_covered", id="does-not-meet-coverage-criteria"),
+        pytest.param("Screening is not covered unless there is documentation of medical necessity.", "medically_necessary_with_criteria", id="not-covered-unless"),
     ],
 )
 def test_statement_status(make_doc, sentence, status):
@@ -118,3 +121,26 @@ def test_a_position_printed_only_under_the_description_heading(make_doc):
 def test_a_description_never_outweighs_the_policy_section(make_doc):
     text = "Description\n\nThe test is considered investigational by some payers.\n\nPolicy\n\nThe test is medically necessary.\n"
     assert coverage.extract(make_doc(text)).status == "medically_necessary"
+
+
+def test_a_sentence_split_by_a_print_break_is_one_statement(make_doc):
+    text = (
+        "Policy\n\nRefer to Attachment C for a list of services that the Company considers\n\n"
+        "experimental/investigational.\n\nX is medically necessary when criteria are met.\n"
+    )
+    found = coverage.extract(make_doc(text))
+    assert [s.status for s in found.statements] == ["experimental_investigational_unproven", "medically_necessary_with_criteria"]
+    assert found.status == "mixed"
+
+
+def test_a_lower_case_line_after_a_finished_sentence_stays_its_own(make_doc):
+    text = "Policy\n\nThe Company reviews this policy yearly.\n\nmedically necessary services are listed below.\n"
+    assert [s.text for s in coverage.extract(make_doc(text)).statements] == ["medically necessary services are listed below."]
+
+
+def test_an_exceptions_section_states_coverage(make_doc):
+    text = (
+        "I. Purpose\n\nThe plan considers clinical indications.\n\nIII.\tExceptions\n"
+        "1. Direct-to-consumer tests are not covered.\n\nV. Policy Statements\n\nX is medically necessary when criteria are met.\n"
+    )
+    assert coverage.extract(make_doc(text)).status == "mixed"
