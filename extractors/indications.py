@@ -61,6 +61,15 @@ WHEN_CLAUSE = re.compile(r"(?i)\b(?:when|if|where|provided|unless)\b")
 # a lead-in that defines a term: its items say what the term means, e.g. "Medically Necessary means Covered
 # Services ... that the Plan determines are:", "... is one that:", "male factor infertility ... defined as followed:"
 DEFINITION = re.compile(r"(?i)(?<!\bby\s)\bmeans\b|\bdefined\s+as\b|\bis\s+one\s+that\b")
+# a lead-in that names what decisions rest on, not what is covered: its items are sources or standards of evidence,
+# e.g. "Review criteria used by X to determine whether test(s) are medically necessary:", "information that the
+# Medical Director will consider and includes:", "X will use the following as guidelines to ...", "The peer-reviewed
+# literature does not support at least one of the following for the testing:"
+DECISION_BASIS = re.compile(
+    r"(?i)\b(?:criteria|sources|guidelines|standards|information)\s+(?:used|considered|applied|reviewed)\b"
+    r"|\b(?:will|may|shall)\s+(?:also\s+)?consider\b|\buses?\s+the\s+following\s+as\b"
+    r"|\b(?:literature|evidence|studies|data)\s+(?:does|do|must|should|may)?\s*(?:not\s+)?(?:supports?|demonstrates?|establish(?:es)?)\b"
+)
 LEADS_INTO = re.compile(r"(?i)[:;]\s*$|\bfollowing\b")  # e.g. "... is covered for the following:", "... 1 or more of the following;"
 # e.g. "Experimental, Investigational, or Unproven", "EXCLUSIONS", "Covered Indications:", "Not Medically Necessary"
 STATUS_HEADING = re.compile(
@@ -174,7 +183,7 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             bool(CONJUNCTIVE.search(lead)) or _circumstances(lead) or _joined_by_and(doc, structure, group) or inherited[2]
             or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
-        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead)) or (not conditions and in_criteria)
+        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead) or DECISION_BASIS.search(lead)) or (not conditions and in_criteria)
         for i in group.items:
             decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:

@@ -179,6 +179,12 @@ def test_not_indications(make_doc, text):
             id="numbered-sub-headings-under-nationally-covered-indications",
         ),
         pytest.param(
+            "Coverage Policy\n\n1. For individuals suspected of the deficiency, serum testing MEETS COVERAGE CRITERIA in any of the following situations:\n"
+            "a. For symptomatic individuals with emphysema.\nb. For individuals with neonatal cholestasis.\n",
+            [("For symptomatic individuals with emphysema.", "medically_necessary_with_criteria"), ("For individuals with neonatal cholestasis.", "medically_necessary_with_criteria")],
+            id="situations-that-meet-coverage-criteria",
+        ),
+        pytest.param(
             "Policy\n\nDonor egg/embryo* is covered for medical illness which causes unnatural loss of egg quantity:\n"
             "• Absent ovaries prior to age 40, OR\n• FSH >12 prior to age 40.\n* The egg donor must be less than 34 years of age.\n",
             [("Absent ovaries prior to age 40", "medically_necessary_with_criteria"), ("FSH >12 prior to age 40.", "medically_necessary_with_criteria")],
@@ -229,6 +235,9 @@ def test_a_dosage_table_is_no_indication_table(make_doc):
         pytest.param("Policy\n\nA facility study is medically necessary when the following criteria are met:\n• Diagnosis of OSA;\n\nAND any of the following:\n• Failure of APAP\n• Central apnea\n", id="criteria-go-on-after-and"),
         pytest.param("Policy\n\nDrugs may be medically necessary for indications not listed above when prescribed either:\n1. In accordance with the FDA label; OR\n2. Per compendia\n", id="other-uses-with-conditions"),
         pytest.param("Policy\n\nX is not medically necessary for the following:\n• Screening\n• Surveillance\n", id="not-medically-necessary-list"),
+        pytest.param("Policy\n\nReview criteria used by the plan to determine whether tests are medically necessary:\n• Use of a test consistent with FDA labeling\n• NCCN Guidelines\n", id="review-criteria-used"),
+        pytest.param("Policy\n\nX is covered as medically necessary. Other information the Medical Director will consider includes:\n• Peer reviewed literature\n• Professional standards\n", id="sources-the-director-will-consider"),
+        pytest.param("Policy\n\nY is considered investigational. The peer-reviewed literature does not support at least one of the following for the testing:\n• The analytical validity\n• The clinical validity\n", id="evidence-standards"),
         pytest.param("Policy\n\nThere are other payment rules, discussed in the following documents, that must also be met:\n• The Policy Article\n", id="must-also-be-met"),
         pytest.param(
             "Policy\n\nV. Additional Definitions\nMedically Necessary means Covered Services rendered by a Health Care Provider that the Plan determines are:\n"
