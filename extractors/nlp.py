@@ -308,6 +308,21 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
     return text.find("”", end, end + QUOTE_WINDOW) >= 0
 
 
+JUDGING_VERBS = frozenset({"consider", "considers", "deem", "deems", "find", "finds"})
+JUDGEMENT_REACH = 10  # tokens: "does not consider maternal cfDNA testing to be medically necessary"
+
+
+def _negated_judgement(doc: Doc, span: Span) -> bool:
+    """A negated judging verb whose object the status phrase qualifies: "CCA does not consider X to be
+    medically necessary", "The plan does not deem X medically necessary"."""
+    window = doc[max(span.sent.start, span.start - JUDGEMENT_REACH) : span.start]
+    for i, token in enumerate(window):
+        if token.lower_ in JUDGING_VERBS:
+            before = doc[max(span.sent.start, window.start + i - 2) : window.start + i]
+            return any(t.lower_ in NEGATORS for t in before) and not any(t.text in ".;:" for t in window[i:])
+    return False
+
+
 @Language.component("status_negation")
 def status_negation(doc: Doc) -> Doc:
     """A status phrase with a negator shortly before it in its sentence is negated: 'is not considered investigational'."""
@@ -321,7 +336,10 @@ def status_negation(doc: Doc) -> Doc:
             kept.append(span)  # the phrase carries its own negation: "not medically necessary"
             continue
         window = doc[max(span.sent.start, span.start - 4) : span.start]
-        if any(t.lower_ in NEGATORS or t.lower_ == "longer" for t in window):
+        if span.label_ == "medically_necessary" and _negated_judgement(doc, span):
+            kept.append(Span(doc, span.start, span.end, label="not_medically_necessary", span_id=span.id_))
+            continue  # "does not consider X to be medically necessary" says X is not medically necessary
+        if any(t.lower_ in NEGATORS or t.lower_ == "longer" for t in window) or _negated_judgement(doc, span):
             negated.append(span)
         else:
             kept.append(span)

@@ -21,6 +21,9 @@ from extractors import coverage
         pytest.param("For individuals with symptoms, X MEETS COVERAGE CRITERIA.", "medically_necessary_with_criteria", id="meets-coverage-criteria"),
         pytest.param("For all other situations, X DOES NOT MEET\nCOVERAGE CRITERIA.", "not_covered", id="does-not-meet-coverage-criteria"),
         pytest.param("Screening is not covered unless there is documentation of medical necessity.", "medically_necessary_with_criteria", id="not-covered-unless"),
+        pytest.param("The plan does not consider cfDNA testing to be medically necessary for sex determination.", "not_medically_necessary", id="negated-judgement-is-nmn"),
+        pytest.param("The plan considers cfDNA testing to be medically necessary; it does not require a referral.", "medically_necessary", id="judgement-not-negated"),
+        pytest.param("The plan may cover cfDNA testing when either of the following criteria are met:", "medically_necessary_with_criteria", id="may-cover"),
     ],
 )
 def test_statement_status(make_doc, sentence, status):
