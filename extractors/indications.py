@@ -25,7 +25,7 @@ from extractors.indication_tables import indication_rows
 from extractors.lists import Group, ListIndex, lists
 from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
-from extractors.structure import NOT_STATEMENTS, Statement, statement_status, statements
+from extractors.structure import NOT_STATEMENTS, POSITION, Statement, statement_status, statements
 
 INCLUDED = frozenset({Status.experimental_investigational_unproven, Status.medically_necessary, Status.medically_necessary_with_criteria})
 # e.g. "when ALL of the following criteria are met", "BOTH the following are met", "must also be met"
@@ -70,6 +70,9 @@ DECISION_BASIS = re.compile(
     r"|\b(?:will|may|shall)\s+(?:also\s+)?consider\b|\buses?\s+the\s+following\s+as\b"
     r"|\b(?:literature|evidence|studies|data)\s+(?:does|do|must|should|may)?\s*(?:not\s+)?(?:supports?|demonstrates?|establish(?:es)?)\b"
 )
+# a lead-in over a list of plans, groups or products: the items say whom a statement applies to, e.g. "couples in the
+# following group plans need to follow 1.1 above to be covered ...", "for members of the following products:"
+SCOPE_LEAD = re.compile(r"(?i)\bfollowing\s+(?:\w+\s+){0,2}(?:plans|groups|products|employers|states|networks|lines\s+of\s+business)\b")
 LEADS_INTO = re.compile(r"(?i)[:;]\s*$|\bfollowing\b")  # e.g. "... is covered for the following:", "... 1 or more of the following;"
 # e.g. "Experimental, Investigational, or Unproven", "EXCLUSIONS", "Covered Indications:", "Not Medically Necessary"
 STATUS_HEADING = re.compile(
@@ -183,7 +186,7 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             bool(CONJUNCTIVE.search(lead)) or _circumstances(lead) or _joined_by_and(doc, structure, group) or inherited[2]
             or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
-        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead) or DECISION_BASIS.search(lead)) or (not conditions and in_criteria)
+        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead) or DECISION_BASIS.search(lead) or SCOPE_LEAD.search(lead)) or (not conditions and in_criteria)
         for i in group.items:
             decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:
@@ -275,6 +278,8 @@ def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: G
         sentence = span.sent if span is not None else None
         if sentence is None:
             return None
+        if not POSITION.search(doc.text, sentence.start_char, sentence.end_char):
+            return None  # "This LCD gives general guidance to the medically reasonable and necessary applications": no position
         status = statement_status(doc, index, sentence.start_char, sentence.end_char)
         return (status, (sentence.start_char, sentence.end_char)) if status else None
     return None
