@@ -68,6 +68,7 @@ DEFINITION = re.compile(r"(?i)(?<!\bby\s)\bmeans\b|\bdefined\s+as\b|\bis\s+one\s
 DECISION_BASIS = re.compile(
     r"(?i)\b(?:criteria|sources|guidelines|standards|information)\s+(?:used|considered|applied|reviewed)\b"
     r"|\b(?:will|may|shall)\s+(?:also\s+)?consider\b|\buses?\s+the\s+following\s+as\b"
+    r"|\bdocumentation\s+(?:submitted|required|must|should|reflects?|includes?)\b"  # e.g. "Clinical documentation submitted to support ..."
     r"|\b(?:literature|evidence|studies|data)\s+(?:does|do|must|should|may)?\s*(?:not\s+)?(?:supports?|demonstrates?|establish(?:es)?)\b"
 )
 # a lead-in over a list of plans, groups or products: the items say whom a statement applies to, e.g. "couples in the
@@ -95,7 +96,7 @@ GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the 
 AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
 # e.g. "These are considered experimental/investigational", "All other indications are considered ..."
 TRAILING = re.compile(r"(?i)^\s*(?:these|this|the\s+above|such|they|all\s+of\s+the\s+above)\b")
-ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia"
+ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b\s*[;,]?|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia", "SNPs, OR;" -> "SNPs"
 HEAD_SENTENCE = re.compile(r"^(?P<head>[^.]{3,80}?)\.\s+[A-Z]")  # e.g. "Ankylosing Spondylitis. Approve for ..."
 TREATMENT = re.compile(
     r"(?i)\b(?:(?:for|in|as)\s+(?:the\s+|a\s+)?(?:treatment|management)\s+(?:of|for)|for\s+treating|to\s+treat)\s+(?P<x>[^.;:]+)"
@@ -303,7 +304,7 @@ def _statement_above(doc: PolicyDoc, structure: ListIndex, group: Group):
 def _joined_by_and(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
     """Items joined by "; AND" (criteria), not by "; OR" (alternatives)."""
     tails = [doc.text[structure.items[i].start : structure.items[i].end] for i in group.items[:-1]]
-    ands = sum(1 for t in tails if re.search(r"(?i)\band\s*$", t))
+    ands = sum(1 for t in tails if re.search(r"(?i)\band\s*[;,]?\s*$", t))  # e.g. "...; AND", "..., AND;"
     return len(tails) > 0 and ands * 2 > len(tails)
 
 

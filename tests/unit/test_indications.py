@@ -179,6 +179,11 @@ def test_not_indications(make_doc, text):
             id="numbered-sub-headings-under-nationally-covered-indications",
         ),
         pytest.param(
+            "Policy\n\nThe plan considers the following genetic tests experimental and investigational for all indications:\n"
+            "a. Polygenic risk score testing, OR;\nb. Optical genome mapping.\n",
+            [("Polygenic risk score testing", EIU), ("Optical genome mapping.", EIU)], id="items-ending-in-or-semicolon",
+        ),
+        pytest.param(
             "Coverage Policy\n\n1. For individuals suspected of the deficiency, serum testing MEETS COVERAGE CRITERIA in any of the following situations:\n"
             "a. For symptomatic individuals with emphysema.\nb. For individuals with neonatal cholestasis.\n",
             [("For symptomatic individuals with emphysema.", "medically_necessary_with_criteria"), ("For individuals with neonatal cholestasis.", "medically_necessary_with_criteria")],
@@ -237,6 +242,7 @@ def test_a_dosage_table_is_no_indication_table(make_doc):
         pytest.param("Policy\n\nX is not medically necessary for the following:\n• Screening\n• Surveillance\n", id="not-medically-necessary-list"),
         pytest.param("Policy\n\n1. Testing is covered for embryos created by approved IVF when members in the following group plans follow 1.1 above:\n• State Employee Group Plan – 2001688\n• Federal Employee Group – 1000030\n", id="list-of-group-plans"),
         pytest.param("Policy\n\nMedicare criteria details:\n• MCD Search (cms.gov)\n• NGS - LCD - Molecular Pathology Procedures (L35000)\n\nThis LCD gives guidance to the medically reasonable and necessary applications of the tests.\n", id="sentence-after-links-states-no-position"),
+        pytest.param("Policy\n\nClinical documentation submitted to support medical necessity reflects the following:\ni. Clinical rationale for genetic testing, AND;\nii. Genetic counseling was received, AND;\niii. The result changes management.\n", id="documentation-list-joined-by-and"),
         pytest.param("Policy\n\nReview criteria used by the plan to determine whether tests are medically necessary:\n• Use of a test consistent with FDA labeling\n• NCCN Guidelines\n", id="review-criteria-used"),
         pytest.param("Policy\n\nX is covered as medically necessary. Other information the Medical Director will consider includes:\n• Peer reviewed literature\n• Professional standards\n", id="sources-the-director-will-consider"),
         pytest.param("Policy\n\nY is considered investigational. The peer-reviewed literature does not support at least one of the following for the testing:\n• The analytical validity\n• The clinical validity\n", id="evidence-standards"),
