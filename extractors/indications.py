@@ -22,7 +22,7 @@ import re
 
 from extractors.document import Line, PolicyDoc
 from extractors.indication_tables import indication_rows
-from extractors.lists import Group, ListIndex, lists
+from extractors.lists import Group, ListIndex, _heading_like_item, lists, marker
 from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
 from extractors.structure import NOT_STATEMENTS, POSITION, Statement, statement_status, statements
@@ -132,6 +132,8 @@ def extract(doc: PolicyDoc) -> list[Indication]:
 
     structure = lists(doc)
     for group, status, governing, named in _indicated_groups(doc, index, structure):
+        if _outline_headings(doc, structure, group):
+            continue
         for i in group.items:
             start, end = _item_text(doc, structure, i)
             if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]):
@@ -194,6 +196,34 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
             yield group, status, governing, conditions
+
+
+def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """Top-level numbered items that head the parts of the policy ("I. Criteria for Approval", "II. Covered
+    diagnoses include the following:", "III. What is Considered Investigational"): each is a short heading or a
+    lead into what follows, and each has text, a list or a table under it. They head lists; they list nothing."""
+    if group.parent is not None or len(group.items) < 2:
+        return False
+    items = [structure.items[i] for i in group.items]
+    if any(item.kind.startswith("bullet") for item in items):
+        return False
+    texts = [" ".join(doc.text[item.start : item.end].split()) for item in items]
+    headed = [t.endswith(":") or _heading_like_item(t) for t in texts]
+    has_body = [item.last > item.end or _text_follows(doc, item) for item in items]
+    return all(headed) and all(has_body) and any(_heading_like_item(t) for t in texts)
+
+
+def _text_follows(doc: PolicyDoc, item) -> bool:
+    """More than a line of text under the item before its next sibling (a paragraph, a table)."""
+    index = doc.line_index(item.end) + 1
+    body = 0
+    for line in doc.lines[index : index + 6]:
+        if line.is_blank:
+            continue
+        if marker(line) is not None:
+            break  # the next item
+        body += 1
+    return body >= 2
 
 
 def _sub_points(doc: PolicyDoc, group: Group) -> bool:

@@ -294,3 +294,23 @@ def test_lists_that_are_not_indications(make_doc, text):
 )
 def test_empty_indication_headings(make_doc, text, empty):
     assert [e.text for e in indications.empty_headings(make_doc(text))] == empty
+
+
+def test_numbered_outline_headings_head_lists_and_list_nothing(make_doc):
+    text = (
+        "Policy\n\nTesting is medically necessary for members who carry certain genetic disorders.\n\n"
+        "I. Criteria for Approval\n\nPGT-M may be medically necessary when counseling has been provided and the\n"
+        "embryo is at risk of a severe disorder.\n\n"
+        "II. MEDICALLY NECESSARY diagnoses include but are not limited to the following:\n\n"
+        "Recessive Disorders\tDominant Disorders\nCanavan Disease\tMarfan Syndrome\nCystic Fibrosis\tMyotonic Dystrophy\n\n"
+        "III. What is Considered Investigational\n\nGender selection is investigational for all members\n"
+        "who undergo IVF in any situation.\n"
+    )
+    found = [t for t, _ in texts(make_doc, text)]
+    assert "Criteria for Approval" not in found and "What is Considered Investigational" not in found
+    assert not any(t.startswith("MEDICALLY NECESSARY diagnoses") for t in found)
+
+
+def test_a_short_numbered_list_under_a_covered_lead_stays_a_list(make_doc):
+    text = "Policy\n\nInfliximab is medically necessary for the following diagnoses:\n1. Crohn Disease\n2. Ulcerative Colitis\n3. Psoriatic Arthritis\n"
+    assert [t for t, _ in texts(make_doc, text)] == ["Crohn Disease", "Ulcerative Colitis", "Psoriatic Arthritis"]
