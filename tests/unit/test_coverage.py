@@ -147,3 +147,17 @@ def test_an_exceptions_section_states_coverage(make_doc):
         "1. Direct-to-consumer tests are not covered.\n\nV. Policy Statements\n\nX is medically necessary when criteria are met.\n"
     )
     assert coverage.extract(make_doc(text)).status == "mixed"
+
+
+@pytest.mark.parametrize(
+    "text, overall",
+    [
+        pytest.param("Guideline\n\nThe Plan requires prior authorization of all requests for carrier screening (CPT 81220).\n",
+                     "medically_necessary_with_criteria", id="prior-authorization-only"),
+        pytest.param("Guideline\n\nNewborn screening does not require prior authorization under this policy.\n", None, id="no-prior-authorization"),
+        pytest.param("Policy\n\nPrior authorization is required. Screening is considered investigational.\n",
+                     "experimental_investigational_unproven", id="a-stated-position-wins"),
+    ],
+)
+def test_a_prior_authorization_requirement_is_the_position_only_when_none_is_stated(make_doc, text, overall):
+    assert coverage.extract(make_doc(text)).status == overall
