@@ -14,7 +14,7 @@ from bisect import bisect_left
 from extractors.document import PolicyDoc
 from extractors.models import Coverage, CoverageStatement, Status
 from extractors.lists import lists
-from extractors.statuses import StatusIndex, heading_status, overall
+from extractors.statuses import DISCLAIMER, StatusIndex, heading_status, overall
 from extractors.structure import NOT_STATEMENTS, Statement, statements
 
 SETTINGS = {"inpatient", "outpatient"}
@@ -74,6 +74,8 @@ def _prior_authorization(doc: PolicyDoc) -> list[CoverageStatement]:
             continue
         start, end = span.sent.start_char, span.sent.end_char
         text = doc.text[start:end].strip()
+        if DISCLAIMER.search(text):
+            continue  # "... does not imply that the code is under management or requires prior authorization."
         start = doc.text.index(text, start)
         return [CoverageStatement(
             status=Status.medically_necessary_with_criteria, text=" ".join(text.split()), scope=None, lines_of_business=[],

@@ -155,6 +155,7 @@ def test_an_exceptions_section_states_coverage(make_doc):
         pytest.param("Guideline\n\nThe Plan requires prior authorization of all requests for carrier screening (CPT 81220).\n",
                      "medically_necessary_with_criteria", id="prior-authorization-only"),
         pytest.param("Guideline\n\nNewborn screening does not require prior authorization under this policy.\n", None, id="no-prior-authorization"),
+        pytest.param("Guideline\n\nThe inclusion of a code in this table does not imply that the code requires prior authorization.\n", None, id="code-table-disclaimer"),
         pytest.param("Policy\n\nPrior authorization is required. Screening is considered investigational.\n",
                      "experimental_investigational_unproven", id="a-stated-position-wins"),
     ],
