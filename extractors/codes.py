@@ -63,7 +63,11 @@ ICD_RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*(?P<tail>0?\d[0-9A-Z]\.[0-9A-
 # a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
 MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 # a status set off at the end of a code row's description: e.g. "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **"
-ROW_STATUS = re.compile(r"(?:\*\*|\[)[ \t]*(?P<status>[A-Za-z][A-Za-z/&, -]{3,60}?)[ \t]*(?:\*\*|\])[ \t]*$")
+# (status words only: "[not covered for liver]" qualifies the code, it is no status of the row)
+ROW_STATUS = re.compile(
+    r"(?:\*\*|\[)[ \t]*(?P<status>(?i:experimental|investigational|unproven|not|non-?covered|covered|medically|necessary|and|or|[&/, -])+?)"
+    r"[ \t]*(?:\*\*|\])[ \t]*$"
+)
 # a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
 LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended

@@ -202,11 +202,11 @@ def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> boo
     """Top-level numbered items that head the parts of the policy ("I. Criteria for Approval", "II. Covered
     diagnoses include the following:", "III. What is Considered Investigational"): each is a short heading or a
     lead into what follows, and each has text, a list or a table under it. They head lists; they list nothing."""
-    if group.parent is not None or len(group.items) < 2:
-        return False
+    if group.parent is not None or group.lead is not None or len(group.items) < 2:
+        return False  # items a sentence leads into ("... when criteria A, B or C below are met:") are its alternatives
     items = [structure.items[i] for i in group.items]
-    if any(item.kind.startswith("bullet") for item in items):
-        return False
+    if any(item.kind.startswith("bullet") for item in items) or items[0].mark not in ("I", "1", "A", "i", "a"):
+        return False  # an outline starts at its first number; "D. ... E. ..." after a page break goes on with a list
     texts = [" ".join(doc.text[item.start : item.end].split()) for item in items]
     headed = [t.endswith(":") or _heading_like_item(t) for t in texts]
     has_body = [item.last > item.end or _text_follows(doc, item) for item in items]

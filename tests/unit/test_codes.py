@@ -254,6 +254,8 @@ def test_status_markers_spelled_out_by_a_legend(make_doc):
                      {("89290", None), ("89398", "experimental_investigational_unproven")}, id="a-status-set-off-at-the-end-of-a-row"),
         pytest.param("Codes\n\nCPT Code\tDescription\n81479\tUnlisted molecular pathology procedure [e.g., BRCA panel]\n",
                      {("81479", None)}, id="brackets-without-a-status-give-none"),
+        pytest.param("Codes\n\nICD-10 Code\tDescription\nD01.5\tCarcinoma in situ of liver and bile ducts [not covered for liver]\n",
+                     {("D01.5", None)}, id="a-qualified-status-is-no-row-status"),
         pytest.param("3.0 EXCLUSIONS\n\n3.1 Tests that do not influence management.\n\n3.2 Current Procedural Terminology (CPT) code 96040 medical "
                      "genetics and genetic counseling services, as this code is limited to genetic counselors.\n",
                      {("96040", "not_covered")}, id="cpt-code-in-prose-under-an-exclusions-heading"),
