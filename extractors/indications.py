@@ -87,6 +87,7 @@ AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 
 # an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
 NOT_AN_ITEM = re.compile(
     r"(?i)^\W*(?:rationale|explanation|comments?|background)\s*:"
+    r"|^\W*(?:all|any|both|either|one|each)\s+(?:of\s+)?(?:the\s+)?following(?:\s+\w+){0,2}\s*:?\s*$"  # e.g. "1. All of the following:" (a lead)
     r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:chapter|section|policy|manual|medical\s+policy|clinical\s+policy)\b"
 )
 INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"

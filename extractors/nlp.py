@@ -315,7 +315,7 @@ JUDGEMENT_REACH = 10  # tokens: "does not consider maternal cfDNA testing to be 
 def _negated_judgement(doc: Doc, span: Span) -> bool:
     """A negated judging verb whose object the status phrase qualifies: "CCA does not consider X to be
     medically necessary", "The plan does not deem X medically necessary"."""
-    window = doc[max(span.sent.start, span.start - JUDGEMENT_REACH) : span.start]
+    window = doc[max(span.sent.start, span.start - JUDGEMENT_REACH) : span.start + 1]  # the phrase may open with the verb
     for i, token in enumerate(window):
         if token.lower_ in JUDGING_VERBS:
             before = doc[max(span.sent.start, window.start + i - 2) : window.start + i]

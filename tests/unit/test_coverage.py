@@ -24,6 +24,8 @@ from extractors import coverage
         pytest.param("The plan does not consider cfDNA testing to be medically necessary for sex determination.", "not_medically_necessary", id="negated-judgement-is-nmn"),
         pytest.param("The plan considers cfDNA testing to be medically necessary; it does not require a referral.", "medically_necessary", id="judgement-not-negated"),
         pytest.param("The plan may cover cfDNA testing when either of the following criteria are met:", "medically_necessary_with_criteria", id="may-cover"),
+        pytest.param("The plan considers molecular/genetic tests necessary for one of the following indications:", "medically_necessary_with_criteria", id="considers-x-necessary"),
+        pytest.param("The plan does not consider repeat tests necessary.", "not_medically_necessary", id="does-not-consider-x-necessary"),
     ],
 )
 def test_statement_status(make_doc, sentence, status):

@@ -184,6 +184,11 @@ def test_not_indications(make_doc, text):
             [("Polygenic risk score testing", EIU), ("Optical genome mapping.", EIU)], id="items-ending-in-or-semicolon",
         ),
         pytest.param(
+            "Policy Statements\nThe plan considers genetic tests necessary for one of the following indications:\n1. All of the following:\n"
+            "a. The member has signs of a genetically linked disease.\nb. The result determines treatment.\n2. Any genetic test which is state mandated.\n",
+            [("Any genetic test which is state mandated.", "medically_necessary_with_criteria")], id="an-all-of-lead-item-is-no-indication",
+        ),
+        pytest.param(
             "Coverage Policy\n\n1. For individuals suspected of the deficiency, serum testing MEETS COVERAGE CRITERIA in any of the following situations:\n"
             "a. For symptomatic individuals with emphysema.\nb. For individuals with neonatal cholestasis.\n",
             [("For symptomatic individuals with emphysema.", "medically_necessary_with_criteria"), ("For individuals with neonatal cholestasis.", "medically_necessary_with_criteria")],
