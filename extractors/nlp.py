@@ -323,12 +323,31 @@ def _negated_judgement(doc: Doc, span: Span) -> bool:
     return False
 
 
+# a judging verb with a bare "necessary", e.g. "considers molecular/genetic tests necessary for ..." (a regex, not a
+# token pattern: a quantified token pattern costs the span ruler a Matcher pass over every document)
+JUDGED_NECESSARY = re.compile(r"(?i)\b(?:consider(?:s|ed)?|deem(?:s|ed)?)[ \t\n]+(?:(?!medically\b|not\b)[^\s.;:,]+[ \t\n]+){1,6}?necessary\b")
+
+
+def _judged_necessary(doc: Doc, text: str, spans: list[Span]) -> list[Span]:
+    if "necessary" not in text:
+        return []
+    taken = {(s.start_char, s.end_char) for s in spans}
+    out = []
+    for match in JUDGED_NECESSARY.finditer(text):
+        span = doc.char_span(match.start(), match.end(), label="medically_necessary", alignment_mode="expand")
+        if span is not None and (span.start_char, span.end_char) not in taken and not any(s.start < span.end and span.start < s.end for s in spans):
+            out.append(span)
+    return out
+
+
 @Language.component("status_negation")
 def status_negation(doc: Doc) -> Doc:
     """A status phrase with a negator shortly before it in its sentence is negated: 'is not considered investigational'."""
     kept, negated = [], []
     text = doc_text(doc)
-    for span in doc.spans.get("statuses", []):
+    phrases = list(doc.spans.get("statuses", []))
+    phrases = sorted(phrases + _judged_necessary(doc, text, phrases), key=lambda s: (s.start, s.end))
+    for span in phrases:
         if _quoted_title(text, span.start_char, span.end_char):
             negated.append(span)  # the title of another document: “Investigational (Experimental) Services”
             continue
