@@ -111,7 +111,10 @@ def _opening(doc: PolicyDoc, sentence: Span) -> int:
     before = doc.text[max(0, sentence.start_char - 200) : sentence.start_char].rstrip()
     if not before or before[-1] in ".:;?!)" or not before[-1].isalpha():
         return sentence.start_char
-    return doc.spacy[sentence.start - 1].sent.start_char
+    opening = doc.spacy[sentence.start - 1].sent.start_char
+    if any(opening <= section.header_start < start for section in doc.sections):
+        return sentence.start_char  # a heading above ("Coverage Criteria" / "genetic testing is covered when:")
+    return opening
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -164,3 +164,8 @@ def test_an_exceptions_section_states_coverage(make_doc):
 )
 def test_a_prior_authorization_requirement_is_the_position_only_when_none_is_stated(make_doc, text, overall):
     assert coverage.extract(make_doc(text)).status == overall
+
+
+def test_a_lower_case_sentence_under_a_heading_does_not_take_the_heading(make_doc):
+    text = "Coverage Criteria\n\ngenetic testing is considered investigational for all indications.\n"
+    assert [s.text for s in coverage.extract(make_doc(text)).statements] == ["genetic testing is considered investigational for all indications."]
