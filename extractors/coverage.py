@@ -4,6 +4,7 @@ Statements come from `structure.statements` (status phrases in a verb frame, neg
 narrative sections). Scope is read from the statement's own leading words ("Commercial PPO and
 Indemnity This is not a covered service.") or from the nearest scope line above it in its section
 ("For Medicare Members", "Outpatient").
+A policy that states no position but requires prior authorization for the service covers it with criteria.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ experimental/investigational ..."), or the status of the list it is nested in.
 Not indications: criteria lists, which name what a patient must meet ("when ALL of the following
 criteria are met", items joined by "; AND"), with the lists nested in them, unless a nested list names
 diagnoses or conditions ("has a diagnosis of one of the following:"); lists governed by a not
-medically necessary or not covered status; lists in narrative sections.
+medically necessary or not covered status; lists in narrative sections; lists of what decisions rest on
+("Review criteria used ...:", "information the Medical Director will consider includes:"), of plans or groups,
+and numbered outline headings ("I. Criteria for Approval", "III. What is Considered Investigational").
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
 The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
