@@ -24,7 +24,7 @@ import re
 
 from extractors.document import Line, PolicyDoc
 from extractors.indication_tables import indication_rows
-from extractors.lists import Group, ListIndex, _heading_like_item, lists, marker
+from extractors.lists import Group, ListIndex, heading_like_item, lists, marker
 from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
 from extractors.structure import NOT_STATEMENTS, POSITION, Statement, statement_status, statements
@@ -211,9 +211,9 @@ def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> boo
     if any(item.kind.startswith("bullet") for item in items) or items[0].mark not in ("I", "1", "A", "i", "a"):
         return False  # an outline starts at its first number; "D. ... E. ..." after a page break goes on with a list
     texts = [" ".join(doc.text[item.start : item.end].split()) for item in items]
-    headed = [t.endswith(":") or _heading_like_item(t) for t in texts]
+    headed = [t.endswith(":") or heading_like_item(t) for t in texts]
     has_body = [item.last > item.end or _text_follows(doc, item) for item in items]
-    return all(headed) and all(has_body) and any(_heading_like_item(t) for t in texts)
+    return all(headed) and all(has_body) and any(heading_like_item(t) for t in texts)
 
 
 def _text_follows(doc: PolicyDoc, item) -> bool:
