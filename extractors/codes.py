@@ -62,6 +62,12 @@ WRAPPED_DASH = re.compile(r"[ \t]*[-–—](?:\t[^\t\n]{1,40})?[ \t]*\n[ \t]*")
 ICD_RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*(?P<tail>0?\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w/]|\.\d)")
 # a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
 MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
+# a status set off at the end of a code row's description: e.g. "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **"
+# (status words only: "[not covered for liver]" qualifies the code, it is no status of the row)
+ROW_STATUS = re.compile(
+    r"(?:\*\*|\[)[ \t]*(?P<status>(?i:experimental|investigational|unproven|not|non-?covered|covered|medically|necessary|and|or|[&/, -])+?)"
+    r"[ \t]*(?:\*\*|\])[ \t]*$"
+)
 # a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
 LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
@@ -414,6 +420,9 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
                 if marker is not None and marker.group("key") in legend:  # "81277 (E/I)": the legend says what it means
                     row.status, row.status_evidence = legend[marker.group("key")]
                     row.status_source, row.description_start = "marker", marker.end()
+                elif (own := ROW_STATUS.search(text, description_start, line.end)) and heading_status(own.group("status")):
+                    row.status, row.status_source = heading_status(own.group("status")), "marker"
+                    row.status_evidence = doc.evidence(own.start("status"), own.end("status"))
                 rows.append(row)
                 open_brackets = max(0, _bracket_balance(text[description_start : line.end]))
                 if found[-1].end > line.end:

@@ -4,6 +4,7 @@ Statements come from `structure.statements` (status phrases in a verb frame, neg
 narrative sections). Scope is read from the statement's own leading words ("Commercial PPO and
 Indemnity This is not a covered service.") or from the nearest scope line above it in its section
 ("For Medicare Members", "Outpatient").
+A policy that states no position but requires prior authorization for the service covers it with criteria.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bisect import bisect_left
 from extractors.document import PolicyDoc
 from extractors.models import Coverage, CoverageStatement, Status
 from extractors.lists import lists
-from extractors.statuses import StatusIndex, heading_status, overall
+from extractors.statuses import DISCLAIMER, StatusIndex, heading_status, overall
 from extractors.structure import NOT_STATEMENTS, Statement, statements
 
 SETTINGS = {"inpatient", "outpatient"}
@@ -27,6 +28,14 @@ WHEN_HEADING = re.compile(
 )
 # an exclusions heading over a list, e.g. "7. Specific Exclusions as Non-Covered Services", "Exclusions:", "Non-covered services"
 EXCLUSIONS_HEADING = re.compile(r"(?i)\W*(?:[a-z]+\s+){0,2}(?:exclusions?|non-?covered(?:\s+services)?)\b[^.:;\n]{0,40}:?\s*$")
+# a policy whose only position is that the service needs prior authorization covers it under review, e.g. "Driscoll
+# Health Plan requires prior authorization of all requests for Cystic Fibrosis Carrier Screening", "Prior
+# authorization is required for ..." (not "does not require prior authorization")
+PRIOR_AUTH = re.compile(
+    r"(?i)(?<!not\s)(?<!n't\s)\b(?:requires?|required)\s+(?:a\s+)?(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification|prior\s+approval)\b"
+    r"|\b(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification)\s+(?:is|are)\s+required\b"
+)
+NO_POSITION_HERE = frozenset({"references", "websites", "history", "index", "metadata", "instructions", "codes"})
 # sections whose headings are never the policy's, even when the outline misleads the section labels
 NOT_POLICY_HEADINGS = frozenset({"references", "websites", "history", "index", "metadata", "instructions", "definitions", "codes"})
 
@@ -49,7 +58,31 @@ def extract(doc: PolicyDoc) -> Coverage:
                 evidence=doc.evidence(statement.start, statement.end),
             )
         )
+    if not out:
+        out = _prior_authorization(doc)
     return Coverage(status=overall(s.status for s in out), statements=out)
+
+
+def _prior_authorization(doc: PolicyDoc) -> list[CoverageStatement]:
+    """The first prior-authorization requirement of a policy that states no coverage position otherwise."""
+    if "authori" not in doc.text and "certification" not in doc.text:
+        return []
+    for match in PRIOR_AUTH.finditer(doc.text):
+        if doc.section_label_at(match.start()) in NO_POSITION_HERE:
+            continue
+        span = doc.spacy.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        start, end = span.sent.start_char, span.sent.end_char
+        text = doc.text[start:end].strip()
+        if DISCLAIMER.search(text):
+            continue  # "... does not imply that the code is under management or requires prior authorization."
+        start = doc.text.index(text, start)
+        return [CoverageStatement(
+            status=Status.medically_necessary_with_criteria, text=" ".join(text.split()), scope=None, lines_of_business=[],
+            setting=None, basis="prose", evidence=doc.evidence(start, start + len(text)),
+        )]
+    return []
 
 
 def _scope(doc: PolicyDoc, start: int, end: int, scopes, starts) -> tuple[str | None, list[str]]:

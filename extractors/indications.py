@@ -7,7 +7,9 @@ experimental/investigational ..."), or the status of the list it is nested in.
 Not indications: criteria lists, which name what a patient must meet ("when ALL of the following
 criteria are met", items joined by "; AND"), with the lists nested in them, unless a nested list names
 diagnoses or conditions ("has a diagnosis of one of the following:"); lists governed by a not
-medically necessary or not covered status; lists in narrative sections.
+medically necessary or not covered status; lists in narrative sections; lists of what decisions rest on
+("Review criteria used ...:", "information the Medical Director will consider includes:"), of plans or groups,
+and numbered outline headings ("I. Criteria for Approval", "III. What is Considered Investigational").
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
 The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
@@ -22,10 +24,10 @@ import re
 
 from extractors.document import Line, PolicyDoc
 from extractors.indication_tables import indication_rows
-from extractors.lists import Group, ListIndex, lists
+from extractors.lists import Group, ListIndex, heading_like_item, lists, marker
 from extractors.models import Evidence, Indication, Status
 from extractors.statuses import NEGATIVE, POSITIVE, StatusIndex, heading_status
-from extractors.structure import NOT_STATEMENTS, Statement, statement_status, statements
+from extractors.structure import NOT_STATEMENTS, POSITION, Statement, statement_status, statements
 
 INCLUDED = frozenset({Status.experimental_investigational_unproven, Status.medically_necessary, Status.medically_necessary_with_criteria})
 # e.g. "when ALL of the following criteria are met", "BOTH the following are met", "must also be met"
@@ -61,6 +63,19 @@ WHEN_CLAUSE = re.compile(r"(?i)\b(?:when|if|where|provided|unless)\b")
 # a lead-in that defines a term: its items say what the term means, e.g. "Medically Necessary means Covered
 # Services ... that the Plan determines are:", "... is one that:", "male factor infertility ... defined as followed:"
 DEFINITION = re.compile(r"(?i)(?<!\bby\s)\bmeans\b|\bdefined\s+as\b|\bis\s+one\s+that\b")
+# a lead-in that names what decisions rest on, not what is covered: its items are sources or standards of evidence,
+# e.g. "Review criteria used by X to determine whether test(s) are medically necessary:", "information that the
+# Medical Director will consider and includes:", "X will use the following as guidelines to ...", "The peer-reviewed
+# literature does not support at least one of the following for the testing:"
+DECISION_BASIS = re.compile(
+    r"(?i)\b(?:criteria|sources|guidelines|standards|information)\s+(?:used|considered|applied|reviewed)\b"
+    r"|\b(?:will|may|shall)\s+(?:also\s+)?consider\b|\buses?\s+the\s+following\s+as\b"
+    r"|\bdocumentation\s+(?:submitted|required|must|should|reflects?|includes?)\b"  # e.g. "Clinical documentation submitted to support ..."
+    r"|\b(?:literature|evidence|studies|data)\s+(?:does|do|must|should|may)?\s*(?:not\s+)?(?:supports?|demonstrates?|establish(?:es)?)\b"
+)
+# a lead-in over a list of plans, groups or products: the items say whom a statement applies to, e.g. "couples in the
+# following group plans need to follow 1.1 above to be covered ...", "for members of the following products:"
+SCOPE_LEAD = re.compile(r"(?i)\bfollowing\s+(?:\w+\s+){0,2}(?:plans|groups|products|employers|states|networks|lines\s+of\s+business)\b")
 LEADS_INTO = re.compile(r"(?i)[:;]\s*$|\bfollowing\b")  # e.g. "... is covered for the following:", "... 1 or more of the following;"
 # e.g. "Experimental, Investigational, or Unproven", "EXCLUSIONS", "Covered Indications:", "Not Medically Necessary"
 STATUS_HEADING = re.compile(
@@ -74,6 +89,7 @@ AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 
 # an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
 NOT_AN_ITEM = re.compile(
     r"(?i)^\W*(?:rationale|explanation|comments?|background)\s*:"
+    r"|^\W*(?:all|any|both|either|one|each)\s+(?:of\s+)?(?:the\s+)?following(?:\s+\w+){0,2}\s*:?\s*$"  # e.g. "1. All of the following:" (a lead)
     r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:chapter|section|policy|manual|medical\s+policy|clinical\s+policy)\b"
 )
 INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"
@@ -83,7 +99,7 @@ GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the 
 AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
 # e.g. "These are considered experimental/investigational", "All other indications are considered ..."
 TRAILING = re.compile(r"(?i)^\s*(?:these|this|the\s+above|such|they|all\s+of\s+the\s+above)\b")
-ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia"
+ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b\s*[;,]?|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia", "SNPs, OR;" -> "SNPs"
 HEAD_SENTENCE = re.compile(r"^(?P<head>[^.]{3,80}?)\.\s+[A-Z]")  # e.g. "Ankylosing Spondylitis. Approve for ..."
 TREATMENT = re.compile(
     r"(?i)\b(?:(?:for|in|as)\s+(?:the\s+|a\s+)?(?:treatment|management)\s+(?:of|for)|for\s+treating|to\s+treat)\s+(?P<x>[^.;:]+)"
@@ -119,6 +135,8 @@ def extract(doc: PolicyDoc) -> list[Indication]:
 
     structure = lists(doc)
     for group, status, governing, named in _indicated_groups(doc, index, structure):
+        if _outline_headings(doc, structure, group):
+            continue
         for i in group.items:
             start, end = _item_text(doc, structure, i)
             if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]):
@@ -174,13 +192,41 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             bool(CONJUNCTIVE.search(lead)) or _circumstances(lead) or _joined_by_and(doc, structure, group) or inherited[2]
             or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
-        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead)) or (not conditions and in_criteria)
+        criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead) or DECISION_BASIS.search(lead) or SCOPE_LEAD.search(lead)) or (not conditions and in_criteria)
         for i in group.items:
             decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
             yield group, status, governing, conditions
+
+
+def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """Top-level numbered items that head the parts of the policy ("I. Criteria for Approval", "II. Covered
+    diagnoses include the following:", "III. What is Considered Investigational"): each is a short heading or a
+    lead into what follows, and each has text, a list or a table under it. They head lists; they list nothing."""
+    if group.parent is not None or group.lead is not None or len(group.items) < 2:
+        return False  # items a sentence leads into ("... when criteria A, B or C below are met:") are its alternatives
+    items = [structure.items[i] for i in group.items]
+    if any(item.kind.startswith("bullet") for item in items) or items[0].mark not in ("I", "1", "A", "i", "a"):
+        return False  # an outline starts at its first number; "D. ... E. ..." after a page break goes on with a list
+    texts = [" ".join(doc.text[item.start : item.end].split()) for item in items]
+    headed = [t.endswith(":") or heading_like_item(t) for t in texts]
+    has_body = [item.last > item.end or _text_follows(doc, item) for item in items]
+    return all(headed) and all(has_body) and any(heading_like_item(t) for t in texts)
+
+
+def _text_follows(doc: PolicyDoc, item) -> bool:
+    """More than a line of text under the item before its next sibling (a paragraph, a table)."""
+    index = doc.line_index(item.end) + 1
+    body = 0
+    for line in doc.lines[index : index + 6]:
+        if line.is_blank:
+            continue
+        if marker(line) is not None:
+            break  # the next item
+        body += 1
+    return body >= 2
 
 
 def _sub_points(doc: PolicyDoc, group: Group) -> bool:
@@ -266,6 +312,8 @@ def _trailing(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: G
         sentence = span.sent if span is not None else None
         if sentence is None:
             return None
+        if not POSITION.search(doc.text, sentence.start_char, sentence.end_char):
+            return None  # "This LCD gives general guidance to the medically reasonable and necessary applications": no position
         status = statement_status(doc, index, sentence.start_char, sentence.end_char)
         return (status, (sentence.start_char, sentence.end_char)) if status else None
     return None
@@ -289,7 +337,7 @@ def _statement_above(doc: PolicyDoc, structure: ListIndex, group: Group):
 def _joined_by_and(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
     """Items joined by "; AND" (criteria), not by "; OR" (alternatives)."""
     tails = [doc.text[structure.items[i].start : structure.items[i].end] for i in group.items[:-1]]
-    ands = sum(1 for t in tails if re.search(r"(?i)\band\s*$", t))
+    ands = sum(1 for t in tails if re.search(r"(?i)\band\s*[;,]?\s*$", t))  # e.g. "...; AND", "..., AND;"
     return len(tails) > 0 and ands * 2 > len(tails)
 
 

@@ -136,7 +136,7 @@ def lists(doc: PolicyDoc) -> ListIndex:
                 resuming = True
             elif _opens_list(mark, kind) and doc.text[: items[paused[-1][1]].end].rstrip().endswith(":"):
                 stack = list(paused)  # "A)" after a note under "3. ... ONE of the following (A or B):"
-        if not stack and kind in ("number", "upper", "roman") and not _opens_list(mark, kind) and _heading_like_item(line.text[text_start - line.start :]):
+        if not stack and kind in ("number", "upper", "roman") and not _opens_list(mark, kind) and heading_like_item(line.text[text_start - line.start :]):
             # "2. Germline (Inherited) Cancer" after "1. Somatic (Acquired) Cancer" and its paragraphs and lists:
             # numbered sub-headings of one outline, however much text stands between them
             stack = _sibling_heading_stack(doc, items, kind, mark)
@@ -245,7 +245,7 @@ def _outline_stack(items: list[Item], mark: str) -> list[tuple[str, int]]:
     return []
 
 
-def _heading_like_item(text: str) -> bool:
+def heading_like_item(text: str) -> bool:
     """A short item with no sentence in it: a numbered sub-heading ("1. Somatic (Acquired) Cancer")."""
     text = text.strip()
     return 0 < len(text.split()) <= HEADING_WORDS and text[:1].isupper() and not SENTENCE_END.search(text) and "." not in text
@@ -256,7 +256,7 @@ def _sibling_heading_stack(doc: PolicyDoc, items: list[Item], kind: str, mark: s
     probe = Item(0, 0, kind, 0, None, [], mark)
     for j in range(len(items) - 1, max(-1, len(items) - OUTLINE_BACK), -1):
         item = items[j]
-        if _next_mark(item, probe) and len(item.lines) == 1 and _heading_like_item(doc.text[item.start : item.end]):
+        if _next_mark(item, probe) and len(item.lines) == 1 and heading_like_item(doc.text[item.start : item.end]):
             chain: list[tuple[str, int]] = []
             k: int | None = j
             while k is not None:

@@ -310,12 +310,46 @@ def _quoted_title(text: str, start: int, end: int) -> bool:
     return text.find("”", end, end + QUOTE_WINDOW) >= 0
 
 
+JUDGING_VERBS = frozenset({"consider", "considers", "deem", "deems", "find", "finds"})
+JUDGEMENT_REACH = 10  # tokens: "does not consider maternal cfDNA testing to be medically necessary"
+
+
+def _negated_judgement(doc: Doc, span: Span) -> bool:
+    """A negated judging verb whose object the status phrase qualifies: "CCA does not consider X to be
+    medically necessary", "The plan does not deem X medically necessary"."""
+    window = doc[max(span.sent.start, span.start - JUDGEMENT_REACH) : span.start + 1]  # the phrase may open with the verb
+    for i, token in enumerate(window):
+        if token.lower_ in JUDGING_VERBS:
+            before = doc[max(span.sent.start, window.start + i - 2) : window.start + i]
+            return any(t.lower_ in NEGATORS for t in before) and not any(t.text in ".;:" for t in window[i:])
+    return False
+
+
+# a judging verb with a bare "necessary", e.g. "considers molecular/genetic tests necessary for ..." (a regex, not a
+# token pattern: a quantified token pattern costs the span ruler a Matcher pass over every document)
+JUDGED_NECESSARY = re.compile(r"(?i)\b(?:consider(?:s|ed)?|deem(?:s|ed)?)[ \t\n]+(?:(?!medically\b|not\b)[^\s.;:,]+[ \t\n]+){1,6}?necessary\b")
+
+
+def _judged_necessary(doc: Doc, text: str, spans: list[Span]) -> list[Span]:
+    if "necessary" not in text:
+        return []
+    taken = {(s.start_char, s.end_char) for s in spans}
+    out = []
+    for match in JUDGED_NECESSARY.finditer(text):
+        span = doc.char_span(match.start(), match.end(), label="medically_necessary", alignment_mode="expand")
+        if span is not None and (span.start_char, span.end_char) not in taken and not any(s.start < span.end and span.start < s.end for s in spans):
+            out.append(span)
+    return out
+
+
 @Language.component("status_negation")
 def status_negation(doc: Doc) -> Doc:
     """A status phrase with a negator shortly before it in its sentence is negated: 'is not considered investigational'."""
     kept, negated = [], []
     text = doc_text(doc)
-    for span in doc.spans.get("statuses", []):
+    phrases = list(doc.spans.get("statuses", []))
+    phrases = sorted(phrases + _judged_necessary(doc, text, phrases), key=lambda s: (s.start, s.end))
+    for span in phrases:
         if _quoted_title(text, span.start_char, span.end_char):
             negated.append(span)  # the title of another document: “Investigational (Experimental) Services”
             continue
@@ -323,7 +357,10 @@ def status_negation(doc: Doc) -> Doc:
             kept.append(span)  # the phrase carries its own negation: "not medically necessary"
             continue
         window = doc[max(span.sent.start, span.start - 4) : span.start]
-        if any(t.lower_ in NEGATORS or t.lower_ == "longer" for t in window):
+        if span.label_ == "medically_necessary" and _negated_judgement(doc, span):
+            kept.append(Span(doc, span.start, span.end, label="not_medically_necessary", span_id=span.id_))
+            continue  # "does not consider X to be medically necessary" says X is not medically necessary
+        if any(t.lower_ in NEGATORS or t.lower_ == "longer" for t in window) or _negated_judgement(doc, span):
             negated.append(span)
         else:
             kept.append(span)

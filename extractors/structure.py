@@ -19,8 +19,9 @@ from extractors.statuses import DISCLAIMER, StatusIndex, heading_status
 COVERAGE_SECTIONS = frozenset({"policy", "prior_auth"})
 # Sections whose sentences are never coverage statements.
 NOT_STATEMENTS = NARRATIVE | {"codes"}
-# e.g. "is considered", "are not covered", "This is not a covered service", "Aetna considers", "Cigna covers"
-VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considers?|considered|deemed|covers?|covered|eligible|supports?|there\s+is)\b")
+# e.g. "is considered", "are not covered", "This is not a covered service", "Aetna considers", "Cigna covers",
+# "X MEETS COVERAGE CRITERIA", "X DOES NOT MEET COVERAGE CRITERIA"
+VERB_FRAME = re.compile(r"(?i)\b(?:is|are|be|been|remains?|considers?|considered|deemed|covers?|covered|eligible|supports?|meets?|there\s+is)\b")
 # A definition of a status term is no coverage position, e.g. "Experimental/Investigational services are
 # defined as ...", "The term 'medically necessary' means ...", "... is defined by the plan as ..."
 DEFINITION = re.compile(r"(?i)\b(?:is|are)\s+defined\s+(?:\w+\s+){0,4}?as\b|^\W*(?:the\s+)?term\s+\S.{0,60}?\bmeans\b")
@@ -84,7 +85,9 @@ def _statements(doc: PolicyDoc, index: StatusIndex, skip: frozenset[str]) -> lis
         seen.add(sentence.start_char)
         if doc.section_label_at(span.start_char) in skip:
             continue
-        start, end = _trim(doc.text, sentence.start_char, sentence.end_char)
+        # a status phrase wrapped across a line the sentence splitter took for a break ("X DOES NOT MEET" /
+        # "COVERAGE CRITERIA.") belongs to the sentence it runs into as well
+        start, end = _trim(doc.text, _opening(doc, sentence), max(sentence.end_char, span[-1].sent.end_char))
         text = doc.text[start:end]
         if len(text) > 1500 or DISCLAIMER.search(text) or DEFINITION.search(text) or not VERB_FRAME.search(text) or text.rstrip().endswith("?"):
             continue
@@ -94,6 +97,24 @@ def _statements(doc: PolicyDoc, index: StatusIndex, skip: frozenset[str]) -> lis
         if status is not None:
             out.append(Statement(start, end, status, text))
     return out
+
+
+def _opening(doc: PolicyDoc, sentence: Span) -> int:
+    """Where a sentence opens: a sentence that starts in lower case after a text that ended with no
+    punctuation was split by a print or page break ("... that the Company considers" / blank line /
+    "experimental/investigational."), and opens where the sentence before it opened."""
+    start = sentence.start_char
+    while start < sentence.end_char and doc.text[start].isspace():
+        start += 1
+    if sentence.start == 0 or not doc.text[start : start + 1].islower():
+        return sentence.start_char
+    before = doc.text[max(0, sentence.start_char - 200) : sentence.start_char].rstrip()
+    if not before or before[-1] in ".:;?!)" or not before[-1].isalpha():
+        return sentence.start_char
+    opening = doc.spacy[sentence.start - 1].sent.start_char
+    if any(opening <= section.header_start < start for section in doc.sections):
+        return sentence.start_char  # a heading above ("Coverage Criteria" / "genetic testing is covered when:")
+    return opening
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -250,6 +250,12 @@ def test_status_markers_spelled_out_by_a_legend(make_doc):
                       ("96040", "medically_necessary_with_criteria"), ("0327U", "not_medically_necessary")}, id="status-heading-wrapped-over-two-lines"),
         pytest.param("Coding\n\n• (E/I)=Experimental/Investigational\nCPT Codes\n81162\tBRCA1 full sequence analysis\n",
                      {("81162", None)}, id="a-legend-line-is-no-status-heading"),
+        pytest.param("Codes\n\nCPT Code\tDescription\n89290\tBiopsy, oocyte polar body\n89398\tUnlisted reproductive medicine procedure ** Experimental & Investigational **\n",
+                     {("89290", None), ("89398", "experimental_investigational_unproven")}, id="a-status-set-off-at-the-end-of-a-row"),
+        pytest.param("Codes\n\nCPT Code\tDescription\n81479\tUnlisted molecular pathology procedure [e.g., BRCA panel]\n",
+                     {("81479", None)}, id="brackets-without-a-status-give-none"),
+        pytest.param("Codes\n\nICD-10 Code\tDescription\nD01.5\tCarcinoma in situ of liver and bile ducts [not covered for liver]\n",
+                     {("D01.5", None)}, id="a-qualified-status-is-no-row-status"),
         pytest.param("3.0 EXCLUSIONS\n\n3.1 Tests that do not influence management.\n\n3.2 Current Procedural Terminology (CPT) code 96040 medical "
                      "genetics and genetic counseling services, as this code is limited to genetic counselors.\n",
                      {("96040", "not_covered")}, id="cpt-code-in-prose-under-an-exclusions-heading"),

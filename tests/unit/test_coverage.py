@@ -18,6 +18,14 @@ from extractors import coverage
         pytest.param("X is proven and medically necessary.", "medically_necessary", id="mn"),
         pytest.param("X is medically necessary when all of the following criteria are met:", "medically_necessary_with_criteria", id="mn-criteria"),
         pytest.param("X is proven and medically necessary in certain circumstances.", "medically_necessary_with_criteria", id="mn-circumstances"),
+        pytest.param("For individuals with symptoms, X MEETS COVERAGE CRITERIA.", "medically_necessary_with_criteria", id="meets-coverage-criteria"),
+        pytest.param("For all other situations, X DOES NOT MEET\nCOVERAGE CRITERIA.", "not_covered", id="does-not-meet-coverage-criteria"),
+        pytest.param("Screening is not covered unless there is documentation of medical necessity.", "medically_necessary_with_criteria", id="not-covered-unless"),
+        pytest.param("The plan does not consider cfDNA testing to be medically necessary for sex determination.", "not_medically_necessary", id="negated-judgement-is-nmn"),
+        pytest.param("The plan considers cfDNA testing to be medically necessary; it does not require a referral.", "medically_necessary", id="judgement-not-negated"),
+        pytest.param("The plan may cover cfDNA testing when either of the following criteria are met:", "medically_necessary_with_criteria", id="may-cover"),
+        pytest.param("The plan considers molecular/genetic tests necessary for one of the following indications:", "medically_necessary_with_criteria", id="considers-x-necessary"),
+        pytest.param("The plan does not consider repeat tests necessary.", "not_medically_necessary", id="does-not-consider-x-necessary"),
     ],
 )
 def test_statement_status(make_doc, sentence, status):
@@ -118,3 +126,46 @@ def test_a_position_printed_only_under_the_description_heading(make_doc):
 def test_a_description_never_outweighs_the_policy_section(make_doc):
     text = "Description\n\nThe test is considered investigational by some payers.\n\nPolicy\n\nThe test is medically necessary.\n"
     assert coverage.extract(make_doc(text)).status == "medically_necessary"
+
+
+def test_a_sentence_split_by_a_print_break_is_one_statement(make_doc):
+    text = (
+        "Policy\n\nRefer to Attachment C for a list of services that the Company considers\n\n"
+        "experimental/investigational.\n\nX is medically necessary when criteria are met.\n"
+    )
+    found = coverage.extract(make_doc(text))
+    assert [s.status for s in found.statements] == ["experimental_investigational_unproven", "medically_necessary_with_criteria"]
+    assert found.status == "mixed"
+
+
+def test_a_lower_case_line_after_a_finished_sentence_stays_its_own(make_doc):
+    text = "Policy\n\nThe Company reviews this policy yearly.\n\nmedically necessary services are listed below.\n"
+    assert [s.text for s in coverage.extract(make_doc(text)).statements] == ["medically necessary services are listed below."]
+
+
+def test_an_exceptions_section_states_coverage(make_doc):
+    text = (
+        "I. Purpose\n\nThe plan considers clinical indications.\n\nIII.\tExceptions\n"
+        "1. Direct-to-consumer tests are not covered.\n\nV. Policy Statements\n\nX is medically necessary when criteria are met.\n"
+    )
+    assert coverage.extract(make_doc(text)).status == "mixed"
+
+
+@pytest.mark.parametrize(
+    "text, overall",
+    [
+        pytest.param("Guideline\n\nThe Plan requires prior authorization of all requests for carrier screening (CPT 81220).\n",
+                     "medically_necessary_with_criteria", id="prior-authorization-only"),
+        pytest.param("Guideline\n\nNewborn screening does not require prior authorization under this policy.\n", None, id="no-prior-authorization"),
+        pytest.param("Guideline\n\nThe inclusion of a code in this table does not imply that the code requires prior authorization.\n", None, id="code-table-disclaimer"),
+        pytest.param("Policy\n\nPrior authorization is required. Screening is considered investigational.\n",
+                     "experimental_investigational_unproven", id="a-stated-position-wins"),
+    ],
+)
+def test_a_prior_authorization_requirement_is_the_position_only_when_none_is_stated(make_doc, text, overall):
+    assert coverage.extract(make_doc(text)).status == overall
+
+
+def test_a_lower_case_sentence_under_a_heading_does_not_take_the_heading(make_doc):
+    text = "Coverage Criteria\n\ngenetic testing is considered investigational for all indications.\n"
+    assert [s.text for s in coverage.extract(make_doc(text)).statements] == ["genetic testing is considered investigational for all indications."]

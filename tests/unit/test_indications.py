@@ -179,6 +179,22 @@ def test_not_indications(make_doc, text):
             id="numbered-sub-headings-under-nationally-covered-indications",
         ),
         pytest.param(
+            "Policy\n\nThe plan considers the following genetic tests experimental and investigational for all indications:\n"
+            "a. Polygenic risk score testing, OR;\nb. Optical genome mapping.\n",
+            [("Polygenic risk score testing", EIU), ("Optical genome mapping.", EIU)], id="items-ending-in-or-semicolon",
+        ),
+        pytest.param(
+            "Policy Statements\nThe plan considers genetic tests necessary for one of the following indications:\n1. All of the following:\n"
+            "a. The member has signs of a genetically linked disease.\nb. The result determines treatment.\n2. Any genetic test which is state mandated.\n",
+            [("Any genetic test which is state mandated.", "medically_necessary_with_criteria")], id="an-all-of-lead-item-is-no-indication",
+        ),
+        pytest.param(
+            "Coverage Policy\n\n1. For individuals suspected of the deficiency, serum testing MEETS COVERAGE CRITERIA in any of the following situations:\n"
+            "a. For symptomatic individuals with emphysema.\nb. For individuals with neonatal cholestasis.\n",
+            [("For symptomatic individuals with emphysema.", "medically_necessary_with_criteria"), ("For individuals with neonatal cholestasis.", "medically_necessary_with_criteria")],
+            id="situations-that-meet-coverage-criteria",
+        ),
+        pytest.param(
             "Policy\n\nDonor egg/embryo* is covered for medical illness which causes unnatural loss of egg quantity:\n"
             "• Absent ovaries prior to age 40, OR\n• FSH >12 prior to age 40.\n* The egg donor must be less than 34 years of age.\n",
             [("Absent ovaries prior to age 40", "medically_necessary_with_criteria"), ("FSH >12 prior to age 40.", "medically_necessary_with_criteria")],
@@ -229,6 +245,12 @@ def test_a_dosage_table_is_no_indication_table(make_doc):
         pytest.param("Policy\n\nA facility study is medically necessary when the following criteria are met:\n• Diagnosis of OSA;\n\nAND any of the following:\n• Failure of APAP\n• Central apnea\n", id="criteria-go-on-after-and"),
         pytest.param("Policy\n\nDrugs may be medically necessary for indications not listed above when prescribed either:\n1. In accordance with the FDA label; OR\n2. Per compendia\n", id="other-uses-with-conditions"),
         pytest.param("Policy\n\nX is not medically necessary for the following:\n• Screening\n• Surveillance\n", id="not-medically-necessary-list"),
+        pytest.param("Policy\n\n1. Testing is covered for embryos created by approved IVF when members in the following group plans follow 1.1 above:\n• State Employee Group Plan – 2001688\n• Federal Employee Group – 1000030\n", id="list-of-group-plans"),
+        pytest.param("Policy\n\nMedicare criteria details:\n• MCD Search (cms.gov)\n• NGS - LCD - Molecular Pathology Procedures (L35000)\n\nThis LCD gives guidance to the medically reasonable and necessary applications of the tests.\n", id="sentence-after-links-states-no-position"),
+        pytest.param("Policy\n\nClinical documentation submitted to support medical necessity reflects the following:\ni. Clinical rationale for genetic testing, AND;\nii. Genetic counseling was received, AND;\niii. The result changes management.\n", id="documentation-list-joined-by-and"),
+        pytest.param("Policy\n\nReview criteria used by the plan to determine whether tests are medically necessary:\n• Use of a test consistent with FDA labeling\n• NCCN Guidelines\n", id="review-criteria-used"),
+        pytest.param("Policy\n\nX is covered as medically necessary. Other information the Medical Director will consider includes:\n• Peer reviewed literature\n• Professional standards\n", id="sources-the-director-will-consider"),
+        pytest.param("Policy\n\nY is considered investigational. The peer-reviewed literature does not support at least one of the following for the testing:\n• The analytical validity\n• The clinical validity\n", id="evidence-standards"),
         pytest.param("Policy\n\nThere are other payment rules, discussed in the following documents, that must also be met:\n• The Policy Article\n", id="must-also-be-met"),
         pytest.param(
             "Policy\n\nV. Additional Definitions\nMedically Necessary means Covered Services rendered by a Health Care Provider that the Plan determines are:\n"
@@ -277,3 +299,23 @@ def test_lists_that_are_not_indications(make_doc, text):
 )
 def test_empty_indication_headings(make_doc, text, empty):
     assert [e.text for e in indications.empty_headings(make_doc(text))] == empty
+
+
+def test_numbered_outline_headings_head_lists_and_list_nothing(make_doc):
+    text = (
+        "Policy\n\nTesting is medically necessary for members who carry certain genetic disorders.\n\n"
+        "I. Criteria for Approval\n\nPGT-M may be medically necessary when counseling has been provided and the\n"
+        "embryo is at risk of a severe disorder.\n\n"
+        "II. MEDICALLY NECESSARY diagnoses include but are not limited to the following:\n\n"
+        "Recessive Disorders\tDominant Disorders\nCanavan Disease\tMarfan Syndrome\nCystic Fibrosis\tMyotonic Dystrophy\n\n"
+        "III. What is Considered Investigational\n\nGender selection is investigational for all members\n"
+        "who undergo IVF in any situation.\n"
+    )
+    found = [t for t, _ in texts(make_doc, text)]
+    assert "Criteria for Approval" not in found and "What is Considered Investigational" not in found
+    assert not any(t.startswith("MEDICALLY NECESSARY diagnoses") for t in found)
+
+
+def test_a_short_numbered_list_under_a_covered_lead_stays_a_list(make_doc):
+    text = "Policy\n\nInfliximab is medically necessary for the following diagnoses:\n1. Crohn Disease\n2. Ulcerative Colitis\n3. Psoriatic Arthritis\n"
+    assert [t for t, _ in texts(make_doc, text)] == ["Crohn Disease", "Ulcerative Colitis", "Psoriatic Arthritis"]
