@@ -38,6 +38,7 @@ _DATE_BODY = (
     r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
     r"|(?P<m8>\d{1,2})\.(?P<d8>\d{1,2})\.(?P<y8>\d{4})(?![\d.])"  # e.g. 01.15.2024
     r"|(?P<m9>\d{1,2})-(?P<d9>\d{1,2})-(?P<y9>\d{4})(?![\d-])"  # e.g. 07-21-2016 (web pages, BCBS plans)
+    r"|(?P<m10>\d{1,2})\|(?P<d10>\d{1,2})\|(?P<y10>\d{4})(?![\d|])"  # e.g. 01|07|2026 (a letterhead's pipe-separated date)
     r")(?![\w/])"
 )
 DATE = re.compile(r"(?<![\w/.])" + _DATE_BODY, re.I)
@@ -69,7 +70,7 @@ def parse_match(match: re.Match) -> ParsedDate | None:
             if g[f"y{n}"]:
                 d = date(int(g[f"y{n}"]), MONTHS[g[f"mon{n}"].lower().rstrip(".")], int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
-        for n in ("3", "4", "8", "9"):
+        for n in ("3", "4", "8", "9", "10"):
             if g[f"y{n}"]:
                 d = date(_year(g[f"y{n}"]), int(g[f"m{n}"]), int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
@@ -147,12 +148,14 @@ LABELS: list[tuple[str, int, str]] = [
     # e.g. "Reviewed/Revised: 1/18/2018, ..., 04/16/2024", "Review/Revision Date:"
     ("last_reviewed+last_revised", 1, r"(?i:review(?:ed)?\s*/\s*revis(?:ed|ion)(?:\s+dates?)?|revis(?:ed|ion)\s*/\s*review(?:ed)?(?:\s+dates?)?)(?=\s*(?:\(s\))?\s*:)"),
     # e.g. "Last Review Date:", "Re-Review Date(s):" (a list under it), "Last Approval:"
-    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?|re-?review\s+date)"),
+    ("last_reviewed", 0, r"(?i:(?:last|most\s+recent)\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?|re-?review\s+date)"),
     ("last_reviewed", 0, r"Last\s+[A-Z]{2,6}\s+Review(?:ed)?(?:\s+Date)?"),  # e.g. "Last CAP Review: 9/2016"
     ("last_reviewed", 1, r"(?:Reviewed|Annual\s+Review)(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Reviewed: 3/2024", "Annual Review: November 2023"
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
     ("last_revised", 1, r"Revised(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Revised: 3/2024", "Revised February 2015"
     ("last_revised", 1, r"Revision(?=\s*:)"),  # e.g. "Revision: C-24, October 31, 2024" (a manual's change number first)
+    # e.g. "Page updated: September 2024", "Last Updated: 03/2025": a web page's or manual page's revision stamp
+    ("last_revised", 2, r"(?i:(?:page|policy|document|last)\s+updated|date\s+(?:last\s+)?updated|updated\s+date)(?=\s*:)"),
     ("created", 0, r"(?i:date\s+created|creation\s+date)"),
     # e.g. "Effective Date:", "Annual Effective Policy Date:", "Effective/Publication Date:"
     ("effective", 0, r"(?i:(?:current\s+|policy\s+|annual\s+)?effective\s+(?:policy\s+)?date(?:\s+of\s+(?:this\s+version|(?:the\s+)?current\s+(?:policy|version)))?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after|effective\s*/\s*publication\s+date)"),
@@ -165,10 +168,10 @@ WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
 LABEL = re.compile("|".join(f"(?P<L{i}>{WORD_START}{pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
 # the words every label opens with: a cheap scan for where LABEL may match (the full alternation tried at
 # every position of a long text costs more than the rest of the date reading)
-LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review)")
+LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review|most\s+recent|(?:page|document)\s+updated|updated\s+date)")
 # ... and where a label glued to the word before it may start: looked for in the letterhead only, where two-column
 # headers are (a second scan of the whole text would cost half as much as the first)
-GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview)")
+GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview|Most\s+[Rr]ecent|(?:Page|Document)\s+[Uu]pdated)")
 SEPARATOR = re.compile(
     r"(?:\(s\)|(?<=[Dd]ate)s)?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
@@ -179,6 +182,7 @@ LCD_QUOTE = re.compile(r"(?i)for\s+services\s+(?:performed|rendered)")  # e.g. "
 LETTERHEAD = 3000  # chars
 METADATA_WORDS = 4  # words besides labels and dates on a metadata line
 METADATA_LINE_CHARS = 400  # a longer line is prose (or flat text), never a metadata line
+BLOCK_FREE = frozenset({"last_reviewed", "last_revised"})  # in a history section "Reviewed: 3/2019" / "Revised: 4/2020" are rows
 LISTED = frozenset({"last_reviewed", "last_revised", "original_effective"})  # fields whose label may head a list of dates
 # e.g. ", " between "12/2021, 7/2022"; "; " after a date's note in parentheses ("7/24 (add criteria); 9/24"); a list goes
 # on only while a date follows
@@ -257,8 +261,10 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
     one_word = match.group(0) in ONE_WORD and not _opens_cell(doc, match.start()) and ":" not in text[match.end() : match.end() + 3]
     if one_word and not _metadata_line(doc, match):
         return None  # e.g. "Breast Cancer (V6.2024). Revised November 11, 2024." inside a reference
+    if _in_brackets(doc, match):
+        return None  # e.g. "0490U (effective date 10/01/2024) Oncology ...": a code's note, not the policy's date
     metadata_line = narrative and _metadata_line(doc, match) and (
-        section not in NO_METADATA or (section in FOOTER_SECTIONS and _stands_apart(doc, match))
+        section not in NO_METADATA or (section in FOOTER_SECTIONS and _stands_apart(doc, match)) or (_in_label_block(doc, match, field) and (section != "history" or field not in BLOCK_FREE))
     )
     history_list = narrative and section == "history" and listed and opens and _colon_after(text, match.end())
     if narrative and not metadata_line and not history_list and (
@@ -278,6 +284,8 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
         found = _listed(doc, match, found)
     if narrative and not metadata_line and text[found[-1].end : doc.line_at(found[-1].end).end].strip(" \t.;"):
         return None  # inside prose sections only a whole "Label: date" line counts
+    if ":" not in separator.group(0) and _prose_after(doc, found[-1].end):
+        return None  # e.g. "Effective August 1, 2019, the plan uses ... criteria": a sentence opening with its date
     if history_list and len(found) < 2:
         return None  # one "Revised: 3/2019" line of a history table dates that row, not the policy
     chosen = min(found, key=lambda d: d.value) if field == "original_effective" else max(found, key=lambda d: d.value)
@@ -301,6 +309,52 @@ def _metadata_line(doc: PolicyDoc, match: re.Match) -> bool:
         if len(re.findall(r"[A-Za-z]{2,}", rest)) > METADATA_WORDS:
             return False
     return bool(DATE.search(line.text) or LABEL_SHORT_MONTH.search(line.text))
+
+
+def _in_brackets(doc: PolicyDoc, match: re.Match) -> bool:
+    """The label opens a note in brackets: "(effective date 10/01/2024)"."""
+    line = doc.line_at(match.start())
+    return doc.text[line.start : match.start()].rstrip().endswith(("(", "["))
+
+
+PROSE_AFTER = re.compile(r"[^\t\n]*")  # the rest of a date's cell
+
+
+def _prose_after(doc: PolicyDoc, offset: int) -> bool:
+    """The date's cell goes on with a sentence (more than a few words): "..., 2019, Health Alliance uses eviCore criteria to ..."."""
+    rest = PROSE_AFTER.match(doc.text, offset).group(0)
+    return len(re.findall(r"[A-Za-z]{2,}", NOTE.sub(" ", rest))) > METADATA_WORDS
+
+
+# e.g. "Version Issued Date: 01/06/2025", "MOST RECENT REVIEW DATE: 9/30/2025", "Version Reissued Date: N/A": a line that
+# is a label and its value alone
+LABEL_LINE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Za-z/ -]{2,60}?)[ \t]*:[ \t]*(?P<value>[^\t\n]*?)[ \t.;]*$")
+NO_VALUE = re.compile(r"(?i)n/?a|none|not\s+set|-+")  # e.g. "N/A" for a date never set
+
+
+def _label_line(doc: PolicyDoc, line) -> str | None:
+    """The label of a line that is "Label: date" (or "Label: N/A") alone, lowercased; None for any other line."""
+    found = LABEL_LINE.fullmatch(doc.text, line.start, line.end)
+    if found is None:
+        return None
+    value = found.start("value")
+    parsed = labeled_value(doc.text, value, year_alone=False)
+    if not (parsed is not None and parsed.end == found.end("value") or NO_VALUE.fullmatch(found.group("value"))):
+        return None
+    return " ".join(found.group("label").lower().split())
+
+
+def _in_label_block(doc: PolicyDoc, match: re.Match, field: str) -> bool:
+    """A line of a block of the policy's own dates printed after the references or the history: "Label: date" lines
+    one over the other naming different dates ("ORIGINAL EFFECTIVE DATE: 9/30/2025" / "MOST RECENT REVIEW DATE: 9/30/2025"),
+    never a history table's rows (those repeat their label: "Revised: 3/2019" / "Revised: 4/2020")."""
+    index = doc.line_index(match.start())
+    own = _label_line(doc, doc.lines[index])
+    if own is None:
+        return False
+    neighbours = [next((l for l in doc.lines[index + 1 : index + 3] if not l.is_blank), None),
+                  next((l for l in reversed(doc.lines[max(0, index - 2) : index]) if not l.is_blank), None)]
+    return any(n is not None and _label_line(doc, n) not in (None, own) for n in neighbours)
 
 
 def _stands_apart(doc: PolicyDoc, match: re.Match) -> bool:

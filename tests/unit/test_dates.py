@@ -19,6 +19,7 @@ from extractors.dates import find_dates
         pytest.param("1/2025", "2025-01", "month", id="m-yyyy"),
         pytest.param("2025-07", "2025-07", "month", id="iso-month"),
         pytest.param("07-21-2016", "2016-07-21", "day", id="mm-dd-yyyy-dashed"),
+        pytest.param("01|07|2026", "2026-01-07", "day", id="mm-dd-yyyy-pipes"),
     ],
 )
 def test_date_grammar(text, value, precision):
@@ -36,12 +37,21 @@ def test_date_grammar(text, value, precision):
         pytest.param("page 10 of 15", id="page-counter"),
         pytest.param("call 1-800-458-5512 toll-free", id="phone-number-with-country-code"),
         pytest.param("policy 09-J0000-66", id="dashed-policy-number"),
+        pytest.param("| 12 | 05 | 2024 |", id="cells-of-a-pipe-table"),
     ],
 )
 def test_not_dates(text):
     assert find_dates(text) == []
 
 
+REFERENCES_THEN_DATES = (
+    "Policy\n\nText.\n\nSources\n\nSmith J. A study. J Med. 2020;1:1-2.\nORIGINAL EFFECTIVE DATE: 9/30/2025\n"
+    "MOST RECENT REVIEW DATE: 9/30/2025\nPolicies included in the manual are not intended to certify coverage.\n"
+)
+HISTORY_THEN_VERSION_DATES = (
+    "Policy\n\nText.\n\nPolicy History\n\n11/22/2017\tThis policy has been reissued.\n\n"
+    "Version Effective Date: 07/01/2024\n\nVersion Issued Date: 01/06/2025\n\nVersion Reissued Date: N/A\n"
+)
 MEDICA_FOOTER = (
     "Policy\n\nText.\n\nReferences\n\n1. Author A. A title. J Med. 2020;1:1-2.\n\nback to top\n\n"
     "Medica Original Effective Date: December 30, 2022\no Concert Genetics Effective Date: January 01, 2023 (V.1.2023)\n\n"
@@ -134,6 +144,13 @@ SENTARA_HISTORY = (
                      id="latest-of-a-list-of-effective-dates"),
         pytest.param("Review Dates:\t3/4/20, 10/01/20, 3/10/21. 3/16/22,\n3/8/23\nRevision Dates:\t3/16/22\n", "last_reviewed", "2023-03-08", "day",
                      id="a-period-between-two-dates-of-a-list"),
+        pytest.param("Medical Coverage Policy\nEFFECTIVE DATE: 01|01|2024\nPOLICY LAST REVIEWED: 01|07|2026\n", "last_reviewed", "2026-01-07", "day",
+                     id="pipe-separated-letterhead-dates"),
+        pytest.param("Part 2 - Counseling\n\nPage updated: September 2024\n\nText.\n", "last_revised", "2024-09", "month",
+                     id="page-updated-stamp"),
+        pytest.param(REFERENCES_THEN_DATES, "original_effective", "2025-09-30", "day", id="block-of-date-lines-after-the-references"),
+        pytest.param(REFERENCES_THEN_DATES, "last_reviewed", "2025-09-30", "day", id="most-recent-review-date-after-the-references"),
+        pytest.param(HISTORY_THEN_VERSION_DATES, "effective", "2024-07-01", "day", id="version-dates-block-after-the-history"),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -151,6 +168,10 @@ def test_labeled_dates(make_doc, text, field, value, precision):
         pytest.param("This rule became effective January 1, 2020 for all plans.", id="lowercase-prose"),
         pytest.param("Rationale\n\nEffective Date: 10/01/2015 of the LCD cited above applies here.", id="label-in-rationale-prose"),
         pytest.param("Policy History\n\nEffective Date: 10/01/2015", id="metadata-line-in-history"),
+        pytest.param("Policy History\n\nEffective Date: 10/01/2015\n\nEffective Date: 10/01/2016\n", id="same-label-lines-in-history"),
+        pytest.param("Coding\n\n0490U (effective date 10/01/2024) Oncology, circulating tumor cell selection\n", id="a-code's-note-in-brackets"),
+        pytest.param("Policy\n\nEffective August 1, 2019, the plan uses vendor criteria to determine the medical necessity of tests.\n",
+                     id="a-sentence-opening-with-effective-and-its-date"),
         pytest.param("Policy\n\nText.\n\nMedicare\n\n" + "x " * 1600 + "\nOriginal Effective Date: For services performed on or after 02/16/2017",
                      id="a-quoted-lcd-header"),
     ],
