@@ -484,20 +484,27 @@ TABLE_LABELS = [(field, re.compile(rf"^\s*(?:{pattern})\s*:?\s*$")) for field, _
 
 
 def _table_columns(doc: PolicyDoc) -> list[DateMention]:
-    """A header row of date labels in tab-separated cells over a row of dates: 'Date Created<TAB>Date Reviewed'."""
+    """A header row of date labels in tab-separated cells over a row of dates: 'Date Created<TAB>Date Reviewed', or
+    labels split over two rows ('Creation<TAB>Review<TAB>Effective' over 'Date:<TAB>Date:<TAB>Date:')."""
     out = []
     lines = doc.lines
     for i, line in enumerate(lines):
-        if "\t" not in line.text or not any(p.match(c) for c in line.text.split("\t") for _, p in TABLE_LABELS):
+        if "\t" not in line.text:
             continue
+        headers, below = line.text.split("\t"), i + 1
+        if not any(p.match(c) for c in headers for _, p in TABLE_LABELS):
+            headers = _split_labels(doc, i)
+            if headers is None:
+                continue
+            below = i + 2
         if doc.section_label_at(line.start) in {"references", "websites"}:
             continue
         if find_dates(doc.text, line.start, line.end):
             continue  # a "Label<TAB>date" pair ("Date Revised<TAB>06/05/2019"), not a header row over a row of dates
-        row = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
+        row = next((l for l in lines[below : below + 2] if not l.is_blank), None)
         if row is None:
             continue
-        headers, cells = line.text.split("\t"), _cells(row)
+        cells = _cells(row)
         for column, header in enumerate(headers):
             field = next((f for f, p in TABLE_LABELS if p.match(header)), None)
             if field is None or column >= len(cells):
@@ -506,8 +513,24 @@ def _table_columns(doc: PolicyDoc) -> list[DateMention]:
             dates = find_dates(doc.text, start, end)
             for one in field.split("+") if dates else ():
                 chosen = min(dates, key=lambda d: d.value) if one in {"created", "original_effective"} else max(dates, key=lambda d: d.value)
-                out.append(DateMention(one, -1, header.strip(), chosen, "structure"))
+                out.append(DateMention(one, -1, " ".join(header.split()), chosen, "structure"))
     return out
+
+
+SPLIT_LABEL_HALF = re.compile(r"(?i)\s*(?:date|dates|date\s*\(s\))\s*:?\s*")  # e.g. "Date:" under "Creation"
+
+
+def _split_labels(doc: PolicyDoc, index: int) -> list[str] | None:
+    """Labels printed over two rows of cells ("Creation<TAB>Review" over "Date:<TAB>Date:"): each column's two
+    halves joined, when the second row is "Date" cells only and a joined cell is a date label; else None."""
+    lines = doc.lines
+    if index + 1 >= len(lines):
+        return None
+    top, bottom = lines[index].text.split("\t"), lines[index + 1].text.split("\t")
+    if len(top) != len(bottom) or not any(SPLIT_LABEL_HALF.fullmatch(c) for c in bottom):
+        return None
+    joined = [f"{a.strip()} {b.strip()}" if SPLIT_LABEL_HALF.fullmatch(b) else "" for a, b in zip(top, bottom)]
+    return joined if any(p.match(c) for c in joined for _, p in TABLE_LABELS) else None
 
 
 def _cells(line) -> list[tuple[int, int]]:

@@ -37,14 +37,15 @@ from extractors.dates import SEPARATOR as DATE_SEPARATOR
 from extractors.document import Line, PolicyDoc
 from extractors.models import DateValue, HistoryEntry
 
-# e.g. "Reviewed ", "New ", "Annual Review ", "V1 ", "R27 " before a row's date
+# e.g. "Reviewed ", "New ", "Annual Review ", "V1 ", "R27 ", "Updated n/a " before a row's date
 STATUS_WORD = re.compile(
     r"[ \t]*(?:(?:Reviewed|Revised|New|Updated?|Archived|Retired|Created|Replaced|Annual\s+Review|Effective|Published|Deleted|"
     r"Approved|Version\s+\d+(?:\.\d+)*|[VR]\d{1,3}(?:\.\d+)?)[ \t]+)?"
+    r"(?:(?i:n/a)[ \t]+)?"  # e.g. "n/a " in "Updated n/a 01/01/2024 Annual CPT code update": an empty date column before the row's date
 )
 RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*")  # e.g. "11/2011-4/2012": a row dated by a range
 SEPARATOR = re.compile(r"[ \t]*(?:[-–—|:][ \t]*)?")  # between a row's date and its text, e.g. " - "
-HEADER_ROW = re.compile(r"(?i)^[ \t]*(?:status[ \t]+)?(?:date|effective date)[ \t]+(?:action|summary of changes|description|comments?|changes?|revision)\b")
+HEADER_ROW = re.compile(r"(?i)^[ \t]*(?:status[ \t]+)?(?:date|effective date)[ \t]+(?:action|summary of changes|description|comments?|changes?|revision|updates?)\b")
 BOILERPLATE = re.compile(
     r"(?i)^(?:federal\s+and\s+state\s+law|no\s+part\s+of\s+this|the\s+use\s+of\s+specific|\S+\s+medical\s+polic(?:y|ies)\s+(?:address|are)|"
     r"this\s+medical\s+policy\s+(?:provides|may)|information\s+pertaining|click\s+on|medical\s+policy\s+terms|©|copyright|cpt\s+codes,|"
@@ -72,6 +73,9 @@ TABLE_ROWS = 2  # dated rows with text beside a list of dates: the rows are the 
 HEADLESS_ROWS = 3  # lines opening with "Month YYYY:" in a row make a history table even under no history heading
 HEADLESS_SEPARATOR = re.compile(r"[ \t]*:[ \t]+\S")  # e.g. ": " in "March 2024: Annual update."
 HEADLESS_SECTIONS = frozenset({"references", "websites", "rationale", "definitions", "history"})
+GRID_CELL = re.compile(r" +(?:\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?![\w/])")  # e.g. " 06/22/2020" after a row's date in its cell
+PROSE_SECTIONS = frozenset({"rationale", "definitions"})  # a "Date<TAB>Description" table there is evidence's (an FDA timeline)
+HEADED_ROWS = 2  # dated rows under a "Date<TAB>Update" header make a history table even under no history heading
 LONG_PROSE = 200  # chars: a long line after a blank line is prose after the table, not a row's text
 
 
@@ -104,6 +108,8 @@ def _read(doc: PolicyDoc) -> tuple[list[HistoryEntry], dict[str, DateValue]]:
         entries += _section_entries(doc, section.header_start, section.start, section.end, dangling)
     if not entries:
         entries += _headless(doc)
+    if not entries:
+        entries += _headed_table(doc)
     entries += _review_table(doc)
     doc.cache["history"] = entries, dangling
     return entries, dangling
@@ -264,6 +270,29 @@ def _section_entries(doc: PolicyDoc, header_start: int, start: int, end: int, da
 
 
 def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
+    """The rows of the section's history table: its first table, or, when that is a grid of approval dates
+    (a committee's dates across the years in one cell: "Medical<TAB>06/13/2019 06/22/2020 06/10/2021"), the
+    first table after it that is not."""
+    first = None
+    while lines:
+        rows, stop = _table_rows(doc, lines, start)
+        first = rows if first is None else first
+        if rows and not _grid(doc, rows):
+            return rows
+        if stop is None:
+            break
+        lines = lines[stop:]
+    return first or []
+
+
+def _grid(doc: PolicyDoc, rows: list[_Row]) -> bool:
+    """Most rows' date cells hold a run of dates ("06/13/2019 06/22/2020 ..."): an approval grid, not a change log."""
+    runs = sum(1 for row in rows if GRID_CELL.match(doc.text, row.date.end, row.line.end))
+    return runs * 2 >= len(rows)
+
+
+def _table_rows(doc: PolicyDoc, lines: list[Line], start: int) -> tuple[list[_Row], int | None]:
+    """The rows of the table the lines open with, and the index of the line where another table begins (or None)."""
     shape = _shape(doc, lines)
     categories = _categories(doc, lines) if shape == "cells" else set()
     limit = MAX_CONTINUATION * (2 if shape == "cells" else 1)
@@ -285,7 +314,7 @@ def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
                 blank_run = 0
                 continue  # the header row again, on the next page
             else:
-                break  # another table begins ("Pre-Merger Organizations<TAB>Last Review Date ...")
+                return [row for row in rows if row.date is not None], i  # another table begins ("Pre-Merger Organizations<TAB>Last Review Date ...")
         started = starts[i]
         above = lines[i - 1].text if i else ""
         if started is not None and current is not None and _lone_date(doc, line) and WANTS_DATE.search(above):
@@ -316,7 +345,7 @@ def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
                 current.text_spans.append((line.start, line.end))
                 current.end, current.continued = line.end, current.continued + 1
         blank_run = 0
-    return [row for row in rows if row.date is not None]
+    return [row for row in rows if row.date is not None], None
 
 
 def _next_starts(lines: list[Line], starts: list, i: int) -> bool:
@@ -448,6 +477,25 @@ def _headless(doc: PolicyDoc) -> list[HistoryEntry]:
         block = lines[run[0][0] : stop]
         out += [_entry(doc, row) for row in _section_rows(doc, block, block[0].start)]
     return out
+
+
+def _headed_table(doc: PolicyDoc) -> list[HistoryEntry]:
+    """A table under no history heading whose header row names a date column and a change column ("Date<TAB>Update",
+    "Date<TAB>Action"): its dated rows (HEADED_ROWS or more), up to the first blank line after them. A reference list
+    swallowing the end of the page may hold it (a tab header row is no reference)."""
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if "\t" not in line.text or not HEADER_ROW.match(line.text) or doc.section_label_at(line.start) in PROSE_SECTIONS:
+            continue
+        first = next((j for j in range(i + 1, len(lines)) if not lines[j].is_blank), None)
+        if first is None:
+            return []
+        stop = next((j for j in range(first, len(lines)) if lines[j].is_blank), len(lines))
+        block = lines[first:stop]
+        rows = _section_rows(doc, block, block[0].start)
+        if len(rows) >= HEADED_ROWS:
+            return [_entry(doc, row) for row in rows]
+    return []
 
 
 def _headless_date(doc: PolicyDoc, line: Line) -> ParsedDate | None:

@@ -150,6 +150,10 @@ SENTARA_HISTORY = (
                      id="page-updated-stamp"),
         pytest.param(REFERENCES_THEN_DATES, "original_effective", "2025-09-30", "day", id="block-of-date-lines-after-the-references"),
         pytest.param(REFERENCES_THEN_DATES, "last_reviewed", "2025-09-30", "day", id="most-recent-review-date-after-the-references"),
+        pytest.param("Guideline: Carrier\tCreation\tReview\tEffective\nScreening\tDate:\tDate:\tDate:\nTesting\t09/24/2018\t05/30/2023\t11/21/2018\n",
+                     "last_reviewed", "2023-05-30", "day", id="labels-split-over-two-rows-of-cells"),
+        pytest.param("Guideline: Carrier\tCreation\tReview\tEffective\nScreening\tDate:\tDate:\tDate:\nTesting\t09/24/2018\t05/30/2023\t11/21/2018\n",
+                     "effective", "2018-11-21", "day", id="effective-label-split-over-two-rows-of-cells"),
         pytest.param(HISTORY_THEN_VERSION_DATES, "effective", "2024-07-01", "day", id="version-dates-block-after-the-history"),
     ],
 )
@@ -191,6 +195,7 @@ def test_no_effective_date(make_doc, text):
         pytest.param("Policy History\n\nStatus\tDate\tAction\nRevised 10/28/2024,\n07/16/2024\tIMPP review.\nRevised 01/30/2025\tUpdated.\n",
                      "last_revised", id="history-rows-with-a-status-word"),
         pytest.param(MEDICA_FOOTER, "effective", id="another-company's-effective-dates-in-the-footer"),
+        pytest.param("Test\tEffective\tPrice\nPanel\tNow\tLow\nA\t09/24/2018\t$10\n", "effective", id="a-word-over-a-word-is-no-split-label"),
         pytest.param("Policy Name: MedicaEffective Date:\n\nGenetic Testing: Pharmacogenetics\nJanuary 01/2025\n", "effective", id="stacked-value-is-no-date"),
     ],
 )

@@ -129,6 +129,24 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
             [("2025-04-01", "Updated codes n/a Unchanged Added CPT code 0536U."), ("2024-04-15", "Revised 11/17/2024 Panel review.")],
             id="a-row-whose-date-cell-wraps-below-it",
         ),
+        pytest.param(
+            "History\nStatus Review Date Effective Date Action\nUpdated n/a 01/01/2024 Annual CPT code update.\n"
+            "Revised 04/12/2023 11/05/2023 Panel review.\n",
+            [("2024-01-01", "Annual CPT code update."), ("2023-04-12", "11/05/2023 Panel review.")],
+            id="status-word-and-an-empty-date-column",
+        ),
+        pytest.param(
+            "Document History:\n\nCommittee\tApproval Date (last 5 years)\nMedical\t06/13/2019 06/22/2020 06/10/2021\nDirector\t08/03/2021\n"
+            "CMO\t06/13/2019 06/22/2020 06/07/2022\n\nDocument Owner\tDepartment\nDr. A. Smith\tUtilization Management\n\n"
+            "Review/Revision Date\n\n11/19/2018\tNo changes\n05/14/2021\tUpdated references\n",
+            [("2018-11-19", "No changes"), ("2021-05-14", "Updated references")],
+            id="a-change-log-after-an-approval-grid",
+        ),
+        pytest.param(
+            "Approved by the Policy Committee\n\nDate\tUpdate\n2/2023\tNew policy template.\n5/2024\tReviewed with minor changes.\n\nDisclaimer\n",
+            [("2023-02", "New policy template."), ("2024-05", "Reviewed with minor changes.")],
+            id="a-date-update-table-under-no-history-heading",
+        ),
     ],
 )
 def test_history_table_shapes(make_doc, text, rows):
@@ -140,6 +158,9 @@ def test_history_table_shapes(make_doc, text, rows):
     [
         pytest.param("History\n1. Smith J. Sleep. https://example.org. Accessed December 27, 2022.\n2. Doe A. Title. Published March 2020.", id="references-are-not-rows"),
         pytest.param("Policy History\nN/A\n", id="not-applicable"),
+        pytest.param("Rationale\n\nDate\tDescription\n2/2013\tFDA approved the test.\n5/2016\tFDA cleared a second test.\n",
+                     id="a-dated-table-in-the-rationale"),
+        pytest.param("Policy\n\nDate\tUpdate\n2/2023\tNew policy template.\n", id="one-dated-row-under-a-date-update-header"),
         pytest.param("Family History\n12/01/2020 the patient's mother was diagnosed", id="family-history-is-no-history-heading"),
     ],
 )
