@@ -225,6 +225,15 @@ def extract(doc: PolicyDoc) -> dict[str, DateValue]:
     }
 
 
+# e.g. "Retired Date: 07/01/2024", "Archive Date: 1/1/2023" in the letterhead: a policy no longer in force
+RETIRED_LABEL = re.compile(r"(?im)^[ \t]*(?:retired|retirement|archived?|inactive)[ \t]+date[ \t]*:[ \t]*\S")
+
+
+def retired(doc: PolicyDoc) -> bool:
+    """The letterhead dates the policy's retirement: no version of it is in force (its original effective date is no current one)."""
+    return RETIRED_LABEL.search(doc.text, 0, min(len(doc.text), LETTERHEAD)) is not None
+
+
 def _labeled(doc: PolicyDoc) -> list[DateMention]:
     text = doc.text
     out, taken = [], 0

@@ -76,6 +76,7 @@ HEADLESS_SECTIONS = frozenset({"references", "websites", "rationale", "definitio
 GRID_CELL = re.compile(r" +(?:\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?![\w/])")  # e.g. " 06/22/2020" after a row's date in its cell
 PROSE_SECTIONS = frozenset({"rationale", "definitions"})  # a "Date<TAB>Description" table there is evidence's (an FDA timeline)
 HEADED_ROWS = 2  # dated rows under a "Date<TAB>Update" header make a history table even under no history heading
+GRID_NOTE_WORDS = 3  # words a dated cell of a grid may hold besides its date ("– MDC"); the last cell may run on (its row's text)
 LONG_PROSE = 200  # chars: a long line after a blank line is prose after the table, not a row's text
 
 
@@ -326,10 +327,16 @@ def _table_rows(doc: PolicyDoc, lines: list[Line], start: int) -> tuple[list[_Ro
         if started is None and GROUP_HEADING.match(content) and _next_starts(lines, starts, i):
             group, current = content.rstrip(": \t"), None
             continue
-        if started is None and _metadata_field(doc, line):
+        if (started is None or _colon_label(doc, line)) and _metadata_field(doc, line):
             current = None  # "Effective Date: July 2023", "Next Review: ...": the policy's dates, no row's text
             continue
-        if started is not None:
+        if started is None and shape == "cells" and "\t" not in line.text and (dashed := _dashed_lead(doc, line)) is not None:
+            started = dashed, [(SEPARATOR.match(doc.text, dashed.end).end(), line.end)]  # "07/08/15 – MDC-Revision, added ..." among grid lines
+        if started is not None and shape == "cells" and (grid := _grid_cells(doc, line)):
+            for parsed, (a, b) in grid:  # "08/24/99<TAB>03/28/01 – MDC<TAB>09/05/01 – MDC": a row per dated cell
+                current = _Row(line, parsed, [(max(a, start), b)], line.end, group=group)
+                rows.append(current)
+        elif started is not None:
             current = _Row(line, started[0], [(max(a, start), b) for a, b in started[1]], line.end, group=group)
             rows.append(current)
         elif current is not None:
@@ -346,6 +353,48 @@ def _table_rows(doc: PolicyDoc, lines: list[Line], start: int) -> tuple[list[_Ro
                 current.end, current.continued = line.end, current.continued + 1
         blank_run = 0
     return [row for row in rows if row.date is not None], None
+
+
+# e.g. " – " in "07/08/15 – MDC-Revision, added language": a dash after a line's opening date
+DASH_AFTER_DATE = re.compile(r"[ \t]+[-–—][ \t]+\S")
+GRID_LABEL = re.compile(r"[^\t\d]{2,40}:[ \t]*")  # e.g. "Revision Date:" opening a line of dated cells
+
+
+LABEL_COLON = re.compile(r"(?:\(s\)|s)?[ \t]*:")  # e.g. ":" closing "Next Review Date:", "(s):" closing "Revision Date(s):"
+
+
+def _colon_label(doc: PolicyDoc, line: Line) -> bool:
+    """The line opens with a label ending in a colon ("Next Review Date:<TAB>01/30/2025"): a field of the policy, where a
+    category cell ("Date Effective<TAB>11/01/2024") is a row of the table."""
+    match = LABEL.match(doc.text, line.content_start, line.end)
+    return match is not None and LABEL_COLON.match(doc.text, match.end(), line.end) is not None
+
+
+def _dashed_lead(doc: PolicyDoc, line: Line) -> ParsedDate | None:
+    """The date opening a line without cells before a dash and the row's text ("07/08/15 – MDC-Revision, added ...")."""
+    parsed = _date_at(doc.text, line.content_start, line.end)
+    return parsed if parsed is not None and DASH_AFTER_DATE.match(doc.text, parsed.end, line.end) else None
+
+
+def _grid_cells(doc: PolicyDoc, line: Line) -> list[tuple[ParsedDate, tuple[int, int]]]:
+    """A line of two or more cells that each open with a date, maybe after a label cell ("Revision Date:<TAB>09/22/98<TAB>
+    12/15/98"), each with a short note at most ("03/28/01 – MDC"): (date, text span) per cell; else []. A row of a date
+    table ("Revised<TAB>04/15/2024<TAB>11/17/2024<TAB>Panel review.") has a cell of text, so is no grid."""
+    text = doc.text
+    cells = _cells(line)
+    if cells and GRID_LABEL.fullmatch(text, *cells[0]):
+        cells = cells[1:]
+    out = []
+    for a, b in cells:
+        at = a + len(text[a:b]) - len(text[a:b].lstrip())
+        parsed = _date_at(text, at, b)
+        if parsed is None:
+            return []
+        rest = SEPARATOR.match(text, parsed.end, b).end()
+        if len(text[rest:b].split()) > GRID_NOTE_WORDS and cells.index((a, b)) < len(cells) - 1:
+            return []
+        out.append((parsed, (rest, b)))
+    return out if len(out) >= 2 else []
 
 
 def _next_starts(lines: list[Line], starts: list, i: int) -> bool:

@@ -229,6 +229,8 @@ def test_a_quoted_lcd_header_gives_no_date():
     [
         pytest.param("Original Effective Date\n10/24/2019\n\nRevision Effective Date\nN/A\n", "2019-10-24", id="never-revised"),
         pytest.param("Original Effective Date\n10/24/2019\n\nPolicy History\n\n01/01/2021 Annual review.\n", None, id="revised-since"),
+        pytest.param("Retired Policy\n\nOriginal Effective Date: 07/11/2022\nRetired Date: 07/01/2024\n\nThis policy was retired.\n", None,
+                     id="retired"),
     ],
 )
 def test_effective_date_of_a_policy_never_revised(text, effective):

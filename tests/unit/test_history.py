@@ -147,6 +147,21 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
             [("2023-02", "New policy template."), ("2024-05", "Reviewed with minor changes.")],
             id="a-date-update-table-under-no-history-heading",
         ),
+        pytest.param(
+            "History\nCreated Date:\t07/28/98\nEffective Date:\t07/28/98\nNext Review Date:\t01/30/2025\nRevision Date:\t09/22/98\t12/15/98\n"
+            "08/24/99\t03/28/01 – MDC\t09/05/01 – MDC\n07/08/15 – MDC-Revision, added language.\n01/13/16\t03/08/17\n"
+            "1/16/24 – MDC – Annual review, coverage added\nfor two plans.\n",
+            [("1998-07-28", "Created Date"), ("1998-09-22", ""), ("1998-12-15", ""), ("1999-08-24", ""), ("2001-03-28", "MDC"),
+             ("2001-09-05", "MDC"), ("2015-07-08", "MDC-Revision, added language."), ("2016-01-13", ""), ("2017-03-08", ""),
+             ("2024-01-16", "MDC – Annual review, coverage added for two plans.")],
+            id="a-grid-of-dated-cells-then-dated-lines",
+        ),
+        pytest.param(
+            "History\nStatus\tReview Date\tEffective Date\tAction\nRevised\t04/15/2024\t11/17/2024\tPanel review.\n"
+            "Created\t09/21/2022\t02/12/2023\tOriginal effective date.\n",
+            [("2024-04-15", "Revised 11/17/2024 Panel review."), ("2022-09-21", "Created 02/12/2023 Original effective date.")],
+            id="two-date-cells-and-an-action-are-one-row",
+        ),
     ],
 )
 def test_history_table_shapes(make_doc, text, rows):
