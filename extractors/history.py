@@ -77,6 +77,10 @@ GRID_CELL = re.compile(r" +(?:\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}
 PROSE_SECTIONS = frozenset({"rationale", "definitions"})  # a "Date<TAB>Description" table there is evidence's (an FDA timeline)
 HEADED_ROWS = 2  # dated rows under a "Date<TAB>Update" header make a history table even under no history heading
 GRID_NOTE_WORDS = 3  # words a dated cell of a grid may hold besides its date ("– MDC"); the last cell may run on (its row's text)
+# e.g. "Committee/Source<TAB>Date(s)": a header row whose last cell names a column of dates
+DATE_COLUMN_HEADER = re.compile(r"(?i)^[ \t]*[A-Za-z][A-Za-z/ &-]{2,40}\t[ \t]*(?:date\s*\(s\)|dates)[ \t]*$")
+ROW_LABEL = re.compile(r"^([A-Z][a-z]+):(?:\t|$)")  # e.g. "Revised:", "Reviewed:<TAB>Medical Director Committee"
+NAME_WORDS = 8  # a name cell's line (a committee's name); a longer line ends the table
 LONG_PROSE = 200  # chars: a long line after a blank line is prose after the table, not a row's text
 
 
@@ -111,6 +115,8 @@ def _read(doc: PolicyDoc) -> tuple[list[HistoryEntry], dict[str, DateValue]]:
         entries += _headless(doc)
     if not entries:
         entries += _headed_table(doc)
+    if not entries:
+        entries += _date_column(doc)
     entries += _review_table(doc)
     doc.cache["history"] = entries, dangling
     return entries, dangling
@@ -545,6 +551,48 @@ def _headed_table(doc: PolicyDoc) -> list[HistoryEntry]:
         if len(rows) >= HEADED_ROWS:
             return [_entry(doc, row) for row in rows]
     return []
+
+
+def _date_column(doc: PolicyDoc) -> list[HistoryEntry]:
+    """A table headed "<names><TAB>Date(s)" (a committee table: "Committee/Source<TAB>Date(s)") whose date column the
+    text layer prints apart from its names, as lines holding a date alone: each of its dates is a row (HEADLESS_ROWS or
+    more), named by the row label above it ("Revised:", "Reviewed:"). The table runs over its repeated header rows,
+    blank lines and short name lines, up to a longer line or one of the policy's own dates ("Published: 11/01/2022")."""
+    lines = doc.lines
+    out: list[HistoryEntry] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" not in line.text or not DATE_COLUMN_HEADER.match(line.text) or doc.section_label_at(line.start) in PROSE_SECTIONS:
+            i += 1
+            continue
+        rows, group, header = [], "", line.text.strip()
+        for j in range(i + 1, len(lines)):
+            below = lines[j]
+            content = below.text.strip()
+            if below.is_blank or content == header:
+                continue
+            if _metadata_field(doc, below, fields=ALL_FIELDS):
+                break
+            if (label := ROW_LABEL.match(content)) is not None:
+                group = label.group(1)
+            alone = _lone_date(doc, below)
+            cell = _cell_date(doc, below)
+            if alone is not None:
+                rows.append((alone, below, group))
+            elif cell is not None:
+                rows.append((cell[0], below, group))
+            elif len(content.split()) > NAME_WORDS:
+                break
+        i += 1
+        if len(rows) >= HEADLESS_ROWS:
+            for parsed, below, name in rows:
+                out.append(HistoryEntry(
+                    date=parsed.value, precision=parsed.precision, printed_date=doc.text[parsed.start : parsed.end],
+                    text=name, evidence=doc.evidence(below.content_start, below.end),
+                ))
+            return out
+    return out
 
 
 def _headless_date(doc: PolicyDoc, line: Line) -> ParsedDate | None:

@@ -148,6 +148,14 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
             id="a-date-update-table-under-no-history-heading",
         ),
         pytest.param(
+            "S3841\tGenetic testing for retinoblastoma\n\nCommittee/Source\tDate(s)\n\nDocument\nCreated:\tQA Committee\tDecember 18, 1991\n\n"
+            "Revised:\n\nUM Committee/Genetics Work\nGroup\nMedical Director Committee\n\nMarch 4, 1998\nMarch 10, 1999\n"
+            "Committee/Source\tDate(s)\nReviewed:\tMedical Director Committee\nMedical Policy Committee\n\nApril 11, 2001\nOctober 19, 2022\n"
+            "Published: 11/01/2022\n\nEffective: 11/01/2022\n",
+            [("1991-12-18", "Created"), ("1998-03-04", "Revised"), ("1999-03-10", "Revised"), ("2001-04-11", "Reviewed"), ("2022-10-19", "Reviewed")],
+            id="a-committee-table-whose-date-column-prints-apart",
+        ),
+        pytest.param(
             "History\nCreated Date:\t07/28/98\nEffective Date:\t07/28/98\nNext Review Date:\t01/30/2025\nRevision Date:\t09/22/98\t12/15/98\n"
             "08/24/99\t03/28/01 – MDC\t09/05/01 – MDC\n07/08/15 – MDC-Revision, added language.\n01/13/16\t03/08/17\n"
             "1/16/24 – MDC – Annual review, coverage added\nfor two plans.\n",
@@ -176,6 +184,8 @@ def test_history_table_shapes(make_doc, text, rows):
         pytest.param("Rationale\n\nDate\tDescription\n2/2013\tFDA approved the test.\n5/2016\tFDA cleared a second test.\n",
                      id="a-dated-table-in-the-rationale"),
         pytest.param("Policy\n\nDate\tUpdate\n2/2023\tNew policy template.\n", id="one-dated-row-under-a-date-update-header"),
+        pytest.param("Study\tDates\nSmith et al. enrolled 200 patients in a multicenter trial of the test and followed them for years.\n"
+                     "March 4, 1998\nMarch 10, 1999\nApril 2, 2001\n", id="a-dates-column-header-over-prose"),
         pytest.param("Family History\n12/01/2020 the patient's mother was diagnosed", id="family-history-is-no-history-heading"),
     ],
 )
