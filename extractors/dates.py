@@ -166,9 +166,9 @@ LABELS: list[tuple[str, int, str]] = [
 # run into a two-column header by the PDF's text layer)
 WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
 LABEL = re.compile("|".join(f"(?P<L{i}>{WORD_START}{pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
-# the words every label opens with: a cheap scan for where LABEL may match (the full alternation tried at
+# the words every label opens with (their first letters looked ahead first, a cheap test): a cheap scan for where LABEL may match (the full alternation tried at
 # every position of a long text costs more than the rest of the date reading)
-LABEL_START = re.compile(r"(?i)(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review|most\s+recent|(?:page|document)\s+updated|updated\s+date)")
+LABEL_START = re.compile(r"(?i)(?<![\w-])(?=[acdeflmnoprsu])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review|most\s+recent|(?:page|document)\s+updated|updated\s+date)")
 # ... and where a label glued to the word before it may start: looked for in the letterhead only, where two-column
 # headers are (a second scan of the whole text would cost half as much as the first)
 GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview|Most\s+[Rr]ecent|(?:Page|Document)\s+[Uu]pdated)")
@@ -293,8 +293,10 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
         found = _listed(doc, match, found)
     if narrative and not metadata_line and text[found[-1].end : doc.line_at(found[-1].end).end].strip(" \t.;"):
         return None  # inside prose sections only a whole "Label: date" line counts
-    if ":" not in separator.group(0) and _prose_after(doc, found[-1].end):
-        return None  # e.g. "Effective August 1, 2019, the plan uses ... criteria": a sentence opening with its date
+    if ":" not in separator.group(0) and (_prose_after(doc, found[-1].end) or (_after_a_sentence(doc, match.start()) and not _metadata_line(doc, match))):
+        # e.g. "Effective August 1, 2019, the plan uses ... criteria", "... NCD #90.2. Effective March 16, 2018. Available at:":
+        # a sentence opening with its date
+        return None
     if history_list and len(found) < 2:
         return None  # one "Revised: 3/2019" line of a history table dates that row, not the policy
     chosen = min(found, key=lambda d: d.value) if field == "original_effective" else max(found, key=lambda d: d.value)
@@ -327,18 +329,26 @@ def _in_brackets(doc: PolicyDoc, match: re.Match) -> bool:
 
 
 PROSE_AFTER = re.compile(r"[^\t\n]*")  # the rest of a date's cell
+SENTENCE_BEFORE = re.compile(r"[\w)]\.[ \t]+$")  # e.g. "2. " before "Effective March 16, 2018."
+LOWER_WORD = re.compile(r"(?<![\w/.])[a-z][a-z]+")  # e.g. "uses", "to" in "..., Health Alliance uses eviCore criteria to determine"
 
 
 def _prose_after(doc: PolicyDoc, offset: int) -> bool:
     """The date's cell goes on with a sentence (more than a few words): "..., 2019, Health Alliance uses eviCore criteria to ..."."""
-    rest = PROSE_AFTER.match(doc.text, offset).group(0)
-    return len(re.findall(r"[A-Za-z]{2,}", NOTE.sub(" ", rest))) > METADATA_WORDS
+    rest = NOTE.sub(" ", DATE.sub(" ", LABEL.sub(" ", PROSE_AFTER.match(doc.text, offset).group(0))))
+    return len(LOWER_WORD.findall(rest)) > METADATA_WORDS  # a header's next labels are capitalized ("Next Review Date Policy Number")
 
 
 # e.g. "Version Issued Date: 01/06/2025", "MOST RECENT REVIEW DATE: 9/30/2025", "Version Reissued Date: N/A": a line that
 # is a label and its value alone
 LABEL_LINE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Za-z/ -]{2,60}?)[ \t]*:[ \t]*(?P<value>[^\t\n]*?)[ \t.;]*$")
 NO_VALUE = re.compile(r"(?i)n/?a|none|not\s+set|-+")  # e.g. "N/A" for a date never set
+
+
+def _after_a_sentence(doc: PolicyDoc, offset: int) -> bool:
+    """The label follows a sentence's end on its line ("NCD #90.2. Effective ..."): it opens a sentence of running text."""
+    line = doc.line_at(offset)
+    return bool(SENTENCE_BEFORE.search(doc.text, max(line.start, offset - 3), offset))
 
 
 def _label_line(doc: PolicyDoc, line) -> str | None:

@@ -154,6 +154,8 @@ SENTARA_HISTORY = (
                      "last_reviewed", "2023-05-30", "day", id="labels-split-over-two-rows-of-cells"),
         pytest.param("Guideline: Carrier\tCreation\tReview\tEffective\nScreening\tDate:\tDate:\tDate:\nTesting\t09/24/2018\t05/30/2023\t11/21/2018\n",
                      "effective", "2018-11-21", "day", id="effective-label-split-over-two-rows-of-cells"),
+        pytest.param("Genetic Testing Policy\nEffective 01/01/2025 Next Review Date 01/01/2026 Policy Number GT-12 Product Commercial\n",
+                     "effective", "2025-01-01", "day", id="colonless-label-before-more-header-labels"),
         pytest.param(HISTORY_THEN_VERSION_DATES, "effective", "2024-07-01", "day", id="version-dates-block-after-the-history"),
     ],
 )
@@ -174,6 +176,8 @@ def test_labeled_dates(make_doc, text, field, value, precision):
         pytest.param("Policy History\n\nEffective Date: 10/01/2015", id="metadata-line-in-history"),
         pytest.param("Policy History\n\nEffective Date: 10/01/2015\n\nEffective Date: 10/01/2016\n", id="same-label-lines-in-history"),
         pytest.param("Coding\n\n0490U (effective date 10/01/2024) Oncology, circulating tumor cell selection\n", id="a-code's-note-in-brackets"),
+        pytest.param("Policy\n\n6. CMS. National Coverage Determination: NGS. NCD #90.2. Effective March 16, 2018. Available at: https://www.cms.gov\n",
+                     id="a-sentence-of-a-reference-outside-the-references"),
         pytest.param("Policy\n\nEffective August 1, 2019, the plan uses vendor criteria to determine the medical necessity of tests.\n",
                      id="a-sentence-opening-with-effective-and-its-date"),
         pytest.param("Policy\n\nText.\n\nMedicare\n\n" + "x " * 1600 + "\nOriginal Effective Date: For services performed on or after 02/16/2017",
