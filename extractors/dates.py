@@ -150,6 +150,8 @@ LABELS: list[tuple[str, int, str]] = [
     # e.g. "Last Review Date:", "Re-Review Date(s):" (a list under it), "Last Approval:"
     ("last_reviewed", 0, r"(?i:(?:last|most\s+recent)\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?|re-?review\s+date)"),
     ("last_reviewed", 0, r"Last\s+[A-Z]{2,6}\s+Review(?:ed)?(?:\s+Date)?"),  # e.g. "Last CAP Review: 9/2016"
+    # e.g. "Approval Date: 5/21/2024", "Date Approved": a committee's approval, the last review only where no review label is printed
+    ("last_reviewed", 3, r"(?i:approv(?:al|ed)\s+dates?|date\s+(?:of\s+)?approv(?:al|ed))"),
     ("last_reviewed", 1, r"(?:Reviewed|Annual\s+Review)(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Reviewed: 3/2024", "Annual Review: November 2023"
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
     ("last_revised", 1, r"Revised(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Revised: 3/2024", "Revised February 2015"
@@ -168,10 +170,10 @@ WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
 LABEL = re.compile("|".join(f"(?P<L{i}>{WORD_START}{pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
 # the words every label opens with (their first letters looked ahead first, a cheap test): a cheap scan for where LABEL may match (the full alternation tried at
 # every position of a long text costs more than the rest of the date reading)
-LABEL_START = re.compile(r"(?i)(?<![\w-])(?=[acdeflmnoprsu])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review|most\s+recent|(?:page|document)\s+updated|updated\s+date)")
+LABEL_START = re.compile(r"(?i)(?<![\w-])(?=[acdeflmnoprsu])(?:approv|origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review|most\s+recent|(?:page|document)\s+updated|updated\s+date)")
 # ... and where a label glued to the word before it may start: looked for in the letterhead only, where two-column
 # headers are (a second scan of the whole text would cost half as much as the first)
-GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview|Most\s+[Rr]ecent|(?:Page|Document)\s+[Uu]pdated)")
+GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Approv|Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview|Most\s+[Rr]ecent|(?:Page|Document)\s+[Uu]pdated)")
 SEPARATOR = re.compile(
     r"(?:\(s\)|(?<=[Dd]ate)s)?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
@@ -328,7 +330,7 @@ def _in_brackets(doc: PolicyDoc, match: re.Match) -> bool:
     return doc.text[line.start : match.start()].rstrip().endswith(("(", "["))
 
 
-PROSE_AFTER = re.compile(r"[^\t\n]*")  # the rest of a date's cell
+PROSE_AFTER = re.compile(r"[^\t\n]*")  # the rest of a date's cell, e.g. ", Health Alliance uses eviCore criteria to ..."
 SENTENCE_BEFORE = re.compile(r"[\w)]\.[ \t]+$")  # e.g. "2. " before "Effective March 16, 2018."
 LOWER_WORD = re.compile(r"(?<![\w/.])[a-z][a-z]+")  # e.g. "uses", "to" in "..., Health Alliance uses eviCore criteria to determine"
 

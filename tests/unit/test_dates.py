@@ -156,6 +156,10 @@ SENTARA_HISTORY = (
                      "effective", "2018-11-21", "day", id="effective-label-split-over-two-rows-of-cells"),
         pytest.param("Genetic Testing Policy\nEffective 01/01/2025 Next Review Date 01/01/2026 Policy Number GT-12 Product Commercial\n",
                      "effective", "2025-01-01", "day", id="colonless-label-before-more-header-labels"),
+        pytest.param("Policy Number\tUM481\tApproval Date:\t5/21/2024\n\nDescription\n", "last_reviewed", "2024-05-21", "day",
+                     id="approval-date-where-no-review-label-is-printed"),
+        pytest.param("Approval Date:\t5/21/2024\nLast Review Date:\t3/02/2023\n\nDescription\n", "last_reviewed", "2023-03-02", "day",
+                     id="a-review-label-wins-over-an-approval-date"),
         pytest.param(HISTORY_THEN_VERSION_DATES, "effective", "2024-07-01", "day", id="version-dates-block-after-the-history"),
     ],
 )
