@@ -39,6 +39,8 @@ _DATE_BODY = (
     r"|(?P<m8>\d{1,2})\.(?P<d8>\d{1,2})\.(?P<y8>\d{4})(?![\d.])"  # e.g. 01.15.2024
     r"|(?P<m9>\d{1,2})-(?P<d9>\d{1,2})-(?P<y9>\d{4})(?![\d-])"  # e.g. 07-21-2016 (web pages, BCBS plans)
     r"|(?P<m10>\d{1,2})\|(?P<d10>\d{1,2})\|(?P<y10>\d{4})(?![\d|])"  # e.g. 01|07|2026 (a letterhead's pipe-separated date)
+    r"|(?P<y11>\d{4})/(?P<m11>\d{1,2})/(?P<d11>\d{1,2})"  # e.g. 2026/01/07 (year first)
+    rf"|(?P<d12>\d{{1,2}})-(?P<mon12>{_MON})-(?P<y12>\d{{4}})"  # e.g. 07-Jan-2026
     r")(?![\w/])"
 )
 DATE = re.compile(r"(?<![\w/.])" + _DATE_BODY, re.I)
@@ -66,11 +68,11 @@ def parse_match(match: re.Match) -> ParsedDate | None:
     """A DATE match -> normalized value and precision, or None when the calendar says no (13/45/2020)."""
     g = match.groupdict()
     try:
-        for n in ("1", "2"):
+        for n in ("1", "2", "12"):
             if g[f"y{n}"]:
                 d = date(int(g[f"y{n}"]), MONTHS[g[f"mon{n}"].lower().rstrip(".")], int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
-        for n in ("3", "4", "8", "9", "10"):
+        for n in ("3", "4", "8", "9", "10", "11"):
             if g[f"y{n}"]:
                 d = date(_year(g[f"y{n}"]), int(g[f"m{n}"]), int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
@@ -156,8 +158,9 @@ LABELS: list[tuple[str, int, str]] = [
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
     ("last_revised", 1, r"Revised(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Revised: 3/2024", "Revised February 2015"
     ("last_revised", 1, r"Revision(?=\s*:)"),  # e.g. "Revision: C-24, October 31, 2024" (a manual's change number first)
-    # e.g. "Page updated: September 2024", "Last Updated: 03/2025": a web page's or manual page's revision stamp
-    ("last_revised", 2, r"(?i:(?:page|policy|document|last)\s+updated|date\s+(?:last\s+)?updated|updated\s+date)(?=\s*:)"),
+    # e.g. "Page updated: September 2024", "Policy updated: 03/2025": a manual page's revision stamp (not a database
+    # record's "Last Updated:", which any edit of the record moves)
+    ("last_revised", 2, r"(?i:(?:page|policy|document)\s+updated|updated\s+date)(?=\s*:)"),
     ("created", 0, r"(?i:date\s+created|creation\s+date)"),
     # e.g. "Effective Date:", "Annual Effective Policy Date:", "Effective/Publication Date:"
     ("effective", 0, r"(?i:(?:current\s+|policy\s+|annual\s+)?effective\s+(?:policy\s+)?date(?:\s+of\s+(?:this\s+version|(?:the\s+)?current\s+(?:policy|version)))?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after|effective\s*/\s*publication\s+date)"),

@@ -20,6 +20,8 @@ from extractors.dates import find_dates
         pytest.param("2025-07", "2025-07", "month", id="iso-month"),
         pytest.param("07-21-2016", "2016-07-21", "day", id="mm-dd-yyyy-dashed"),
         pytest.param("01|07|2026", "2026-01-07", "day", id="mm-dd-yyyy-pipes"),
+        pytest.param("2026/01/07", "2026-01-07", "day", id="yyyy-mm-dd-slashes"),
+        pytest.param("07-Jan-2026", "2026-01-07", "day", id="dd-mon-yyyy-dashed"),
     ],
 )
 def test_date_grammar(text, value, precision):
@@ -38,6 +40,7 @@ def test_date_grammar(text, value, precision):
         pytest.param("call 1-800-458-5512 toll-free", id="phone-number-with-country-code"),
         pytest.param("policy 09-J0000-66", id="dashed-policy-number"),
         pytest.param("| 12 | 05 | 2024 |", id="cells-of-a-pipe-table"),
+        pytest.param("ratio 2026/13/45 here", id="year-first-impossible-date"),
     ],
 )
 def test_not_dates(text):
