@@ -24,7 +24,10 @@ Other layouts of a history section:
   beside it (then that list is an approval line, not rows);
 - a block of the policy's dates (a web page's "Policy History" tab: "Last Review 10/29/2025", "Effective:
   ...", "Next Review: ..."): no rows; its review date is the policy's (`label_dates`).
-With no history section, a run of lines opening with "Month YYYY:" is read as a history table.
+- a grid of dated cells ("Revision Date:<TAB>09/22/98<TAB>12/15/98", "08/24/99<TAB>03/28/01 – MDC"): a row per cell;
+- an approval grid (a committee's dates across the years in one cell) before the change log: the change log.
+With no history section, a run of lines opening with "Month YYYY:" is read as a history table, then a table under a
+"Date<TAB>Update" header, then a committee table headed "<names><TAB>Date(s)" whose dates print apart from the names.
 """
 
 from __future__ import annotations
