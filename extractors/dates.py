@@ -286,7 +286,7 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
     if narrative and not metadata_line and not history_list and (
         (section in NO_METADATA and field != "next_review") or not opens
     ):
-        before = _date_before_label(doc, match)
+        before = _date_before_label(doc, match, field)
         return (before, 1) if before else None
     separator = SEPARATOR.match(text, match.end())
     if LCD_QUOTE.search(separator.group(0)) and match.start() > LETTERHEAD:
@@ -294,7 +294,7 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
     parsed = labeled_value(text, separator.end(), year_alone=field != "effective")
     found = [parsed] if parsed else (_bulleted(doc, match) or _stacked(doc, match, narrative))
     if not found:
-        before = _date_before_label(doc, match)
+        before = _date_before_label(doc, match, field)
         return (before, 1 if narrative else 0) if before else None
     if listed or field == "effective":  # e.g. "Effective Dates: 1/28/14, ..., 3/8/23": the version in force is the latest
         found = _listed(doc, match, found)
@@ -468,19 +468,20 @@ def _stacked(doc: PolicyDoc, match: re.Match, narrative: bool) -> list[ParsedDat
     return [parsed] if parsed and not text[parsed.end : value.end].strip() else []
 
 
-def _date_before_label(doc: PolicyDoc, match: re.Match) -> ParsedDate | None:
+def _date_before_label(doc: PolicyDoc, match: re.Match, field: str) -> ParsedDate | None:
     """A row that prints its date before the label filling the rest of it: "08/15/19" over "• Original
-    effective date", or "08/15/19 Original effective date"."""
+    effective date", "08/15/19 Original effective date", or a row of a few words whose last date is the label's
+    ("Created 09/21/2022 02/12/2023 IMPP review. Original effective date.": review date, then effective date), for
+    an original effective date only (a row "June 2012: Effective date." is when the policy began, no current version)."""
     text = doc.text
     index = doc.line_index(match.start())
     line = doc.lines[index]
-    if text[match.end() : line.end].strip(" \t.") or text[line.content_start : match.start()].strip() and not DATE.fullmatch(
-        text[line.content_start : match.start()].strip()
-    ):
+    before = text[line.content_start : match.start()]
+    if text[match.end() : line.end].strip(" \t.") or before.strip() and not DATE.fullmatch(before.strip()) and not (field == "original_effective" and _dated_row(before)):
         return None
-    if text[line.content_start : match.start()].strip():
-        found = DATE.search(text, line.content_start, match.start())
-        return parse_match(found) if found else None
+    if before.strip():
+        found = [m for m in DATE.finditer(text, line.content_start, match.start()) if parse_match(m)]
+        return parse_match(found[-1]) if found else None
     previous = next((l for l in reversed(doc.lines[max(0, index - 2) : index]) if not l.is_blank), None)
     if previous is None:
         return None
@@ -490,6 +491,11 @@ def _date_before_label(doc: PolicyDoc, match: re.Match) -> ParsedDate | None:
     parsed = parse_match(found)
     offset = previous.start + len(previous.text) - len(previous.text.lstrip())
     return ParsedDate(parsed.value, parsed.precision, parsed.start + offset, parsed.end + offset) if parsed else None
+
+
+def _dated_row(before: str) -> bool:
+    """Dates and a few words at most ("Created 09/21/2022 02/12/2023 IMPP review. "): a history row's cells before its label."""
+    return bool(DATE.search(before)) and len(re.findall(r"[A-Za-z]{2,}", DATE.sub(" ", before))) <= METADATA_WORDS
 
 
 def _colon_after(text: str, offset: int) -> bool:
