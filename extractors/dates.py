@@ -200,6 +200,7 @@ NO_METADATA = frozenset({"references", "websites", "history", "metadata"})
 # ... except a metadata line standing apart, after a blank line: a policy's footer block swallowed by the
 # reference list above it ("Medica Original Effective Date: December 30, 2022")
 FOOTER_SECTIONS = frozenset({"references", "websites"})
+BLOCK_SECTIONS = FOOTER_SECTIONS | {"history"}  # where a block of "Label: date" lines is the policy's own dates
 # what may open a footer line before its label: a company's name. e.g. "Medica " in "Medica Re-Review Date(s):"
 OPENING_WORDS = re.compile(r"[ \t]*(?:[A-Z][\w&.'-]*[ \t]+){0,2}")
 LABEL_ENDS_LINE = re.compile(r"(?:\(s\)|s)?[ \t]*:[ \t]*")  # e.g. "(s):" closing "Re-Review Date(s):", "s:" closing "Revised Dates:"
@@ -280,7 +281,9 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
     if _in_brackets(doc, match):
         return None  # e.g. "0490U (effective date 10/01/2024) Oncology ...": a code's note, not the policy's date
     metadata_line = narrative and _metadata_line(doc, match) and (
-        section not in NO_METADATA or (section in FOOTER_SECTIONS and _stands_apart(doc, match)) or (_in_label_block(doc, match, field) and (section != "history" or field not in BLOCK_FREE))
+        section not in NO_METADATA
+        or (section in FOOTER_SECTIONS and _stands_apart(doc, match))
+        or (section in BLOCK_SECTIONS and not (section == "history" and field in BLOCK_FREE) and _in_label_block(doc, match))
     )
     history_list = narrative and section == "history" and listed and opens and _colon_after(text, match.end())
     if narrative and not metadata_line and not history_list and (
@@ -370,7 +373,7 @@ def _label_line(doc: PolicyDoc, line) -> str | None:
     return " ".join(found.group("label").lower().split())
 
 
-def _in_label_block(doc: PolicyDoc, match: re.Match, field: str) -> bool:
+def _in_label_block(doc: PolicyDoc, match: re.Match) -> bool:
     """A line of a block of the policy's own dates printed after the references or the history: "Label: date" lines
     one over the other naming different dates ("ORIGINAL EFFECTIVE DATE: 9/30/2025" / "MOST RECENT REVIEW DATE: 9/30/2025"),
     never a history table's rows (those repeat their label: "Revised: 3/2019" / "Revised: 4/2020")."""
