@@ -46,8 +46,9 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
     if headed:
         found_coverage = found_coverage.model_copy(update={"status": overall([s.status for s in found_coverage.statements] + headed)})
     found_codes = _policy_status_for_codes(found_codes, found_coverage.status)
-    if "effective" not in found_dates and "original_effective" in found_dates and not found_history and "last_revised" not in found_dates:
-        # never revised ("Revision Effective Date: N/A"): the version in force is the original one
+    if ("effective" not in found_dates and "original_effective" in found_dates and not found_history and "last_revised" not in found_dates
+            and not dates.retired(doc)):
+        # never revised ("Revision Effective Date: N/A"): the version in force is the original one (unless retired)
         found_dates["effective"] = found_dates["original_effective"]
     # a date whose label a history heading separates from it (a web page's tab strip: "Last Review",
     # "Policy History", "12/03/2024")

@@ -1,8 +1,10 @@
 """Policy dates: effective, original effective, last reviewed, last revised, next review (+ created).
 
 A date is read only under a label ("Effective Date:", "Publish Date", "Reviewed:", a "Date Reviewed"
-table column...), outside narrative sections, references and history. The date grammar keeps the
-printed precision: "November 1996" -> 1996-11 (month), "04/05/2011" -> 2011-04-05 (day).
+table column, labels split over two rows of cells...), outside narrative sections, references and history
+(except a block of "Label: date" lines printed after them). A label opening a sentence or a note in brackets
+gives no date. The date grammar keeps the printed precision: "November 1996" -> 1996-11 (month), "04/05/2011"
+-> 2011-04-05 (day); "01|07|2026", "2026/01/07" and "07-Jan-2026" read too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ _DATE_BODY = (
     r"|(?P<y7>\d{4})-(?P<m7>\d{2})(?![\d-])"  # e.g. 2025-07
     r"|(?P<m8>\d{1,2})\.(?P<d8>\d{1,2})\.(?P<y8>\d{4})(?![\d.])"  # e.g. 01.15.2024
     r"|(?P<m9>\d{1,2})-(?P<d9>\d{1,2})-(?P<y9>\d{4})(?![\d-])"  # e.g. 07-21-2016 (web pages, BCBS plans)
+    r"|(?P<m10>\d{1,2})\|(?P<d10>\d{1,2})\|(?P<y10>\d{4})(?![\d|])"  # e.g. 01|07|2026 (a letterhead's pipe-separated date)
+    r"|(?P<y11>\d{4})/(?P<m11>\d{1,2})/(?P<d11>\d{1,2})"  # e.g. 2026/01/07 (year first)
+    rf"|(?P<d12>\d{{1,2}})-(?P<mon12>{_MON})-(?P<y12>\d{{4}})"  # e.g. 07-Jan-2026
     r")(?![\w/])"
 )
 DATE = re.compile(r"(?<![\w/.])" + _DATE_BODY, re.I)
@@ -65,11 +70,11 @@ def parse_match(match: re.Match) -> ParsedDate | None:
     """A DATE match -> normalized value and precision, or None when the calendar says no (13/45/2020)."""
     g = match.groupdict()
     try:
-        for n in ("1", "2"):
+        for n in ("1", "2", "12"):
             if g[f"y{n}"]:
                 d = date(int(g[f"y{n}"]), MONTHS[g[f"mon{n}"].lower().rstrip(".")], int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
-        for n in ("3", "4", "8", "9"):
+        for n in ("3", "4", "8", "9", "10", "11"):
             if g[f"y{n}"]:
                 d = date(_year(g[f"y{n}"]), int(g[f"m{n}"]), int(g[f"d{n}"]))
                 return ParsedDate(d.isoformat(), "day", match.start(), match.end())
@@ -147,12 +152,17 @@ LABELS: list[tuple[str, int, str]] = [
     # e.g. "Reviewed/Revised: 1/18/2018, ..., 04/16/2024", "Review/Revision Date:"
     ("last_reviewed+last_revised", 1, r"(?i:review(?:ed)?\s*/\s*revis(?:ed|ion)(?:\s+dates?)?|revis(?:ed|ion)\s*/\s*review(?:ed)?(?:\s+dates?)?)(?=\s*(?:\(s\))?\s*:)"),
     # e.g. "Last Review Date:", "Re-Review Date(s):" (a list under it), "Last Approval:"
-    ("last_reviewed", 0, r"(?i:last\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?|re-?review\s+date)"),
+    ("last_reviewed", 0, r"(?i:(?:last|most\s+recent)\s+review(?:ed)?\s+date|date\s+(?:last\s+)?reviewed|last\s+reviewed|last\s+review|review\s+date|reviewed\s+date|annual\s+review\s+date|last\s+approv(?:al|ed)(?:\s+date)?|re-?review\s+date)"),
     ("last_reviewed", 0, r"Last\s+[A-Z]{2,6}\s+Review(?:ed)?(?:\s+Date)?"),  # e.g. "Last CAP Review: 9/2016"
+    # e.g. "Approval Date: 5/21/2024", "Date Approved": a committee's approval, the last review only where no review label is printed
+    ("last_reviewed", 3, r"(?i:approv(?:al|ed)\s+dates?|date\s+(?:of\s+)?approv(?:al|ed))"),
     ("last_reviewed", 1, r"(?:Reviewed|Annual\s+Review)(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Reviewed: 3/2024", "Annual Review: November 2023"
     ("last_revised", 0, r"(?i:date\s+(?:last\s+)?revised|last\s+revised(?:\s+date)?|last\s+revision(?:\s+date)?|revision\s+date|revised\s+date)"),
     ("last_revised", 1, r"Revised(?=\s*:|\s+(?:\d|" + _MON + r"))"),  # e.g. "Revised: 3/2024", "Revised February 2015"
     ("last_revised", 1, r"Revision(?=\s*:)"),  # e.g. "Revision: C-24, October 31, 2024" (a manual's change number first)
+    # e.g. "Page updated: September 2024", "Policy updated: 03/2025": a manual page's revision stamp (not a database
+    # record's "Last Updated:", which any edit of the record moves)
+    ("last_revised", 2, r"(?i:(?:page|policy|document)\s+updated|updated\s+date)(?=\s*:)"),
     ("created", 0, r"(?i:date\s+created|creation\s+date)"),
     # e.g. "Effective Date:", "Annual Effective Policy Date:", "Effective/Publication Date:"
     ("effective", 0, r"(?i:(?:current\s+|policy\s+|annual\s+)?effective\s+(?:policy\s+)?date(?:\s+of\s+(?:this\s+version|(?:the\s+)?current\s+(?:policy|version)))?|date\s+effective|effective\s+for\s+dates\s+of\s+service\s+on\s+or\s+after|effective\s*/\s*publication\s+date)"),
@@ -163,12 +173,12 @@ LABELS: list[tuple[str, int, str]] = [
 # run into a two-column header by the PDF's text layer)
 WORD_START = r"(?:(?<![\w-])|(?<=[a-z])(?=[A-Z]))"
 LABEL = re.compile("|".join(f"(?P<L{i}>{WORD_START}{pattern})" for i, (_, _, pattern) in enumerate(LABELS)))
-# the words every label opens with: a cheap scan for where LABEL may match (the full alternation tried at
-# every position of a long text costs more than the rest of the date reading)
-LABEL_START = re.compile(r"(?<![\w-])(?:origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review)")  # over doc.lower
+# the words every label opens with (their first letters looked ahead first), over the lower-cased text: a cheap
+# scan for where LABEL may match (the full alternation tried at every position of a long text costs more than the rest of the date reading)
+LABEL_START = re.compile(r"(?<![\w-])(?=[acdeflmnoprsu])(?:approv|origin|date|effective|first|next|scheduled|review|last|annual|revis|creation|current|policy|publish|re-?review|most\s+recent|(?:page|document)\s+updated|updated\s+date)")  # over doc.lower
 # ... and where a label glued to the word before it may start: looked for in the letterhead only, where two-column
 # headers are (a second scan of the whole text would cost half as much as the first)
-GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview)")
+GLUED_LABEL_START = re.compile(r"(?<=[a-z])(?:Approv|Origin|Date|Effective|First|Next|Scheduled|Review|Last|Annual|Revis|Creation|Current|Policy|Publish|Re-?[Rr]eview|Most\s+[Rr]ecent|(?:Page|Document)\s+[Uu]pdated)")
 SEPARATOR = re.compile(
     r"(?:\(s\)|(?<=[Dd]ate)s)?[ \t]*(?:[:\-–—|][ \t]*|\.{2,}[ \t]*)?(?:\n[ \t]*){0,2}"  # e.g. ": ", "(s): ", ":\n", ":\n\n", " - ", " ........ "
     r"(?:(?i:for\s+services\s+(?:performed|rendered)\s+on\s+or\s+after)[ \t]+)?"  # e.g. LCDs' "For services performed on or after"
@@ -179,6 +189,7 @@ LCD_QUOTE = re.compile(r"(?i)for\s+services\s+(?:performed|rendered)")  # e.g. "
 LETTERHEAD = 3000  # chars
 METADATA_WORDS = 4  # words besides labels and dates on a metadata line
 METADATA_LINE_CHARS = 400  # a longer line is prose (or flat text), never a metadata line
+BLOCK_FREE = frozenset({"last_reviewed", "last_revised"})  # in a history section "Reviewed: 3/2019" / "Revised: 4/2020" are rows
 LISTED = frozenset({"last_reviewed", "last_revised", "original_effective"})  # fields whose label may head a list of dates
 # e.g. ", " between "12/2021, 7/2022"; "; " after a date's note in parentheses ("7/24 (add criteria); 9/24"); a list goes
 # on only while a date follows
@@ -189,6 +200,7 @@ NO_METADATA = frozenset({"references", "websites", "history", "metadata"})
 # ... except a metadata line standing apart, after a blank line: a policy's footer block swallowed by the
 # reference list above it ("Medica Original Effective Date: December 30, 2022")
 FOOTER_SECTIONS = frozenset({"references", "websites"})
+BLOCK_SECTIONS = FOOTER_SECTIONS | {"history"}  # where a block of "Label: date" lines is the policy's own dates
 # what may open a footer line before its label: a company's name. e.g. "Medica " in "Medica Re-Review Date(s):"
 OPENING_WORDS = re.compile(r"[ \t]*(?:[A-Z][\w&.'-]*[ \t]+){0,2}")
 LABEL_ENDS_LINE = re.compile(r"(?:\(s\)|s)?[ \t]*:[ \t]*")  # e.g. "(s):" closing "Re-Review Date(s):", "s:" closing "Revised Dates:"
@@ -219,6 +231,15 @@ def extract(doc: PolicyDoc) -> dict[str, DateValue]:
         )
         for field, m in best.items()
     }
+
+
+# e.g. "Retired Date: 07/01/2024", "Archive Date: 1/1/2023" in the letterhead: a policy no longer in force
+RETIRED_LABEL = re.compile(r"(?im)^[ \t]*(?:retired|retirement|archived?|inactive)[ \t]+date[ \t]*:[ \t]*\S")
+
+
+def retired(doc: PolicyDoc) -> bool:
+    """The letterhead dates the policy's retirement: no version of it is in force (its original effective date is no current one)."""
+    return RETIRED_LABEL.search(doc.text, 0, min(len(doc.text), LETTERHEAD)) is not None
 
 
 def _labeled(doc: PolicyDoc) -> list[DateMention]:
@@ -257,14 +278,18 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
     one_word = match.group(0) in ONE_WORD and not _opens_cell(doc, match.start()) and ":" not in text[match.end() : match.end() + 3]
     if one_word and not _metadata_line(doc, match):
         return None  # e.g. "Breast Cancer (V6.2024). Revised November 11, 2024." inside a reference
+    if _in_brackets(doc, match):
+        return None  # e.g. "0490U (effective date 10/01/2024) Oncology ...": a code's note, not the policy's date
     metadata_line = narrative and _metadata_line(doc, match) and (
-        section not in NO_METADATA or (section in FOOTER_SECTIONS and _stands_apart(doc, match))
+        section not in NO_METADATA
+        or (section in FOOTER_SECTIONS and _stands_apart(doc, match))
+        or (section in BLOCK_SECTIONS and not (section == "history" and field in BLOCK_FREE) and _in_label_block(doc, match))
     )
     history_list = narrative and section == "history" and listed and opens and _colon_after(text, match.end())
     if narrative and not metadata_line and not history_list and (
         (section in NO_METADATA and field != "next_review") or not opens
     ):
-        before = _date_before_label(doc, match)
+        before = _date_before_label(doc, match, field)
         return (before, 1) if before else None
     separator = SEPARATOR.match(text, match.end())
     if LCD_QUOTE.search(separator.group(0)) and match.start() > LETTERHEAD:
@@ -272,12 +297,16 @@ def _read(doc: PolicyDoc, match: re.Match, field: str) -> tuple[ParsedDate, floa
     parsed = labeled_value(text, separator.end(), year_alone=field != "effective")
     found = [parsed] if parsed else (_bulleted(doc, match) or _stacked(doc, match, narrative))
     if not found:
-        before = _date_before_label(doc, match)
+        before = _date_before_label(doc, match, field)
         return (before, 1 if narrative else 0) if before else None
     if listed or field == "effective":  # e.g. "Effective Dates: 1/28/14, ..., 3/8/23": the version in force is the latest
         found = _listed(doc, match, found)
     if narrative and not metadata_line and text[found[-1].end : doc.line_at(found[-1].end).end].strip(" \t.;"):
         return None  # inside prose sections only a whole "Label: date" line counts
+    if ":" not in separator.group(0) and (_prose_after(doc, found[-1].end) or (_after_a_sentence(doc, match.start()) and not _metadata_line(doc, match))):
+        # e.g. "Effective August 1, 2019, the plan uses ... criteria", "... NCD #90.2. Effective March 16, 2018. Available at:":
+        # a sentence opening with its date
+        return None
     if history_list and len(found) < 2:
         return None  # one "Revised: 3/2019" line of a history table dates that row, not the policy
     chosen = min(found, key=lambda d: d.value) if field == "original_effective" else max(found, key=lambda d: d.value)
@@ -301,6 +330,60 @@ def _metadata_line(doc: PolicyDoc, match: re.Match) -> bool:
         if len(re.findall(r"[A-Za-z]{2,}", rest)) > METADATA_WORDS:
             return False
     return bool(DATE.search(line.text) or LABEL_SHORT_MONTH.search(line.text))
+
+
+def _in_brackets(doc: PolicyDoc, match: re.Match) -> bool:
+    """The label opens a note in brackets: "(effective date 10/01/2024)"."""
+    line = doc.line_at(match.start())
+    return doc.text[line.start : match.start()].rstrip().endswith(("(", "["))
+
+
+PROSE_AFTER = re.compile(r"[^\t\n]*")  # the rest of a date's cell, e.g. ", Health Alliance uses eviCore criteria to ..."
+SENTENCE_BEFORE = re.compile(r"[\w)]\.[ \t]+$")  # e.g. "2. " before "Effective March 16, 2018."
+LOWER_WORD = re.compile(r"(?<![\w/.])[a-z][a-z]+")  # e.g. "uses", "to" in "..., Health Alliance uses eviCore criteria to determine"
+
+
+def _prose_after(doc: PolicyDoc, offset: int) -> bool:
+    """The date's cell goes on with a sentence (more than a few words): "..., 2019, Health Alliance uses eviCore criteria to ..."."""
+    rest = NOTE.sub(" ", DATE.sub(" ", LABEL.sub(" ", PROSE_AFTER.match(doc.text, offset).group(0))))
+    return len(LOWER_WORD.findall(rest)) > METADATA_WORDS  # a header's next labels are capitalized ("Next Review Date Policy Number")
+
+
+# e.g. "Version Issued Date: 01/06/2025", "MOST RECENT REVIEW DATE: 9/30/2025", "Version Reissued Date: N/A": a line that
+# is a label and its value alone
+LABEL_LINE = re.compile(r"[ \t]*(?P<label>[A-Z][A-Za-z/ -]{2,60}?)[ \t]*:[ \t]*(?P<value>[^\t\n]*?)[ \t.;]*$")
+NO_VALUE = re.compile(r"(?i)n/?a|none|not\s+set|-+")  # e.g. "N/A" for a date never set
+
+
+def _after_a_sentence(doc: PolicyDoc, offset: int) -> bool:
+    """The label follows a sentence's end on its line ("NCD #90.2. Effective ..."): it opens a sentence of running text."""
+    line = doc.line_at(offset)
+    return bool(SENTENCE_BEFORE.search(doc.text, max(line.start, offset - 3), offset))
+
+
+def _label_line(doc: PolicyDoc, line) -> str | None:
+    """The label of a line that is "Label: date" (or "Label: N/A") alone, lowercased; None for any other line."""
+    found = LABEL_LINE.fullmatch(doc.text, line.start, line.end)
+    if found is None:
+        return None
+    value = found.start("value")
+    parsed = labeled_value(doc.text, value, year_alone=False)
+    if not (parsed is not None and parsed.end == found.end("value") or NO_VALUE.fullmatch(found.group("value"))):
+        return None
+    return " ".join(found.group("label").lower().split())
+
+
+def _in_label_block(doc: PolicyDoc, match: re.Match) -> bool:
+    """A line of a block of the policy's own dates printed after the references or the history: "Label: date" lines
+    one over the other naming different dates ("ORIGINAL EFFECTIVE DATE: 9/30/2025" / "MOST RECENT REVIEW DATE: 9/30/2025"),
+    never a history table's rows (those repeat their label: "Revised: 3/2019" / "Revised: 4/2020")."""
+    index = doc.line_index(match.start())
+    own = _label_line(doc, doc.lines[index])
+    if own is None:
+        return False
+    neighbours = [next((l for l in doc.lines[index + 1 : index + 3] if not l.is_blank), None),
+                  next((l for l in reversed(doc.lines[max(0, index - 2) : index]) if not l.is_blank), None)]
+    return any(n is not None and _label_line(doc, n) not in (None, own) for n in neighbours)
 
 
 def _stands_apart(doc: PolicyDoc, match: re.Match) -> bool:
@@ -388,19 +471,20 @@ def _stacked(doc: PolicyDoc, match: re.Match, narrative: bool) -> list[ParsedDat
     return [parsed] if parsed and not text[parsed.end : value.end].strip() else []
 
 
-def _date_before_label(doc: PolicyDoc, match: re.Match) -> ParsedDate | None:
+def _date_before_label(doc: PolicyDoc, match: re.Match, field: str) -> ParsedDate | None:
     """A row that prints its date before the label filling the rest of it: "08/15/19" over "• Original
-    effective date", or "08/15/19 Original effective date"."""
+    effective date", "08/15/19 Original effective date", or a row of a few words whose last date is the label's
+    ("Created 09/21/2022 02/12/2023 IMPP review. Original effective date.": review date, then effective date), for
+    an original effective date only (a row "June 2012: Effective date." is when the policy began, no current version)."""
     text = doc.text
     index = doc.line_index(match.start())
     line = doc.lines[index]
-    if text[match.end() : line.end].strip(" \t.") or text[line.content_start : match.start()].strip() and not DATE.fullmatch(
-        text[line.content_start : match.start()].strip()
-    ):
+    before = text[line.content_start : match.start()]
+    if text[match.end() : line.end].strip(" \t.") or before.strip() and not DATE.fullmatch(before.strip()) and not (field == "original_effective" and _dated_row(before)):
         return None
-    if text[line.content_start : match.start()].strip():
-        found = DATE.search(text, line.content_start, match.start())
-        return parse_match(found) if found else None
+    if before.strip():
+        found = [m for m in DATE.finditer(text, line.content_start, match.start()) if parse_match(m)]
+        return parse_match(found[-1]) if found else None
     previous = next((l for l in reversed(doc.lines[max(0, index - 2) : index]) if not l.is_blank), None)
     if previous is None:
         return None
@@ -410,6 +494,11 @@ def _date_before_label(doc: PolicyDoc, match: re.Match) -> ParsedDate | None:
     parsed = parse_match(found)
     offset = previous.start + len(previous.text) - len(previous.text.lstrip())
     return ParsedDate(parsed.value, parsed.precision, parsed.start + offset, parsed.end + offset) if parsed else None
+
+
+def _dated_row(before: str) -> bool:
+    """Dates and a few words at most ("Created 09/21/2022 02/12/2023 IMPP review. "): a history row's cells before its label."""
+    return bool(DATE.search(before)) and len(re.findall(r"[A-Za-z]{2,}", DATE.sub(" ", before))) <= METADATA_WORDS
 
 
 def _colon_after(text: str, offset: int) -> bool:
@@ -430,20 +519,27 @@ TABLE_LABELS = [(field, re.compile(rf"^\s*(?:{pattern})\s*:?\s*$")) for field, _
 
 
 def _table_columns(doc: PolicyDoc) -> list[DateMention]:
-    """A header row of date labels in tab-separated cells over a row of dates: 'Date Created<TAB>Date Reviewed'."""
+    """A header row of date labels in tab-separated cells over a row of dates: 'Date Created<TAB>Date Reviewed', or
+    labels split over two rows ('Creation<TAB>Review<TAB>Effective' over 'Date:<TAB>Date:<TAB>Date:')."""
     out = []
     lines = doc.lines
     for i, line in enumerate(lines):
-        if "\t" not in line.text or not any(p.match(c) for c in line.text.split("\t") for _, p in TABLE_LABELS):
+        if "\t" not in line.text:
             continue
+        headers, below = line.text.split("\t"), i + 1
+        if not any(p.match(c) for c in headers for _, p in TABLE_LABELS):
+            headers = _split_labels(doc, i)
+            if headers is None:
+                continue
+            below = i + 2
         if doc.section_label_at(line.start) in {"references", "websites"}:
             continue
         if find_dates(doc.text, line.start, line.end):
             continue  # a "Label<TAB>date" pair ("Date Revised<TAB>06/05/2019"), not a header row over a row of dates
-        row = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
+        row = next((l for l in lines[below : below + 2] if not l.is_blank), None)
         if row is None:
             continue
-        headers, cells = line.text.split("\t"), _cells(row)
+        cells = _cells(row)
         for column, header in enumerate(headers):
             field = next((f for f, p in TABLE_LABELS if p.match(header)), None)
             if field is None or column >= len(cells):
@@ -452,8 +548,24 @@ def _table_columns(doc: PolicyDoc) -> list[DateMention]:
             dates = find_dates(doc.text, start, end)
             for one in field.split("+") if dates else ():
                 chosen = min(dates, key=lambda d: d.value) if one in {"created", "original_effective"} else max(dates, key=lambda d: d.value)
-                out.append(DateMention(one, -1, header.strip(), chosen, "structure"))
+                out.append(DateMention(one, -1, " ".join(header.split()), chosen, "structure"))
     return out
+
+
+SPLIT_LABEL_HALF = re.compile(r"(?i)\s*(?:date|dates|date\s*\(s\))\s*:?\s*")  # e.g. "Date:" under "Creation"
+
+
+def _split_labels(doc: PolicyDoc, index: int) -> list[str] | None:
+    """Labels printed over two rows of cells ("Creation<TAB>Review" over "Date:<TAB>Date:"): each column's two
+    halves joined, when the second row is "Date" cells only and a joined cell is a date label; else None."""
+    lines = doc.lines
+    if index + 1 >= len(lines):
+        return None
+    top, bottom = lines[index].text.split("\t"), lines[index + 1].text.split("\t")
+    if len(top) != len(bottom) or not any(SPLIT_LABEL_HALF.fullmatch(c) for c in bottom):
+        return None
+    joined = [f"{a.strip()} {b.strip()}" if SPLIT_LABEL_HALF.fullmatch(b) else "" for a, b in zip(top, bottom)]
+    return joined if any(p.match(c) for c in joined for _, p in TABLE_LABELS) else None
 
 
 def _cells(line) -> list[tuple[int, int]]:

@@ -24,7 +24,10 @@ Other layouts of a history section:
   beside it (then that list is an approval line, not rows);
 - a block of the policy's dates (a web page's "Policy History" tab: "Last Review 10/29/2025", "Effective:
   ...", "Next Review: ..."): no rows; its review date is the policy's (`label_dates`).
-With no history section, a run of lines opening with "Month YYYY:" is read as a history table.
+- a grid of dated cells ("Revision Date:<TAB>09/22/98<TAB>12/15/98", "08/24/99<TAB>03/28/01 – MDC"): a row per cell;
+- an approval grid (a committee's dates across the years in one cell) before the change log: the change log.
+With no history section, a run of lines opening with "Month YYYY:" is read as a history table, then a table under a
+"Date<TAB>Update" header, then a committee table headed "<names><TAB>Date(s)" whose dates print apart from the names.
 """
 
 from __future__ import annotations
@@ -37,14 +40,15 @@ from extractors.dates import SEPARATOR as DATE_SEPARATOR
 from extractors.document import Line, PolicyDoc
 from extractors.models import DateValue, HistoryEntry
 
-# e.g. "Reviewed ", "New ", "Annual Review ", "V1 ", "R27 " before a row's date
+# e.g. "Reviewed ", "New ", "Annual Review ", "V1 ", "R27 ", "Updated n/a " before a row's date
 STATUS_WORD = re.compile(
     r"[ \t]*(?:(?:Reviewed|Revised|New|Updated?|Archived|Retired|Created|Replaced|Annual\s+Review|Effective|Published|Deleted|"
     r"Approved|Version\s+\d+(?:\.\d+)*|[VR]\d{1,3}(?:\.\d+)?)[ \t]+)?"
+    r"(?:(?i:n/a)[ \t]+)?"  # e.g. "n/a " in "Updated n/a 01/01/2024 Annual CPT code update": an empty date column before the row's date
 )
 RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*")  # e.g. "11/2011-4/2012": a row dated by a range
 SEPARATOR = re.compile(r"[ \t]*(?:[-–—|:][ \t]*)?")  # between a row's date and its text, e.g. " - "
-HEADER_ROW = re.compile(r"(?i)^[ \t]*(?:status[ \t]+)?(?:date|effective date)[ \t]+(?:action|summary of changes|description|comments?|changes?|revision)\b")
+HEADER_ROW = re.compile(r"(?i)^[ \t]*(?:status[ \t]+)?(?:date|effective date)[ \t]+(?:action|summary of changes|description|comments?|changes?|revision|updates?)\b")
 BOILERPLATE = re.compile(
     r"(?i)^(?:federal\s+and\s+state\s+law|no\s+part\s+of\s+this|the\s+use\s+of\s+specific|\S+\s+medical\s+polic(?:y|ies)\s+(?:address|are)|"
     r"this\s+medical\s+policy\s+(?:provides|may)|information\s+pertaining|click\s+on|medical\s+policy\s+terms|©|copyright|cpt\s+codes,|"
@@ -72,6 +76,14 @@ TABLE_ROWS = 2  # dated rows with text beside a list of dates: the rows are the 
 HEADLESS_ROWS = 3  # lines opening with "Month YYYY:" in a row make a history table even under no history heading
 HEADLESS_SEPARATOR = re.compile(r"[ \t]*:[ \t]+\S")  # e.g. ": " in "March 2024: Annual update."
 HEADLESS_SECTIONS = frozenset({"references", "websites", "rationale", "definitions", "history"})
+GRID_CELL = re.compile(r" +(?:\d{1,2}/\d{1,2}/\d{2,4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})(?![\w/])")  # e.g. " 06/22/2020" after a row's date in its cell
+PROSE_SECTIONS = frozenset({"rationale", "definitions"})  # a "Date<TAB>Description" table there is evidence's (an FDA timeline)
+HEADED_ROWS = 2  # dated rows under a "Date<TAB>Update" header make a history table even under no history heading
+GRID_NOTE_WORDS = 3  # words a dated cell of a grid may hold besides its date ("– MDC"); the last cell may run on (its row's text)
+# e.g. "Committee/Source<TAB>Date(s)": a header row whose last cell names a column of dates
+DATE_COLUMN_HEADER = re.compile(r"(?i)^[ \t]*[A-Za-z][A-Za-z/ &-]{2,40}\t[ \t]*(?:date\s*\(s\)|dates)[ \t]*$")
+ROW_LABEL = re.compile(r"^([A-Z][a-z]+):(?:\t|$)")  # e.g. "Revised:", "Reviewed:<TAB>Medical Director Committee"
+NAME_WORDS = 8  # a name cell's line (a committee's name); a longer line ends the table
 LONG_PROSE = 200  # chars: a long line after a blank line is prose after the table, not a row's text
 
 
@@ -104,6 +116,10 @@ def _read(doc: PolicyDoc) -> tuple[list[HistoryEntry], dict[str, DateValue]]:
         entries += _section_entries(doc, section.header_start, section.start, section.end, dangling)
     if not entries:
         entries += _headless(doc)
+    if not entries:
+        entries += _headed_table(doc)
+    if not entries:
+        entries += _date_column(doc)
     entries += _review_table(doc)
     doc.cache["history"] = entries, dangling
     return entries, dangling
@@ -264,6 +280,29 @@ def _section_entries(doc: PolicyDoc, header_start: int, start: int, end: int, da
 
 
 def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
+    """The rows of the section's history table: its first table, or, when that is a grid of approval dates
+    (a committee's dates across the years in one cell: "Medical<TAB>06/13/2019 06/22/2020 06/10/2021"), the
+    first table after it that is not."""
+    first = None
+    while lines:
+        rows, stop = _table_rows(doc, lines, start)
+        first = rows if first is None else first
+        if rows and not _grid(doc, rows):
+            return rows
+        if stop is None:
+            break
+        lines = lines[stop:]
+    return first or []
+
+
+def _grid(doc: PolicyDoc, rows: list[_Row]) -> bool:
+    """Most rows' date cells hold a run of dates ("06/13/2019 06/22/2020 ..."): an approval grid, not a change log."""
+    runs = sum(1 for row in rows if GRID_CELL.match(doc.text, row.date.end, row.line.end))
+    return runs * 2 >= len(rows)
+
+
+def _table_rows(doc: PolicyDoc, lines: list[Line], start: int) -> tuple[list[_Row], int | None]:
+    """The rows of the table the lines open with, and the index of the line where another table begins (or None)."""
     shape = _shape(doc, lines)
     categories = _categories(doc, lines) if shape == "cells" else set()
     limit = MAX_CONTINUATION * (2 if shape == "cells" else 1)
@@ -285,7 +324,7 @@ def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
                 blank_run = 0
                 continue  # the header row again, on the next page
             else:
-                break  # another table begins ("Pre-Merger Organizations<TAB>Last Review Date ...")
+                return [row for row in rows if row.date is not None], i  # another table begins ("Pre-Merger Organizations<TAB>Last Review Date ...")
         started = starts[i]
         above = lines[i - 1].text if i else ""
         if started is not None and current is not None and _lone_date(doc, line) and WANTS_DATE.search(above):
@@ -297,10 +336,16 @@ def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
         if started is None and GROUP_HEADING.match(content) and _next_starts(lines, starts, i):
             group, current = content.rstrip(": \t"), None
             continue
-        if started is None and _metadata_field(doc, line):
+        if (started is None or _colon_label(doc, line)) and _metadata_field(doc, line):
             current = None  # "Effective Date: July 2023", "Next Review: ...": the policy's dates, no row's text
             continue
-        if started is not None:
+        if started is None and shape == "cells" and "\t" not in line.text and (dashed := _dashed_lead(doc, line)) is not None:
+            started = dashed, [(SEPARATOR.match(doc.text, dashed.end).end(), line.end)]  # "07/08/15 – MDC-Revision, added ..." among grid lines
+        if started is not None and shape == "cells" and (grid := _grid_cells(doc, line)):
+            for parsed, (a, b) in grid:  # "08/24/99<TAB>03/28/01 – MDC<TAB>09/05/01 – MDC": a row per dated cell
+                current = _Row(line, parsed, [(max(a, start), b)], line.end, group=group)
+                rows.append(current)
+        elif started is not None:
             current = _Row(line, started[0], [(max(a, start), b) for a, b in started[1]], line.end, group=group)
             rows.append(current)
         elif current is not None:
@@ -316,7 +361,49 @@ def _section_rows(doc: PolicyDoc, lines: list[Line], start: int) -> list[_Row]:
                 current.text_spans.append((line.start, line.end))
                 current.end, current.continued = line.end, current.continued + 1
         blank_run = 0
-    return [row for row in rows if row.date is not None]
+    return [row for row in rows if row.date is not None], None
+
+
+# e.g. " – " in "07/08/15 – MDC-Revision, added language": a dash after a line's opening date
+DASH_AFTER_DATE = re.compile(r"[ \t]+[-–—][ \t]+\S")
+GRID_LABEL = re.compile(r"[^\t\d]{2,40}:[ \t]*")  # e.g. "Revision Date:" opening a line of dated cells
+
+
+LABEL_COLON = re.compile(r"(?:\(s\)|s)?[ \t]*:")  # e.g. ":" closing "Next Review Date:", "(s):" closing "Revision Date(s):"
+
+
+def _colon_label(doc: PolicyDoc, line: Line) -> bool:
+    """The line opens with a label ending in a colon ("Next Review Date:<TAB>01/30/2025"): a field of the policy, where a
+    category cell ("Date Effective<TAB>11/01/2024") is a row of the table."""
+    match = LABEL.match(doc.text, line.content_start, line.end)
+    return match is not None and LABEL_COLON.match(doc.text, match.end(), line.end) is not None
+
+
+def _dashed_lead(doc: PolicyDoc, line: Line) -> ParsedDate | None:
+    """The date opening a line without cells before a dash and the row's text ("07/08/15 – MDC-Revision, added ...")."""
+    parsed = _date_at(doc.text, line.content_start, line.end)
+    return parsed if parsed is not None and DASH_AFTER_DATE.match(doc.text, parsed.end, line.end) else None
+
+
+def _grid_cells(doc: PolicyDoc, line: Line) -> list[tuple[ParsedDate, tuple[int, int]]]:
+    """A line of two or more cells that each open with a date, maybe after a label cell ("Revision Date:<TAB>09/22/98<TAB>
+    12/15/98"), each with a short note at most ("03/28/01 – MDC"): (date, text span) per cell; else []. A row of a date
+    table ("Revised<TAB>04/15/2024<TAB>11/17/2024<TAB>Panel review.") has a cell of text, so is no grid."""
+    text = doc.text
+    cells = _cells(line)
+    if cells and GRID_LABEL.fullmatch(text, *cells[0]):
+        cells = cells[1:]
+    out = []
+    for a, b in cells:
+        at = a + len(text[a:b]) - len(text[a:b].lstrip())
+        parsed = _date_at(text, at, b)
+        if parsed is None:
+            return []
+        rest = SEPARATOR.match(text, parsed.end, b).end()
+        if len(text[rest:b].split()) > GRID_NOTE_WORDS and cells.index((a, b)) < len(cells) - 1:
+            return []
+        out.append((parsed, (rest, b)))
+    return out if len(out) >= 2 else []
 
 
 def _next_starts(lines: list[Line], starts: list, i: int) -> bool:
@@ -447,6 +534,67 @@ def _headless(doc: PolicyDoc) -> list[HistoryEntry]:
         stop = next((j for j in range(last + 1, len(lines)) if lines[j].is_blank), len(lines))
         block = lines[run[0][0] : stop]
         out += [_entry(doc, row) for row in _section_rows(doc, block, block[0].start)]
+    return out
+
+
+def _headed_table(doc: PolicyDoc) -> list[HistoryEntry]:
+    """A table under no history heading whose header row names a date column and a change column ("Date<TAB>Update",
+    "Date<TAB>Action"): its dated rows (HEADED_ROWS or more), up to the first blank line after them. A reference list
+    swallowing the end of the page may hold it (a tab header row is no reference)."""
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if "\t" not in line.text or not HEADER_ROW.match(line.text) or doc.section_label_at(line.start) in PROSE_SECTIONS:
+            continue
+        first = next((j for j in range(i + 1, len(lines)) if not lines[j].is_blank), None)
+        if first is None:
+            return []
+        stop = next((j for j in range(first, len(lines)) if lines[j].is_blank), len(lines))
+        block = lines[first:stop]
+        rows = _section_rows(doc, block, block[0].start)
+        if len(rows) >= HEADED_ROWS:
+            return [_entry(doc, row) for row in rows]
+    return []
+
+
+def _date_column(doc: PolicyDoc) -> list[HistoryEntry]:
+    """A table headed "<names><TAB>Date(s)" (a committee table: "Committee/Source<TAB>Date(s)") whose date column the
+    text layer prints apart from its names, as lines holding a date alone: each of its dates is a row (HEADLESS_ROWS or
+    more), named by the row label above it ("Revised:", "Reviewed:"). The table runs over its repeated header rows,
+    blank lines and short name lines, up to a longer line or one of the policy's own dates ("Published: 11/01/2022")."""
+    lines = doc.lines
+    out: list[HistoryEntry] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" not in line.text or not DATE_COLUMN_HEADER.match(line.text) or doc.section_label_at(line.start) in PROSE_SECTIONS:
+            i += 1
+            continue
+        rows, group, header = [], "", line.text.strip()
+        for j in range(i + 1, len(lines)):
+            below = lines[j]
+            content = below.text.strip()
+            if below.is_blank or content == header:
+                continue
+            if _metadata_field(doc, below, fields=ALL_FIELDS):
+                break
+            if (label := ROW_LABEL.match(content)) is not None:
+                group = label.group(1)
+            alone = _lone_date(doc, below)
+            cell = _cell_date(doc, below)
+            if alone is not None:
+                rows.append((alone, below, group))
+            elif cell is not None:
+                rows.append((cell[0], below, group))
+            elif len(content.split()) > NAME_WORDS:
+                break
+        i += 1
+        if len(rows) >= HEADLESS_ROWS:
+            for parsed, below, name in rows:
+                out.append(HistoryEntry(
+                    date=parsed.value, precision=parsed.precision, printed_date=doc.text[parsed.start : parsed.end],
+                    text=name, evidence=doc.evidence(below.content_start, below.end),
+                ))
+            return out
     return out
 
 

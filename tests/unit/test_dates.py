@@ -19,6 +19,9 @@ from extractors.dates import find_dates
         pytest.param("1/2025", "2025-01", "month", id="m-yyyy"),
         pytest.param("2025-07", "2025-07", "month", id="iso-month"),
         pytest.param("07-21-2016", "2016-07-21", "day", id="mm-dd-yyyy-dashed"),
+        pytest.param("01|07|2026", "2026-01-07", "day", id="mm-dd-yyyy-pipes"),
+        pytest.param("2026/01/07", "2026-01-07", "day", id="yyyy-mm-dd-slashes"),
+        pytest.param("07-Jan-2026", "2026-01-07", "day", id="dd-mon-yyyy-dashed"),
     ],
 )
 def test_date_grammar(text, value, precision):
@@ -36,12 +39,22 @@ def test_date_grammar(text, value, precision):
         pytest.param("page 10 of 15", id="page-counter"),
         pytest.param("call 1-800-458-5512 toll-free", id="phone-number-with-country-code"),
         pytest.param("policy 09-J0000-66", id="dashed-policy-number"),
+        pytest.param("| 12 | 05 | 2024 |", id="cells-of-a-pipe-table"),
+        pytest.param("ratio 2026/13/45 here", id="year-first-impossible-date"),
     ],
 )
 def test_not_dates(text):
     assert find_dates(text) == []
 
 
+REFERENCES_THEN_DATES = (
+    "Policy\n\nText.\n\nSources\n\nSmith J. A study. J Med. 2020;1:1-2.\nORIGINAL EFFECTIVE DATE: 9/30/2025\n"
+    "MOST RECENT REVIEW DATE: 9/30/2025\nPolicies included in the manual are not intended to certify coverage.\n"
+)
+HISTORY_THEN_VERSION_DATES = (
+    "Policy\n\nText.\n\nPolicy History\n\n11/22/2017\tThis policy has been reissued.\n\n"
+    "Version Effective Date: 07/01/2024\n\nVersion Issued Date: 01/06/2025\n\nVersion Reissued Date: N/A\n"
+)
 MEDICA_FOOTER = (
     "Policy\n\nText.\n\nReferences\n\n1. Author A. A title. J Med. 2020;1:1-2.\n\nback to top\n\n"
     "Medica Original Effective Date: December 30, 2022\no Concert Genetics Effective Date: January 01, 2023 (V.1.2023)\n\n"
@@ -121,6 +134,9 @@ SENTARA_HISTORY = (
         ),
         pytest.param("Policy History/Revision\n\nDate\tSummary of Changes\n02/20/25 • Annual review.\n08/15/19\n• Original effective date\n",
                      "original_effective", "2019-08-15", "day", id="history-row-date-before-its-label"),
+        pytest.param("History\nStatus Review Date Effective Date Action\nRevised 04/12/2023 11/05/2023 Panel review. Edits for clarity.\n"
+                     "Created 09/21/2022 02/12/2023 Panel review. Original effective date.\n", "original_effective", "2023-02-12", "day",
+                     id="history-row-dates-and-a-few-words-before-its-label"),
         pytest.param("Devised: 7/23\n\nRevised: 7/24 (add criteria for X); 9/24 (move criteria to MP 378)\n", "last_revised", "2024-09", "month",
                      id="month-two-digit-year-list-with-notes"),
         pytest.param("Issue Date: March 10, 2000\nRevision: C-24, October 31, 2024\n\n1.0 DESCRIPTION\nText.", "last_revised", "2024-10-31", "day",
@@ -134,6 +150,23 @@ SENTARA_HISTORY = (
                      id="latest-of-a-list-of-effective-dates"),
         pytest.param("Review Dates:\t3/4/20, 10/01/20, 3/10/21. 3/16/22,\n3/8/23\nRevision Dates:\t3/16/22\n", "last_reviewed", "2023-03-08", "day",
                      id="a-period-between-two-dates-of-a-list"),
+        pytest.param("Medical Coverage Policy\nEFFECTIVE DATE: 01|01|2024\nPOLICY LAST REVIEWED: 01|07|2026\n", "last_reviewed", "2026-01-07", "day",
+                     id="pipe-separated-letterhead-dates"),
+        pytest.param("Part 2 - Counseling\n\nPage updated: September 2024\n\nText.\n", "last_revised", "2024-09", "month",
+                     id="page-updated-stamp"),
+        pytest.param(REFERENCES_THEN_DATES, "original_effective", "2025-09-30", "day", id="block-of-date-lines-after-the-references"),
+        pytest.param(REFERENCES_THEN_DATES, "last_reviewed", "2025-09-30", "day", id="most-recent-review-date-after-the-references"),
+        pytest.param("Guideline: Carrier\tCreation\tReview\tEffective\nScreening\tDate:\tDate:\tDate:\nTesting\t09/24/2018\t05/30/2023\t11/21/2018\n",
+                     "last_reviewed", "2023-05-30", "day", id="labels-split-over-two-rows-of-cells"),
+        pytest.param("Guideline: Carrier\tCreation\tReview\tEffective\nScreening\tDate:\tDate:\tDate:\nTesting\t09/24/2018\t05/30/2023\t11/21/2018\n",
+                     "effective", "2018-11-21", "day", id="effective-label-split-over-two-rows-of-cells"),
+        pytest.param("Genetic Testing Policy\nEffective 01/01/2025 Next Review Date 01/01/2026 Policy Number GT-12 Product Commercial\n",
+                     "effective", "2025-01-01", "day", id="colonless-label-before-more-header-labels"),
+        pytest.param("Policy Number\tUM481\tApproval Date:\t5/21/2024\n\nDescription\n", "last_reviewed", "2024-05-21", "day",
+                     id="approval-date-where-no-review-label-is-printed"),
+        pytest.param("Approval Date:\t5/21/2024\nLast Review Date:\t3/02/2023\n\nDescription\n", "last_reviewed", "2023-03-02", "day",
+                     id="a-review-label-wins-over-an-approval-date"),
+        pytest.param(HISTORY_THEN_VERSION_DATES, "effective", "2024-07-01", "day", id="version-dates-block-after-the-history"),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -151,6 +184,13 @@ def test_labeled_dates(make_doc, text, field, value, precision):
         pytest.param("This rule became effective January 1, 2020 for all plans.", id="lowercase-prose"),
         pytest.param("Rationale\n\nEffective Date: 10/01/2015 of the LCD cited above applies here.", id="label-in-rationale-prose"),
         pytest.param("Policy History\n\nEffective Date: 10/01/2015", id="metadata-line-in-history"),
+        pytest.param("Policy History\n\nEffective Date: 10/01/2015\n\nEffective Date: 10/01/2016\n", id="same-label-lines-in-history"),
+        pytest.param("Policy History\nMarch 2024: Annual review.\nJune 2012: Effective date.\n", id="a-history-row-naming-when-the-policy-began"),
+        pytest.param("Coding\n\n0490U (effective date 10/01/2024) Oncology, circulating tumor cell selection\n", id="a-code's-note-in-brackets"),
+        pytest.param("Policy\n\n6. CMS. National Coverage Determination: NGS. NCD #90.2. Effective March 16, 2018. Available at: https://www.cms.gov\n",
+                     id="a-sentence-of-a-reference-outside-the-references"),
+        pytest.param("Policy\n\nEffective August 1, 2019, the plan uses vendor criteria to determine the medical necessity of tests.\n",
+                     id="a-sentence-opening-with-effective-and-its-date"),
         pytest.param("Policy\n\nText.\n\nMedicare\n\n" + "x " * 1600 + "\nOriginal Effective Date: For services performed on or after 02/16/2017",
                      id="a-quoted-lcd-header"),
     ],
@@ -170,6 +210,9 @@ def test_no_effective_date(make_doc, text):
         pytest.param("Policy History\n\nStatus\tDate\tAction\nRevised 10/28/2024,\n07/16/2024\tIMPP review.\nRevised 01/30/2025\tUpdated.\n",
                      "last_revised", id="history-rows-with-a-status-word"),
         pytest.param(MEDICA_FOOTER, "effective", id="another-company's-effective-dates-in-the-footer"),
+        pytest.param("Policy History\n01/01/2020 The committee voted to keep the policy and to correct its original effective date\n",
+                     "original_effective", id="a-sentence-before-the-label-is-no-row"),
+        pytest.param("Test\tEffective\tPrice\nPanel\tNow\tLow\nA\t09/24/2018\t$10\n", "effective", id="a-word-over-a-word-is-no-split-label"),
         pytest.param("Policy Name: MedicaEffective Date:\n\nGenetic Testing: Pharmacogenetics\nJanuary 01/2025\n", "effective", id="stacked-value-is-no-date"),
     ],
 )
@@ -203,6 +246,8 @@ def test_a_quoted_lcd_header_gives_no_date():
     [
         pytest.param("Original Effective Date\n10/24/2019\n\nRevision Effective Date\nN/A\n", "2019-10-24", id="never-revised"),
         pytest.param("Original Effective Date\n10/24/2019\n\nPolicy History\n\n01/01/2021 Annual review.\n", None, id="revised-since"),
+        pytest.param("Retired Policy\n\nOriginal Effective Date: 07/11/2022\nRetired Date: 07/01/2024\n\nThis policy was retired.\n", None,
+                     id="retired"),
     ],
 )
 def test_effective_date_of_a_policy_never_revised(text, effective):

@@ -129,6 +129,47 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
             [("2025-04-01", "Updated codes n/a Unchanged Added CPT code 0536U."), ("2024-04-15", "Revised 11/17/2024 Panel review.")],
             id="a-row-whose-date-cell-wraps-below-it",
         ),
+        pytest.param(
+            "History\nStatus Review Date Effective Date Action\nUpdated n/a 01/01/2024 Annual CPT code update.\n"
+            "Revised 04/12/2023 11/05/2023 Panel review.\n",
+            [("2024-01-01", "Annual CPT code update."), ("2023-04-12", "11/05/2023 Panel review.")],
+            id="status-word-and-an-empty-date-column",
+        ),
+        pytest.param(
+            "Document History:\n\nCommittee\tApproval Date (last 5 years)\nMedical\t06/13/2019 06/22/2020 06/10/2021\nDirector\t08/03/2021\n"
+            "CMO\t06/13/2019 06/22/2020 06/07/2022\n\nDocument Owner\tDepartment\nDr. A. Smith\tUtilization Management\n\n"
+            "Review/Revision Date\n\n11/19/2018\tNo changes\n05/14/2021\tUpdated references\n",
+            [("2018-11-19", "No changes"), ("2021-05-14", "Updated references")],
+            id="a-change-log-after-an-approval-grid",
+        ),
+        pytest.param(
+            "Approved by the Policy Committee\n\nDate\tUpdate\n2/2023\tNew policy template.\n5/2024\tReviewed with minor changes.\n\nDisclaimer\n",
+            [("2023-02", "New policy template."), ("2024-05", "Reviewed with minor changes.")],
+            id="a-date-update-table-under-no-history-heading",
+        ),
+        pytest.param(
+            "S3841\tGenetic testing for retinoblastoma\n\nCommittee/Source\tDate(s)\n\nDocument\nCreated:\tQA Committee\tDecember 18, 1991\n\n"
+            "Revised:\n\nUM Committee/Genetics Work\nGroup\nMedical Director Committee\n\nMarch 4, 1998\nMarch 10, 1999\n"
+            "Committee/Source\tDate(s)\nReviewed:\tMedical Director Committee\nMedical Policy Committee\n\nApril 11, 2001\nOctober 19, 2022\n"
+            "Published: 11/01/2022\n\nEffective: 11/01/2022\n",
+            [("1991-12-18", "Created"), ("1998-03-04", "Revised"), ("1999-03-10", "Revised"), ("2001-04-11", "Reviewed"), ("2022-10-19", "Reviewed")],
+            id="a-committee-table-whose-date-column-prints-apart",
+        ),
+        pytest.param(
+            "History\nCreated Date:\t07/28/98\nEffective Date:\t07/28/98\nNext Review Date:\t01/30/2025\nRevision Date:\t09/22/98\t12/15/98\n"
+            "08/24/99\t03/28/01 – MDC\t09/05/01 – MDC\n07/08/15 – MDC-Revision, added language.\n01/13/16\t03/08/17\n"
+            "1/16/24 – MDC – Annual review, coverage added\nfor two plans.\n",
+            [("1998-07-28", "Created Date"), ("1998-09-22", ""), ("1998-12-15", ""), ("1999-08-24", ""), ("2001-03-28", "MDC"),
+             ("2001-09-05", "MDC"), ("2015-07-08", "MDC-Revision, added language."), ("2016-01-13", ""), ("2017-03-08", ""),
+             ("2024-01-16", "MDC – Annual review, coverage added for two plans.")],
+            id="a-grid-of-dated-cells-then-dated-lines",
+        ),
+        pytest.param(
+            "History\nStatus\tReview Date\tEffective Date\tAction\nRevised\t04/15/2024\t11/17/2024\tPanel review.\n"
+            "Created\t09/21/2022\t02/12/2023\tOriginal effective date.\n",
+            [("2024-04-15", "Revised 11/17/2024 Panel review."), ("2022-09-21", "Created 02/12/2023 Original effective date.")],
+            id="two-date-cells-and-an-action-are-one-row",
+        ),
     ],
 )
 def test_history_table_shapes(make_doc, text, rows):
@@ -140,6 +181,11 @@ def test_history_table_shapes(make_doc, text, rows):
     [
         pytest.param("History\n1. Smith J. Sleep. https://example.org. Accessed December 27, 2022.\n2. Doe A. Title. Published March 2020.", id="references-are-not-rows"),
         pytest.param("Policy History\nN/A\n", id="not-applicable"),
+        pytest.param("Rationale\n\nDate\tDescription\n2/2013\tFDA approved the test.\n5/2016\tFDA cleared a second test.\n",
+                     id="a-dated-table-in-the-rationale"),
+        pytest.param("Policy\n\nDate\tUpdate\n2/2023\tNew policy template.\n", id="one-dated-row-under-a-date-update-header"),
+        pytest.param("Study\tDates\nSmith et al. enrolled 200 patients in a multicenter trial of the test and followed them for years.\n"
+                     "March 4, 1998\nMarch 10, 1999\nApril 2, 2001\n", id="a-dates-column-header-over-prose"),
         pytest.param("Family History\n12/01/2020 the patient's mother was diagnosed", id="family-history-is-no-history-heading"),
     ],
 )
