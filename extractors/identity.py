@@ -27,13 +27,16 @@ VALUE = r"(?P<number>\d{4} [A-Z] \d{3,5}(?:-\d{1,3})?(?![\w.-])|(?:[A-Z]{1,4} (?
 # e.g. "Policy Number: 2026T0553II", "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18",
 # "Reference Number: CP.MP.239", "Coverage Policy Number..........IP0652"
 NUMBER_LABEL = re.compile(
-    r"(?:(?<![\w-])(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
-    r"(?:Policy|Document|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB|Reference)\s*"
+    r"(?:(?<![\w-])(?<!Cross[ \t])(?<!Cross-)(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
+    r"(?:Policy|Document|Doc|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB|Reference)\s*"
     r"(?:Number|No\.?|Num\.?|ID|#)?|^[ \t]*Number)"  # e.g. "LCD ID", or a bare "Number:" opening a line (Aetna)
     r"(?:[ \t]*[.…]{2,}|[ \t]*(?:#[ \t]*)?[:#]|[ \t]+[-–—](?=[ \t]+[A-Z]{0,5}[ \t]?\d)|(?<=ID)|(?<=CPB)|(?<=Number)|(?<=No\.))[ \t]*"  # e.g. ": ", " #: ", " ..... ", " – 7.01.551"
+    r"(?:Ref(?:erence)?[ \t]*(?:\#|No\.?|Number)[ \t]*:[ \t]*)?"  # the label printed twice: e.g. "Reference #: Ref #: DD 2024-H1-A"
     + VALUE + r"(?![\w.-])",
     re.I | re.M,
-)
+)  # not "CMP Cross Reference: CMP-054" (another policy's id); "Doc ID: GEN03-1125.1-UC0126"
+# A series acronym as the label of its number, in a label cell opening a line. e.g. "MNG #: 110", "CMP #: 007"
+SERIES_NUMBER = re.compile(r"^[ \t]*(?P<series>[A-Z]{2,5})[ \t]*\#[ \t]*:?[ \t]*(?P<number>\d{1,6}|[A-Z]{0,4}[-.]?\d{1,6}(?:[-.][A-Z0-9]{1,6})?)(?=[ \t]*(?:\t|$))", re.M)
 # A label alone on its line and the id alone on the next (one blank line allowed): web pages and PDF
 # tables print them so. The label must say it is an id (Number, No., ID, #) or end with ":".
 # e.g. "LCD ID\nL33707", "Medical Policy:\nZ-67-096", "Policy Number\n\n2026T0553II", "Manual Section Number\n90.2" (an NCD)
@@ -111,6 +114,8 @@ def _labeled_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
             value = match.group("number")
             if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(not_an_id, value):
                 return value, match.span("number")
+    for match in SERIES_NUMBER.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        return match.group("number"), match.span("number")
     return None
 
 
@@ -132,7 +137,7 @@ def _header_cell_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         cell = doc.text[start:end]
         glued = titles.trailing_id(cell) if titles.TITLE_HEADER.search(header) else None
         if glued:
-            first = glued.start("prefix") if glued.group("prefix") else glued.start("number")
+            first = glued.start("prefix") if glued.groupdict().get("prefix") else glued.start("number")
             return " ".join(cell[first : glued.end("number")].split()), (start + first, start + glued.end("number"))
         whole = re.fullmatch(r"[ \t]*" + VALUE + r"[ \t]*", cell, re.I)
         if whole and re.search(r"\d", whole.group("number")) and not titles.NOT_AN_ID.fullmatch(whole.group("number")):
@@ -147,7 +152,8 @@ def _id_title_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     for match in titles.ACRONYM_ID_TITLE_LINE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
         if _allowed(doc, match.start()):
             return match.group("number"), match.span("number")
-    return None
+    match = titles.title_id_cells(doc)  # e.g. "Genetic Testing<TAB>MP9012"
+    return (match.group("number"), match.span("number")) if match else None
 
 
 def _title_glued_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:

@@ -26,9 +26,9 @@ from extractors.document import Line, PolicyDoc
 
 TITLE_LABEL = re.compile(
     r"^[ \t]*(?:Subject|Title|(?:(?:Medical|Clinical)\s+)?Policy\s+Title|Policy\s+Name|Topic|Guideline\s+Title|LCD\s+Title|Article\s+Title|Service|"
-    r"Clinical\s+Policy\s+Bulletin(?=[ \t]*:))(?:[ \t]*(?::|[.…]{2,})[ \t]*|(?:(?<=Title)|(?<=Name))[ \t]*\t[ \t]*|[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<title>[^\n\t]{3,200}?)[ \t]*$",
+    r"Clinical\s+Policy\s+Bulletin(?=[ \t]*:))(?:[ \t]*(?::|[.…]{2,})[ \t]*|(?:(?<=Title)|(?<=Name))[ \t]*\t[ \t]*|[ \t]*:?[ \t]*\n(?:[ \t]*\n)?[ \t]*)(?P<title>[^\n\t]{3,200}?)[ \t]*(?:$|(?=\t[ \t]*[A-Z][\w .#/&]{0,30}:))",
     re.M | re.I,
-)  # e.g. "Subject: Percutaneous Spinal Surgery", "LCD Title\nHeavy Metal Testing", "Policy Title…….. Adalimumab Products",
+)  # e.g. "Subject: Percutaneous Spinal Surgery", "Policy Name:<TAB>Genetic Testing<TAB>Policy #:<TAB>MP-37" (the next label cell ends it), "LCD Title\nHeavy Metal Testing", "Policy Title…….. Adalimumab Products",
 # "POLICY TITLE<TAB>GENETIC TESTING ..." (a cell after a Title or Name label only: "Service<TAB>Investigational" heads a
 # table), "Medical Policy Title\nCirculating Tumor DNA ..."; "Clinical Policy Bulletin" is a
 # label only with its colon (alone on a line it is the document type, and a web page's tab label "Notes" follows it)
@@ -41,6 +41,8 @@ PAREN_ID = re.compile(r"[ \t]*\((?P<number>[A-Z]{1,5}[-.]?\d{3,}[A-Z]?)(?:,[ \t]
 TRAILING_ID = re.compile(
     r"(?<=[a-z)])(?:[ \t]+|[ \t]*[-–—][ \t]*(?P<prefix>[A-Z]{2,5}[ \t]+)?)(?P<number>(?=[A-Z0-9.\-]*\d)[A-Z0-9]+(?:[.\-][A-Z0-9]+)*)[ \t]*$"
 )
+# a "#" and a number closing a title: e.g. "Genetic Testing (Developmental) - # 007", "Maternal Serum Screening #12"
+HASH_ID = re.compile(r"(?<=[\w)])[ \t]*(?:[-–—,][ \t]*)?\#[ \t]*(?P<number>\d{1,6})[ \t]*$")
 # a header cell over a value cell: a few capitalized words, no digits. e.g. "Policy Name & Number", "Date Effective"
 HEADER_CELL = re.compile(r"[ \t]*(?:[A-Z][A-Za-z.]*|&|/|\#)(?:[ \t]+(?:[A-Z][A-Za-z.]*|&|/|and|of|\#)){0,5}[ \t]*:?[ \t]*")
 # a header cell naming this policy's title, not an earlier one's. e.g. "Policy Name & Number", not "Prior Policy Name and Number"
@@ -51,6 +53,12 @@ BANNER = re.compile(r"(?i)^[ \t]*(?:(?:medical|clinical)[ \t]+)?(?:guidelines?|p
 NOT_AN_ID = re.compile(r"(?:19|20)\d\d|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|V\d+\.\d{4}")
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
 ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
+# a letterhead row of two cells, the title and the id: e.g. "Genetic Testing<TAB>MP9012"
+TITLE_ID_CELLS = re.compile(
+    r"^[ \t]*(?P<title>[A-Z][^\t\n]{2,120}?)[ \t]*\t[ \t]*(?P<number>(?=[\w.-]*\d)(?=[\w.-]*[A-Z])[A-Z0-9]{2,12}(?:[.-][A-Z0-9]{1,8}){0,3})[ \t]*$", re.M
+)
+# a cell that names a value instead of being one: e.g. "Policy Number", "Procedure Code", "Version"
+LABEL_CELL = re.compile(r"(?i)(?:\b(?:number|no\.?|id|code|version|date)|\#)[ \t]*:?$|:$")
 # Lines that name the kind of document, not its subject: the title is the next line, or follows a dash or colon.
 DOC_TYPE = re.compile(
     r"^[ \t]*(?:[\w&®.,'-]+[ \t]+){0,6}?(?:Medical(?:[ \t]+Coverage)?[ \t]+Polic(?:y|ies)|Clinical[ \t]+(?:UM[ \t]+)?Guidelines?|"
@@ -123,6 +131,9 @@ def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None
     for match in ACRONYM_ID_TITLE_LINE.finditer(text, 0, min(len(text), LETTERHEAD)):
         if _allowed(doc, match.start()):
             return _wrapped(doc, match.start("title"), match.end("title")), "structure"
+    match = title_id_cells(doc)
+    if match:
+        return _clean(match.group("title"), match.span("title")), "structure"
     found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _letterhead_line(doc)
     if found:
         return found, "structure"
@@ -144,6 +155,9 @@ def _label_value(doc: PolicyDoc, match: re.Match) -> tuple[str, tuple[int, int]]
         return _joined(doc, nxt.content_start, nxt.start + len(nxt.text.rstrip()))
     if not _looks_like_title(value):
         return None  # e.g. "Manual Section Title\nVersion Number": a list of labels, not a label and its value
+    typed = DOC_TYPE.match(value)  # the value repeats the kind of document: "Policy Name: Medical Policy: Genetic Testing"
+    if typed and typed.group("title") and _looks_like_title(typed.group("title")):
+        return _wrapped(doc, match.start("title") + typed.start("title"), match.end("title"))
     return _wrapped(doc, match.start("title"), match.end("title"))
 
 
@@ -185,10 +199,22 @@ def number_like(value: str) -> bool:
 
 
 def trailing_id(title: str) -> re.Match | None:
-    """The id glued to the end of a title ("... Hearing Loss MP9594", "...-OH MCD-MM-0003", "... (CG043, Ver. 10)")."""
+    """The id glued to the end of a title ("... Hearing Loss MP9594", "...-OH MCD-MM-0003", "... (CG043, Ver. 10)",
+    "... - # 007")."""
     for pattern in (PAREN_ID, TRAILING_ID):
         match = pattern.search(title)
         if match and number_like(match.group("number")) and title[: match.start()].strip():
+            return match
+    match = HASH_ID.search(title)  # "#" says it is a number: no id shape needed
+    return match if match and re.search(r"[^\W\d_]{3}", title[: match.start()]) else None
+
+
+def title_id_cells(doc: PolicyDoc) -> re.Match | None:
+    """A letterhead row holding the title in one cell and its id in the next ("Genetic Testing<TAB>MP9012")."""
+    for match in TITLE_ID_CELLS.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        title, number = match.group("title"), match.group("number")
+        if _allowed(doc, match.start()) and number_like(number) and _looks_like_title(title) and not LABEL_CELL.search(title) \
+                and not LABEL_LINE.search(title) and not DOC_TYPE.match(title) and not BANNER.match(title):
             return match
     return None
 
@@ -321,6 +347,7 @@ def _wrapped(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]
     ("Oncology Circulating Tumor DNA and Circulating" / "Tumor Cells (Liquid Biopsy)")."""
     line = doc.line_at(start)
     index = doc.line_index(start)
+    pieces = [(start, end)]  # a title in a cell ("Policy Name:<TAB>X<TAB>Policy #:<TAB>MP-37") wraps without the cells after it
     for _ in range(3):
         current = doc.text[line.start : end].strip()
         if index + 1 >= len(doc.lines):
@@ -329,13 +356,17 @@ def _wrapped(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]
         content = nxt.text.strip()
         if not content or "\t" in content or doc.in_furniture(nxt.start) != doc.in_furniture(line.start) or METADATA_LINE.search(content):
             break  # e.g. "Contractor: Noridian Healthcare Solutions, LLC" is the next label, not the title's end
-        if not _continues(doc, nxt.start) or len(current) + len(content) > 200:
+        if not _continues(doc, nxt.start) or sum(b - a for a, b in pieces) + len(content) > 200:
             break
         if not (OPEN_END.search(current) or content[:1].islower() or content[:1] == "(" or (
             len(current) >= WRAP_WIDTH and _looks_like_title(content) and len(content.split()) <= 8 and not content.endswith((".", ":", ";"))
         )):
             break
         end, line, index = nxt.start + len(nxt.text.rstrip()), nxt, index + 1
+        pieces.append((nxt.content_start, end))
+    if len(pieces) > 1 and doc.text.find("\t", pieces[0][1], pieces[1][0]) >= 0:
+        title, span = _joined(doc, start, end)
+        return " ".join(" ".join(doc.text[a:b] for a, b in pieces).split()).rstrip(" .:;,"), span
     return _joined(doc, start, end)
 
 
