@@ -48,7 +48,31 @@ HEADER_CELL = re.compile(r"[ \t]*(?:[A-Z][A-Za-z.]*|&|/|\#)(?:[ \t]+(?:[A-Z][A-Z
 # a header cell naming this policy's title, not an earlier one's. e.g. "Policy Name & Number", not "Prior Policy Name and Number"
 TITLE_HEADER = re.compile(r"(?i)^(?!.*\b(?:prior|previous|former|replaced|related)\b).*\b(?:name|title|subject)\b")
 # a banner line naming only the kind of document, e.g. "GUIDELINE", "MEDICAL POLICY STATEMENT"
-BANNER = re.compile(r"(?i)^[ \t]*(?:(?:medical|clinical)[ \t]+)?(?:guidelines?|polic(?:y|ies)|protocol|bulletin|(?:policy[ \t]+)?statement)[ \t]*$")
+# also a status banner ("Retired Policy", "ARCHIVED") and a manual's name ("CLINICAL POLICY AND PROCEDURE MANUAL",
+# "Medical Policy & Procedure", "Medical Policy Manual")
+BANNER = re.compile(
+    r"(?i)^[ \t]*(?:(?:(?:medical|clinical)[ \t]+)?(?:guidelines?|polic(?:y|ies)|protocol|bulletin|(?:policy[ \t]+)?statement)"
+    r"|(?:(?:retired|archived|inactive|draft|final|superseded|obsolete)(?:[ \t]+(?:medical[ \t]+)?(?:policy|guideline))?|policy[ \t]+(?:retired|archived))"
+    r"|(?:[\w&]+[ \t]+){0,3}?(?:polic(?:y|ies)[ \t]+(?:and|&)[ \t]+procedures?(?:[ \t]+manual)?|(?:policy|procedures?|provider|coverage|benefits?)[ \t]+manual))[ \t]*$"
+)
+# a letterhead's contact line or web address: e.g. "500 EXCHANGE STREET, PROVIDENCE, RI 02903-2699 ...", "carelon.com",
+# "(401) 274-4848   WWW.BCBSRI.COM"
+CONTACT_LINE = re.compile(
+    r"(?i)\bwww\.|https?://|^[ \t]*[\w.-]+\.(?:com|org|net|gov|us)[ \t]*$|\(\d{3}\)[ \t]*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b"
+    r"|\b[A-Z]{2},?[ \t]+\d{5}(?:-\d{4})?\b|^[ \t]*\d{1,5}[ \t]+(?:[\w.]+[ \t]+){0,3}(?:street|st\.|avenue|ave\.?|road|rd\.|drive|dr\.|boulevard|blvd\.?|pike|suite)\b"
+)
+# a numbered section heading: e.g. "I. ACTION", "3. Policy" (a title is not numbered)
+NUMBERED_HEADING = re.compile(r"^[ \t]*(?:[IVXL]{1,5}|\d{1,2}|[A-Z])\.[ \t]+[A-Za-z]")
+# a subject line closed by the kind of document: e.g. "Preimplantation Genetic Testing Medical Policy"
+SUBJECT_DOC_TYPE = re.compile(
+    r"^[ \t]*(?P<subject>[A-Z][\w/&(),'-]*(?:[ \t]+[\w/&(),'-]+){1,9}?)[ \t]+(?:Medical|Clinical|Coverage|Drug)[ \t]+(?:Coverage[ \t]+)?(?:Polic(?:y|ies)|Guidelines?)[ \t]*$"
+)
+# words that make such a prefix an organization or a line of business, not a subject: "Blue Cross Medical Policy",
+# "Medicare Advantage Medical Policy"
+ORGANIZATION_WORDS = re.compile(
+    r"(?i)\b(?:health|plans?|blue|cross|shield|care|inc|llc|medicare|medicaid|commercial|advantage|community|exchange|marketplace|"
+    r"hmo|ppo|corporate|company|insurance|association|state|federal|network|group|individual|employer|members?|provider|national|local)\b"
+)
 # not an id: a year, a date, a version ("V6.2024")
 NOT_AN_ID = re.compile(r"(?:19|20)\d\d|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|V\d+\.\d{4}")
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
@@ -66,10 +90,26 @@ DOC_TYPE = re.compile(
     r"Reimbursement[ \t]+Policy|Medical[ \t]+Guideline|Clinical[ \t]+Coverage[ \t]+Guideline|Medical[ \t]+Coverage[ \t]+Guideline|"
     r"(?:Medical[ \t]+Benefit[ \t]+)?Drug[ \t]+(?:Coverage[ \t]+)?Policy|Medical[ \t]+Necessity[ \t]+Guidelines?|Evidence-Based[ \t]+Criteria|"
     r"Clinical[ \t]+Policy[ \t]+Bulletin|Local[ \t]+Coverage[ \t]+(?:Determination|Article)(?:[ \t]+\((?:LCD|LCA)\))?|"
-    r"National[ \t]+Coverage[ \t]+Determination(?:[ \t]+\(NCD\))?|Medical[ \t]+Policy[ \t]+Statement)[ \t]*"
+    r"National[ \t]+Coverage[ \t]+Determination(?:[ \t]+\(NCD\))?|Medical[ \t]+Policy[ \t]+Statement|"
+    r"Clinical[ \t]+Appropriateness[ \t]+Guidelines?|Appropriate[ \t]+Use[ \t]+Criteria)[ \t]*"
     r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150}))?$",
     re.I | re.M,
-)  # e.g. "UnitedHealthcare® Community Plan\nMedical Benefit Drug Policy", "Clinical Policy: Liquid Biopsy", "National Coverage Determination (NCD)"
+)  # e.g. "UnitedHealthcare® Community Plan\nMedical Benefit Drug Policy", "Clinical Policy: Liquid Biopsy", "National Coverage Determination (NCD)",
+# "Appropriate Use Criteria: Genetic Liquid Biopsy"
+# a running line naming the kind of document and the title, split by a bar: e.g. "Medical Coverage Policy | Circulating Tumor DNA"
+RUNNING_TITLE = re.compile(
+    r"^[ \t]*(?:Medical|Clinical|Coverage|Payment|Reimbursement|Drug)[ \t]+(?:Coverage[ \t]+)?(?:Polic(?:y|ies)|Guidelines?|Bulletin)"
+    r"[ \t]*\|[ \t]*(?P<title>[A-Z][^|\n\t]{2,150}?)[ \t]*$",
+    re.M,
+)
+# a title closed by its number label: e.g. "Genetic Testing: Policy No. 051", "Sleep Studies - Policy #: 12"
+TITLE_NUMBER_LINE = re.compile(
+    r"^(?P<title>[A-Z][^:\n\t]{2,120}?)[ \t]*[:\-–—][ \t]*(?i:policy|guideline|document)[ \t]*(?i:no\.?|number|\#)[ \t]*:?[ \t]*[\w.-]*\d[\w.-]*[ \t]*$"
+)
+# programs or lines of business, not a title: e.g. "STAR, CHIP, STAR Kids", "HMO, PPO"
+PROGRAM_LIST = re.compile(r"^[A-Z]{2,}(?:[ \t]+[A-Za-z]+)?(?:[ \t]*(?:,|and|&)[ \t]*[A-Z]{2,}(?:[ \t]+[A-Za-z]+)?)+[ \t]*$")
+# an id opening a title line: e.g. "PA.259.CC Genetic Testing", "2.04.141 Circulating Tumor DNA"
+LEADING_ID = re.compile(r"^(?P<number>(?=[\w.-]*\d)[A-Z0-9]{1,8}(?:[.-][A-Z0-9]{1,8}){1,3})[ \t]+(?=[A-Z][a-z])")
 METADATA_LINE = re.compile(r"\.{4,}|…|^[\w ]{2,40}:(?:\s|$)|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
 # a metadata line among large print: leaders, a date, a known label ("Policy Number: 037"), a manual's locator ("Chapter 6")
 LABEL_LINE = re.compile(
@@ -111,6 +151,9 @@ def _title(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
     if glued:  # the id printed with the title is no part of it
         end = start + len(doc.text[start : start + glued.start()].rstrip(" \t\n-–—:,"))
         title = " ".join(doc.text[start:end].split())
+    leading = LEADING_ID.match(doc.text[start:end])
+    if leading and number_like(leading.group("number")) and title.startswith(leading.group("number")):
+        start, title = start + leading.end(), title[len(leading.group("number")) :].strip()  # "PA.259.CC Genetic Testing"
     if not re.search(r"[^\W\d_]", title):
         return None  # e.g. a title printed as ".." or "12": a guess is worse than a gap
     return title, (start, end), basis
@@ -134,7 +177,7 @@ def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None
     match = title_id_cells(doc)
     if match:
         return _clean(match.group("title"), match.span("title")), "structure"
-    found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _letterhead_line(doc)
+    found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _running_title(doc) or _letterhead_line(doc)
     if found:
         return found, "structure"
     found = _statement_subject(doc)
@@ -213,8 +256,10 @@ def title_id_cells(doc: PolicyDoc) -> re.Match | None:
     """A letterhead row holding the title in one cell and its id in the next ("Genetic Testing<TAB>MP9012")."""
     for match in TITLE_ID_CELLS.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
         title, number = match.group("title"), match.group("number")
-        if _allowed(doc, match.start()) and number_like(number) and _looks_like_title(title) and not LABEL_CELL.search(title) \
-                and not LABEL_LINE.search(title) and not DOC_TYPE.match(title) and not BANNER.match(title):
+        if match.start() > _letterhead_end(doc):
+            break  # a table row under a section (a code table's "Panel<TAB>Q87.40-Q87.43") is no title row
+        if number_like(number) and not any(CODE_SHAPED.fullmatch(part) for part in number.split("-")) and _looks_like_title(title) \
+                and not LABEL_CELL.search(title) and not LABEL_LINE.search(title) and not DOC_TYPE.match(title) and not BANNER.match(title):
             return match
     return None
 
@@ -245,13 +290,23 @@ def _allowed(doc: PolicyDoc, offset: int) -> bool:
 
 
 def _after_doc_type(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """The title a document-type line names or stands over. In a stack of document-type lines ("Clinical
+    Appropriateness Guidelines" / "Genetic Testing" / "Appropriate Use Criteria: X"), a line between two of them
+    is a series, and the innermost names the title."""
     for match in DOC_TYPE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
-        if match.group("title") and _looks_like_title(match.group("title")):
-            return _wrapped(doc, match.start("title"), match.end("title"))
+        title = match.group("title").split("\t")[0].rstrip() if match.group("title") else None  # the title's cell of a row
+        if title and _looks_like_title(title) and not PROGRAM_LIST.match(title):
+            return _wrapped(doc, match.start("title"), match.start("title") + len(title))
         following = _next_title_line(doc, match.end())
-        if following:
+        if following and not _doc_type_follows(doc, following[1][1]):
             return following
     return None
+
+
+def _doc_type_follows(doc: PolicyDoc, offset: int) -> bool:
+    index = doc.line_index(offset) + 1
+    nxt = next((line for line in doc.lines[index : index + 3] if not line.is_blank), None)
+    return nxt is not None and bool(DOC_TYPE.match(nxt.text))
 
 
 # --- typography --------------------------------------------------------------------------------------
@@ -273,7 +328,12 @@ def _typographic(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         content = doc.text[start:end].strip()
         if size < LARGER * body or start in payer_lines:
             continue
-        if DOC_TYPE.match(content) or BANNER.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
+        typed = DOC_TYPE.match(content)
+        if subject_before_doc_type(content) or (typed and typed.group("title") and _looks_like_title(typed.group("title"))):
+            pass  # "Preimplantation Genetic Testing Medical Policy", "Appropriate Use Criteria: Carrier": titles, with their type
+        elif typed or BANNER.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
+            continue
+        if CONTACT_LINE.search(content) or NUMBERED_HEADING.match(content):
             continue
         candidates.append((size, i))
     if not candidates:
@@ -284,7 +344,23 @@ def _typographic(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     while last + 1 < len(first_page) and abs(first_page[last + 1][2] - biggest) < 0.6 and _continues(doc, first_page[last + 1][0]):
         last += 1
     start, end = first_page[first][0], first_page[last][1]
+    subject = subject_before_doc_type(doc.text[start:end]) if first == last else None
+    if subject:
+        line = doc.line_at(start)
+        return _joined(doc, line.start + subject.start("subject"), line.start + subject.end("subject"))
+    typed = DOC_TYPE.match(doc.text, start, doc.line_at(start).end)
+    if typed and typed.group("title"):  # "Appropriate Use Criteria: Carrier" / "Screening in the Reproductive Setting"
+        start = typed.start("title")
     return _joined(doc, start, end)
+
+
+def subject_before_doc_type(line: str) -> re.Match | None:
+    """A title line that ends with the kind of document ("Preimplantation Genetic Testing Medical Policy"), not an
+    organization's or a line of business's document-type line ("Blue Cross Medical Policy")."""
+    match = SUBJECT_DOC_TYPE.match(line)
+    if match and not ORGANIZATION_WORDS.search(match.group("subject")) and _looks_like_title(match.group("subject")):
+        return match
+    return None
 
 
 def _continues(doc: PolicyDoc, start: int) -> bool:
@@ -294,6 +370,16 @@ def _continues(doc: PolicyDoc, start: int) -> bool:
 
 
 # --- lines -------------------------------------------------------------------------------------------
+
+
+def _running_title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """The title a running line prints after the kind of document ("Medical Coverage Policy | Circulating Tumor DNA")."""
+    if "|" not in doc.text:
+        return None
+    for match in RUNNING_TITLE.finditer(doc.text):
+        if _looks_like_title(match.group("title")) and not PAGE_COUNTER.search(match.group("title")):
+            return _wrapped(doc, match.start("title"), match.end("title"))
+    return None
 
 
 def _letterhead_line(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
@@ -308,7 +394,7 @@ def _letterhead_line(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         seen += 1
         if seen > 5:
             break
-        if line.start in payer_lines or LABEL_LINE.search(content) or DOC_TYPE.match(content) or BANNER.match(content):
+        if line.start in payer_lines or LABEL_LINE.search(content) or DOC_TYPE.match(content) or BANNER.match(content) or CONTACT_LINE.search(content):
             continue
         if _looks_like_title(content) and "\t" not in content and not content.endswith((".", ":", ",")) and len(content.split()) <= 12:
             return _wrapped(doc, line.content_start, line.start + len(line.text.rstrip()))
@@ -331,10 +417,13 @@ def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]]
         content = line.text.strip()
         if not content:
             continue
+        numbered = TITLE_NUMBER_LINE.match(content)
+        if numbered and _looks_like_title(numbered.group("title")):
+            return _joined(doc, line.content_start, line.content_start + numbered.end("title"))
         if METADATA_LINE.search(content) or PAGE_COUNTER.search(content):
             continue
-        if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")):
-            return None
+        if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")) or content[:1].islower() or len(content.split()) > 15:
+            return None  # e.g. "proprietary information NOT to be reproduced ...": a sentence, not a title
         if DOC_TYPE.match(content) or BANNER.match(content) or _is_heading_line(doc, line):
             continue
         return _wrapped(doc, line.content_start, line.start + len(line.text.rstrip()))
@@ -347,6 +436,13 @@ def _wrapped(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]
     ("Oncology Circulating Tumor DNA and Circulating" / "Tumor Cells (Liquid Biopsy)")."""
     line = doc.line_at(start)
     index = doc.line_index(start)
+    paragraph = _title_paragraph(doc, index)
+    if paragraph is not None:
+        return _joined(doc, start, paragraph)
+    pieces = _title_cell_rows(doc, start, end)
+    if len(pieces) > 1:
+        title, span = _joined(doc, start, pieces[-1][1])
+        return " ".join(" ".join(doc.text[a:b] for a, b in pieces).split()).rstrip(" .:;,"), span
     pieces = [(start, end)]  # a title in a cell ("Policy Name:<TAB>X<TAB>Policy #:<TAB>MP-37") wraps without the cells after it
     for _ in range(3):
         current = doc.text[line.start : end].strip()
@@ -368,6 +464,47 @@ def _wrapped(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]
         title, span = _joined(doc, start, end)
         return " ".join(" ".join(doc.text[a:b] for a, b in pieces).split()).rstrip(" .:;,"), span
     return _joined(doc, start, end)
+
+
+def _title_cell_rows(doc: PolicyDoc, start: int, end: int) -> list[tuple[int, int]]:
+    """A title in a cell of a table row whose cells wrap over the lines below, up to a blank line ("Cystic Fibrosis
+    <TAB>Creation" / "Carrier Screening<TAB>Date:" / "Regulator (CFTR)<TAB>09/24/2018"): the cell's piece on each line."""
+    line = doc.line_at(start)
+    tabs = line.text.count("\t")
+    column = doc.text.count("\t", line.start, start)
+    if not tabs or doc.text.find("\t", end, line.end) < 0:
+        return [(start, end)]
+    pieces, index = [(start, end)], doc.line_index(start)
+    for nxt in doc.lines[index + 1 : index + 4]:
+        if nxt.is_blank:
+            return pieces
+        cells = nxt.text.split("\t")
+        if len(cells) != tabs + 1 or not _looks_like_title(cells[column]) or METADATA_LINE.search(cells[column]) or cells[column].rstrip().endswith((".", ":")):
+            return [(start, end)]
+        cell_start = nxt.start + sum(len(c) + 1 for c in cells[:column])
+        pieces.append((cell_start, cell_start + len(cells[column].rstrip())))
+    return [(start, end)]
+
+
+def _title_paragraph(doc: PolicyDoc, index: int) -> int | None:
+    """The end of a title printed as a paragraph of its own: 2 to 4 short title-like lines between blank lines
+    ("Appropriate Use Criteria: Genetic" / "Liquid Biopsy in the Management" / "of Cancer and Cancer" /
+    "Surveillance"), or None."""
+    first = doc.lines[index]
+    if (index > 0 and not doc.lines[index - 1].is_blank) or "\t" in first.text:
+        return None
+    end, total = None, len(first.text.strip())
+    for line in doc.lines[index + 1 : index + 5]:
+        content = line.text.strip()
+        if not content:
+            return end
+        total += len(content)
+        if ("\t" in content or total > 200 or content.endswith((".", ":", ";")) or METADATA_LINE.search(content) or not _looks_like_title(content)
+                or doc.in_furniture(line.start) != doc.in_furniture(first.start) or line.start in _payer_lines(doc) or not _continues(doc, line.start)
+                or BANNER.match(content) or CONTACT_LINE.search(content)):
+            return None
+        end = line.start + len(line.text.rstrip())
+    return None
 
 
 def _joined(doc: PolicyDoc, start: int, end: int) -> tuple[str, tuple[int, int]]:
