@@ -44,9 +44,9 @@ NUMBER_NEXT_LINE = re.compile(
     r"^[ \t]*(?:(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate)[ \t]+)?"
     r"(?:Policy|Document|Guideline|Bulletin|Protocol|LCD|LCA|NCD|Article|CPB)"
     r"(?:[ \t]*(?:Number|No\.|ID|\#)[ \t]*:?|[ \t]*:)|Manual[ \t]+Section[ \t]+Number[ \t]*:?)[ \t]*\n(?:[ \t]*\n)?"
-    r"[ \t]*" + VALUE + r"[ \t]*$",
+    r"[ \t]*" + VALUE + r"[ \t]*(?:\t|$)",
     re.I | re.M,
-)
+)  # the value may open a row of cells: "Policy Number\nPP029POL<TAB>Annual Approval Date<TAB>October 1, 2024"
 # A label cell and its value in the next cell of the same row: PDF tables print them so. The value may
 # open with a word, part of the id as printed ("Medical 34E", "Surgical 15": a series and its number).
 # e.g. "Coverage Policy<TAB>Medical 34E", "Policy ID<TAB>MP-12"
@@ -98,7 +98,7 @@ def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
     basis = "label"
     if found is None:
         found, basis = (
-            _id_title_number(doc) or _title_glued_number(doc) or _lone_id(doc) or _first_line_id(doc) or _chapter_section(doc)
+            _id_title_number(doc) or _title_glued_number(doc) or _title_leading_number(doc) or _lone_id(doc) or _first_line_id(doc) or _chapter_section(doc)
             or _running_id(doc)
         ), "structure"
     if found is None:
@@ -168,6 +168,18 @@ def _title_glued_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         if glued:
             first = glued.start("prefix") if "prefix" in glued.groupdict() and glued.group("prefix") else glued.start("number")
             return " ".join(line.text[first : glued.end("number")].split()), (line.start + first, line.start + glued.end("number"))
+    return None
+
+
+def _title_leading_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """An id opening the title's line ("BSC_CON_2.05 Oncology: Algorithmic Testing", "PA.259.CC Genetic Testing")."""
+    title = titles.extract(doc)
+    if title is None:
+        return None
+    line = doc.line_at(title[1][0])
+    match = titles.LEADING_ID.match(doc.text[line.content_start : line.end])
+    if match and line.content_start + match.end() <= title[1][0] and titles.number_like(match.group("number")):
+        return match.group("number"), (line.content_start + match.start("number"), line.content_start + match.end("number"))
     return None
 
 

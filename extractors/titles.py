@@ -60,12 +60,13 @@ BANNER = re.compile(
 CONTACT_LINE = re.compile(
     r"(?i)\bwww\.|https?://|^[ \t]*[\w.-]+\.(?:com|org|net|gov|us)[ \t]*$|\(\d{3}\)[ \t]*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b"
     r"|\b[A-Z]{2},?[ \t]+\d{5}(?:-\d{4})?\b|^[ \t]*\d{1,5}[ \t]+(?:[\w.]+[ \t]+){0,3}(?:street|st\.|avenue|ave\.?|road|rd\.|drive|dr\.|boulevard|blvd\.?|pike|suite)\b"
-)
+    r"|\ban[ \t]+independent[ \t]+(?:member|licensee)\b|\|[ \t]*\d{1,3}[ \t]*$"
+)  # and an affiliation ("An independent member of the Blue Shield Association"), a running line's "LAB46 | 1"
 # a numbered section heading: e.g. "I. ACTION", "3. Policy" (a title is not numbered)
 NUMBERED_HEADING = re.compile(r"^[ \t]*(?:[IVXL]{1,5}|\d{1,2}|[A-Z])\.[ \t]+[A-Za-z]")
-# a subject line closed by the kind of document: e.g. "Preimplantation Genetic Testing Medical Policy"
+# a subject line closed by the kind of document: e.g. "Preimplantation Genetic Testing Medical Policy", "Genetic Testing Payment Policy"
 SUBJECT_DOC_TYPE = re.compile(
-    r"^[ \t]*(?P<subject>[A-Z][\w/&(),'-]*(?:[ \t]+[\w/&(),'-]+){1,9}?)[ \t]+(?:Medical|Clinical|Coverage|Drug)[ \t]+(?:Coverage[ \t]+)?(?:Polic(?:y|ies)|Guidelines?)[ \t]*$"
+    r"^[ \t]*(?P<subject>[A-Z][\w/&(),'-]*(?:[ \t]+[\w/&(),'-]+){1,9}?)[ \t]+(?:Medical|Clinical|Coverage|Drug|Payment|Reimbursement)[ \t]+(?:Coverage[ \t]+)?(?:Polic(?:y|ies)|Guidelines?)[ \t]*$"
 )
 # words that make such a prefix an organization or a line of business, not a subject: "Blue Cross Medical Policy",
 # "Medicare Advantage Medical Policy"
@@ -108,8 +109,8 @@ TITLE_NUMBER_LINE = re.compile(
 )
 # programs or lines of business, not a title: e.g. "STAR, CHIP, STAR Kids", "HMO, PPO"
 PROGRAM_LIST = re.compile(r"^[A-Z]{2,}(?:[ \t]+[A-Za-z]+)?(?:[ \t]*(?:,|and|&)[ \t]*[A-Z]{2,}(?:[ \t]+[A-Za-z]+)?)+[ \t]*$")
-# an id opening a title line: e.g. "PA.259.CC Genetic Testing", "2.04.141 Circulating Tumor DNA"
-LEADING_ID = re.compile(r"^(?P<number>(?=[\w.-]*\d)[A-Z0-9]{1,8}(?:[.-][A-Z0-9]{1,8}){1,3})[ \t]+(?=[A-Z][a-z])")
+# an id opening a title line: e.g. "PA.259.CC Genetic Testing", "2.04.141 Circulating Tumor DNA", "BSC_CON_2.05 Oncology: ..."
+LEADING_ID = re.compile(r"^(?P<number>(?=[\w.-]*\d)[A-Z0-9]{1,8}(?:[._-][A-Z0-9]{1,8}){1,3})[ \t]+(?=[A-Z][a-z])")  # "BSC_CON_2.05 Oncology: ..."
 METADATA_LINE = re.compile(r"\.{4,}|…|^[\w ]{2,40}:(?:\s|$)|\b\d{1,2}/\d{1,2}/\d{2,4}\b")  # e.g. "Effective Date ..... 4/15/2025", "Number: 0012"
 # a metadata line among large print: leaders, a date, a known label ("Policy Number: 037"), a manual's locator ("Chapter 6")
 LABEL_LINE = re.compile(
@@ -300,6 +301,9 @@ def _after_doc_type(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         following = _next_title_line(doc, match.end())
         if following and not _doc_type_follows(doc, following[1][1]):
             return following
+        subject = subject_before_doc_type(match.group(0)) if following is None else None
+        if subject:  # "Genetic Testing Payment Policy" over labels only
+            return _joined(doc, match.start() + subject.start("subject"), match.start() + subject.end("subject"))
     return None
 
 
@@ -420,7 +424,7 @@ def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]]
         numbered = TITLE_NUMBER_LINE.match(content)
         if numbered and _looks_like_title(numbered.group("title")):
             return _joined(doc, line.content_start, line.content_start + numbered.end("title"))
-        if METADATA_LINE.search(content) or PAGE_COUNTER.search(content):
+        if METADATA_LINE.search(content) or PAGE_COUNTER.search(content) or CONTACT_LINE.search(content):
             continue
         if not _looks_like_title(content) or "\t" in content or content.endswith((".", ":")) or content[:1].islower() or len(content.split()) > 15:
             return None  # e.g. "proprietary information NOT to be reproduced ...": a sentence, not a title

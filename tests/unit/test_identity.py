@@ -67,6 +67,12 @@ from extractors import identity, payer
                      "MP-37", "Genetic Testing/Molecular Diagnostics", id="title-cell-before-a-label-cell-wraps-below"),
         pytest.param("Coverage of any medical intervention is subject to the member's certificate.\n\nGenetic Testing\tMP9012\nCovered Service:\tYes\n",
                      "MP9012", "Genetic Testing", id="title-cell-and-id-cell"),
+        pytest.param("Blue Shield of Acme\n\nMedical Policy\n\nAn independent member of the Blue Shield Association\n\nBSC_CON_2.05 Oncology: Algorithmic Testing\n"
+                     "Original Policy Date: August 1, 2023\n", "BSC_CON_2.05", "Oncology: Algorithmic Testing", id="affiliation-is-no-title-id-opens-the-title"),
+        pytest.param("1\n\nGenetic Testing Payment Policy\n\nEffective: October 1, 2017\n\nPolicy Number\nPP029POL\tAnnual Approval Date\tOctober 1, 2024\n",
+                     "PP029POL", "Genetic Testing", id="number-label-over-a-row-of-cells-subject-before-doc-type"),
+        pytest.param("LAB46 |  1\n\nMedical Policy Manual\nLaboratory, Policy No. 46\nCirculating Tumor DNA for\nManagement of Solid Tumors\nEffective: January 1, 2026\n",
+                     None, "Circulating Tumor DNA for Management of Solid Tumors", id="running-line-and-manual-name-are-no-title"),
         pytest.param("Genetic Testing\n\nVersion\tV3.100\nProcedure Code\tG0452\nMedicare\tLCD L35000\n", None, "Genetic Testing", id="label-cell-and-value-is-no-title-and-id"),
     ],
 )
