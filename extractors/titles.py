@@ -56,11 +56,11 @@ BANNER = re.compile(
     r"|(?:[\w&]+[ \t]+){0,3}?(?:polic(?:y|ies)[ \t]+(?:and|&)[ \t]+procedures?(?:[ \t]+manual)?|(?:policy|procedures?|provider|coverage|benefits?)[ \t]+manual))[ \t]*$"
 )
 # a letterhead's contact line or web address: e.g. "500 EXCHANGE STREET, PROVIDENCE, RI 02903-2699 ...", "carelon.com",
-# "(401) 274-4848   WWW.BCBSRI.COM"
+# "(401) 274-4848   WWW.BCBSRI.COM", "Corpus Christi, Texas 78415"
 CONTACT_LINE = re.compile(
     r"(?i)\bwww\.|https?://|^[ \t]*[\w.-]+\.(?:com|org|net|gov|us)[ \t]*$|\(\d{3}\)[ \t]*\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b"
     r"|\b[A-Z]{2},?[ \t]+\d{5}(?:-\d{4})?\b|^[ \t]*\d{1,5}[ \t]+(?:[\w.]+[ \t]+){0,3}(?:street|st\.|avenue|ave\.?|road|rd\.|drive|dr\.|boulevard|blvd\.?|pike|suite)\b"
-    r"|\ban[ \t]+independent[ \t]+(?:member|licensee)\b|\|[ \t]*\d{1,3}[ \t]*$"
+    r"|\ban[ \t]+independent[ \t]+(?:member|licensee)\b|\|[ \t]*\d{1,3}[ \t]*$|,[ \t]*[A-Z][A-Za-z.]+(?:[ \t][A-Z][A-Za-z.]+)?[ \t]+\d{5}(?:-\d{4})?\b"
 )  # and an affiliation ("An independent member of the Blue Shield Association"), a running line's "LAB46 | 1"
 # a numbered section heading: e.g. "I. ACTION", "3. Policy" (a title is not numbered)
 NUMBERED_HEADING = re.compile(r"^[ \t]*(?:[IVXL]{1,5}|\d{1,2}|[A-Z])\.[ \t]+[A-Za-z]")
@@ -75,7 +75,7 @@ ORGANIZATION_WORDS = re.compile(
     r"hmo|ppo|corporate|company|insurance|association|state|federal|network|group|individual|employer|members?|provider|national|local)\b"
 )
 # not an id: a year, a date, a version ("V6.2024")
-NOT_AN_ID = re.compile(r"(?:19|20)\d\d|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|V\d+\.\d{4}")
+NOT_AN_ID = re.compile(r"(?:19|20)\d\d|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|[Vv]\d+(?:\.\d+)*")
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
 ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
 # a letterhead row of two cells, the title and the id: e.g. "Genetic Testing<TAB>MP9012"
@@ -127,7 +127,7 @@ STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|a
 # a line that a title wraps from: it stops on a word that needs more ("... Testing for", "... and")
 OPEN_END = re.compile(r"(?i)(?:\b(?:and|or|of|for|the|a|an|in|on|with|to|by|using|from|via|versus|vs\.?)|[,&/(–-])$")
 # e.g. "BSC2.18", "CP.MP.239", "HUM-0381-026" alone on a letterhead line: letters and digits, a separator
-LONE_ID = re.compile(r"^[ \t]*(?P<number>(?=[\w.\u2010-]*\d)[A-Z][A-Z0-9]{0,7}(?:[.\-\u2010][A-Z0-9]{1,8}){1,3})[ \t]*$")
+LONE_ID = re.compile(r"^[ \t]*(?P<number>(?=[\w.\u2010-]*\d)[A-Z][A-Z0-9]{0,7}(?:[._\-\u2010][A-Z0-9]{1,8}){1,3})[ \t]*$")  # "BSC_CON_2.10"
 CODE_SHAPED = re.compile(r"\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?")  # e.g. 0232T, M0076, M54.50
 NARRATIVE = (document.NARRATIVE - {"instructions"}) | {"codes"}
 LETTERHEAD = 3000  # chars
@@ -266,14 +266,15 @@ def title_id_cells(doc: PolicyDoc) -> re.Match | None:
 
 
 def lone_id_line(doc: PolicyDoc) -> Line | None:
-    """A letterhead line holding only an id, right above a title line ("BSC2.18" over "Tumor-Informed ...")."""
+    """A letterhead line holding only an id, right above a title line ("BSC2.18" over "Tumor-Informed ...", "BSC_CON_2.10"
+    over "Oncology: Circulating Tumor DNA ...": a colon in a title, not after a label word)."""
     lines = doc.lines_between(0, min(len(doc.text), LETTERHEAD // 2))
     for i, line in enumerate(lines):
         match = LONE_ID.match(line.text)
         if match is None or CODE_SHAPED.fullmatch(match.group("number")):
             continue
         following = next((l for l in lines[i + 1 : i + 3] if not l.is_blank), None)
-        if following is not None and _looks_like_title(following.text) and not METADATA_LINE.search(following.text):
+        if following is not None and _looks_like_title(following.text) and not LABEL_LINE.search(following.text):
             return line
     return None
 
@@ -417,10 +418,14 @@ def _letterhead_end(doc: PolicyDoc) -> int:
 def _next_title_line(doc: PolicyDoc, offset: int) -> tuple[str, tuple[int, int]] | None:
     """The first title-like line below a document-type line, past label lines ("Effective Date ....")."""
     index = doc.line_index(offset) + 1
+    after_contact = False  # a lower-case line goes on with the contact line before it ("An independent member of" / "the ...")
     for line in doc.lines[index : index + 8]:
         content = line.text.strip()
         if not content:
             continue
+        if after_contact and content[:1].islower():
+            continue
+        after_contact = bool(CONTACT_LINE.search(content))
         numbered = TITLE_NUMBER_LINE.match(content)
         if numbered and _looks_like_title(numbered.group("title")):
             return _joined(doc, line.content_start, line.content_start + numbered.end("title"))

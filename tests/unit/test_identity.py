@@ -73,6 +73,10 @@ from extractors import identity, payer
                      "PP029POL", "Genetic Testing", id="number-label-over-a-row-of-cells-subject-before-doc-type"),
         pytest.param("LAB46 |  1\n\nMedical Policy Manual\nLaboratory, Policy No. 46\nCirculating Tumor DNA for\nManagement of Solid Tumors\nEffective: January 1, 2026\n",
                      None, "Circulating Tumor DNA for Management of Solid Tumors", id="running-line-and-manual-name-are-no-title"),
+        pytest.param("Lab Management Guidelines\tV1.0.2025\n\nGenetic Testing for Carrier Status\n\nDescription\nText.\n",
+                     None, "Genetic Testing for Carrier Status", id="version-cell-is-no-id"),
+        pytest.param("Medical Policy\n\nAn independent member of\nthe Blue Shield Association\n\nBSC_CON_2.10\nOncology: Circulating Tumor DNA\n"
+                     "Original Policy Date: June 1, 2023\n", "BSC_CON_2.10", "Oncology: Circulating Tumor DNA", id="lone-id-over-a-title-with-a-colon"),
         pytest.param("Genetic Testing\n\nVersion\tV3.100\nProcedure Code\tG0452\nMedicare\tLCD L35000\n", None, "Genetic Testing", id="label-cell-and-value-is-no-title-and-id"),
     ],
 )
