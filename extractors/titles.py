@@ -536,7 +536,9 @@ def _statement_subject(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
 
 def _payer_lines(doc: PolicyDoc) -> set[int]:
     """Start offsets of lines that name a payer (a letterhead's "UnitedHealthcare® Community Plan")."""
-    return {doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", [])}
+    if "payer_lines" not in doc.cache:
+        doc.cache["payer_lines"] = {doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", [])}
+    return doc.cache["payer_lines"]
 
 
 def _is_heading_line(doc: PolicyDoc, line: Line) -> bool:
