@@ -535,9 +535,11 @@ def _statement_subject(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
 
 
 def _payer_lines(doc: PolicyDoc) -> set[int]:
-    """Start offsets of lines that name a payer (a letterhead's "UnitedHealthcare® Community Plan")."""
+    """Start offsets of lines that name a payer (a letterhead's "UnitedHealthcare® Community Plan"), not a cited body."""
     if "payer_lines" not in doc.cache:
-        doc.cache["payer_lines"] = {doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", [])}
+        doc.cache["payer_lines"] = {  # a cited body is no letterhead: "FDA Cleared or Approved Companion Diagnostic Testing" is a title
+            doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", []) if not (s.id_ or "").startswith(("cited:", "association:"))
+        }
     return doc.cache["payer_lines"]
 
 

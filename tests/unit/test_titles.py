@@ -98,6 +98,11 @@ def test_titles(text, title):
             (), "Preimplantation Genetic Testing", id="subject-before-the-doc-type",
         ),
         pytest.param(
+            [("Acme Health® Commercial Plan", 12), ("Medical Policy", 12), ("FDA Cleared or Approved Companion Diagnostic", 20), ("Testing", 20),
+             ("Policy Number: 2025T0653E", 10), ("Body text.", 10), ("More body text.", 10), ("More.", 10)],
+            (), "FDA Cleared or Approved Companion Diagnostic Testing", id="a-cited-body-in-the-title-is-no-payer-line",
+        ),
+        pytest.param(
             [("Blue Cross Medical Policy", 16), ("Knee Surgery", 14), ("Body text.", 11), ("More body text.", 11), ("More.", 11), ("End.", 11)],
             (), "Knee Surgery", id="organization-before-the-doc-type-is-no-subject",
         ),
