@@ -152,7 +152,7 @@ def _id_title_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     for match in titles.ACRONYM_ID_TITLE_LINE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
         if _allowed(doc, match.start()):
             return match.group("number"), match.span("number")
-    match = titles.title_id_cells(doc)  # e.g. "Genetic Testing<TAB>MP9012"
+    match = titles.title_id_cells(doc) or titles.headed_id_title(doc)  # e.g. "Genetic Testing<TAB>MP9012", "Liquid Biopsy - CAM 273"
     return (match.group("number"), match.span("number")) if match else None
 
 

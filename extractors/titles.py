@@ -78,6 +78,16 @@ ORGANIZATION_WORDS = re.compile(
 NOT_AN_ID = re.compile(r"(?:19|20)\d\d|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{2}|\d{4})|[Vv]\d+(?:\.\d+)*")
 # e.g. "CMM-204: Prolotherapy", "SURG.00071 Percutaneous Spinal Surgery" (id then title on one line)
 ID_TITLE_LINE = re.compile(r"^[ \t]*(?P<number>[A-Z]{2,6}[-.][A-Z]{0,5}[-.]?\d{2,5}(?:\.\d+)?)(?::[ \t]*|[ \t]+-[ \t]+)(?P<title>[A-Z][^\n]{2,150})$", re.M)
+# a title and its id closing the line above the first section heading: e.g. '... class="header"> Liquid Biopsy Liquid Biopsy - CAM 273'
+# (a web page flattened to text; its title and its heading print the same words twice)
+HEADED_ID_TITLE = re.compile(
+    r"(?<![\w-])(?P<title>[A-Z][\w/&(),'’-]*(?:[ \t]+(?:[A-Z(][\w/&(),'’-]*|of|and|for|the|in|with|to|or|by)){0,14})"
+    r"[ \t]+[-–—][ \t]+(?P<number>[A-Z]{2,5}[ \t]?\d{2,6}(?:\.\d{1,3})?)[ \t]*$"
+)
+# inline labels of a flattened header: e.g. "Medical Policy: L-113-009 Topic: Molecular Testing Section: Laboratory"
+INLINE_TITLE_LABEL = re.compile(r"(?<=[ \t])(?:Topic|Subject|Title|Policy[ \t]+Title)[ \t]*:[ \t]*(?P<title>[A-Z][^\n:]{2,200})")
+# the next label closing such a value: e.g. " Section", " Effective Date", " Last Reviewed"
+LABEL_TAIL = re.compile(r"[ \t]+(?:(?:(?:Effective|Issue|Review|Revision|Last|Next|Original|Approval|Policy)[ \t]+)?(?:Section|Dates?|Number|No\.|Category|Product|Status|Reviewed|Revised|Version|Type|Owner|Department|Page)|[A-Z][a-z]+)[ \t]*$")
 # a letterhead row of two cells, the title and the id: e.g. "Genetic Testing<TAB>MP9012"
 TITLE_ID_CELLS = re.compile(
     r"^[ \t]*(?P<title>[A-Z][^\t\n]{2,120}?)[ \t]*\t[ \t]*(?P<number>(?=[\w.-]*\d)(?=[\w.-]*[A-Z])[A-Z0-9]{2,12}(?:[.-][A-Z0-9]{1,8}){0,3})[ \t]*$", re.M
@@ -178,6 +188,12 @@ def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None
     match = title_id_cells(doc)
     if match:
         return _clean(match.group("title"), match.span("title")), "structure"
+    found = _inline_label_title(doc)
+    if found:
+        return found, "label"
+    match = headed_id_title(doc)
+    if match:
+        return _headed_title(doc, match), "structure"
     found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _running_title(doc) or _letterhead_line(doc)
     if found:
         return found, "structure"
@@ -251,6 +267,46 @@ def trailing_id(title: str) -> re.Match | None:
             return match
     match = HASH_ID.search(title)  # "#" says it is a number: no id shape needed
     return match if match and re.search(r"[^\W\d_]{3}", title[: match.start()]) else None
+
+
+def headed_id_title(doc: PolicyDoc) -> re.Match | None:
+    """The title and id closing the line right above the first section heading ("Liquid Biopsy - CAM 273")."""
+    if not doc.sections:
+        return None
+    index = doc.line_index(doc.sections[0].header_start) - 1
+    while index >= 0 and doc.lines[index].is_blank:
+        index -= 1
+    if index < 0:
+        return None
+    line = doc.lines[index]
+    match = HEADED_ID_TITLE.search(doc.text, line.start, line.end)
+    if match and number_like(match.group("number").split()[-1]) and _looks_like_title(match.group("title")):
+        return match
+    return None
+
+
+def _headed_title(doc: PolicyDoc, match: re.Match) -> tuple[str, tuple[int, int]]:
+    words = list(re.finditer(r"\S+", match.group("title")))
+    half = len(words) // 2
+    start, end = match.span("title")
+    if len(words) % 2 == 0 and [w.group() for w in words[:half]] == [w.group() for w in words[half:]]:
+        start += words[half].start()  # "Liquid Biopsy Liquid Biopsy": the page's title and its heading
+    return _joined(doc, start, end)
+
+
+def _inline_label_title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A title label among other labels of one line ("Medical Policy: L-113-009 Topic: X Section: Laboratory")."""
+    for match in INLINE_TITLE_LABEL.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        before = doc.text[doc.line_at(match.start()).start : match.start()]
+        if ":" not in before:
+            continue
+        value, start = match.group("title"), match.start("title")
+        if doc.text[match.end() : match.end() + 1] == ":":  # up to the next label: "X Section: Laboratory" -> "X"
+            tail = LABEL_TAIL.search(value)
+            value = value[: tail.start()] if tail else ""
+        if _looks_like_title(value):
+            return _clean(value, (start, start + len(value)))
+    return None
 
 
 def title_id_cells(doc: PolicyDoc) -> re.Match | None:

@@ -77,6 +77,11 @@ from extractors import identity, payer
                      None, "Genetic Testing for Carrier Status", id="version-cell-is-no-id"),
         pytest.param("Medical Policy\n\nAn independent member of\nthe Blue Shield Association\n\nBSC_CON_2.10\nOncology: Circulating Tumor DNA\n"
                      "Original Policy Date: June 1, 2023\n", "BSC_CON_2.10", "Oncology: Circulating Tumor DNA", id="lone-id-over-a-title-with-a-colon"),
+        pytest.param('Log in Policy List Toggle Menu {{ navItem.title }} class="site-content-header"> Liquid Biopsy Liquid Biopsy - CAM 273\nDescription\n'
+                     "The National Cancer Institute defines liquid biopsy as a test.\n", "CAM 273", "Liquid Biopsy", id="flattened-page-title-and-id-above-the-first-heading"),
+        pytest.param("Medical_Policy_Bulletin Acme Commercial Medical Policy - Pennsylvania Medical Policy: L-113-009 Topic: Liquid Biopsy Testing – Solid Tumors "
+                     "Section: Laboratory\nEffective Date: July 1, 2018 Issue Date: July 2, 2018 Text of the policy.\n", "L-113-009", "Liquid Biopsy Testing – Solid Tumors",
+                     id="inline-topic-label-among-other-labels"),
         pytest.param("Genetic Testing\n\nVersion\tV3.100\nProcedure Code\tG0452\nMedicare\tLCD L35000\n", None, "Genetic Testing", id="label-cell-and-value-is-no-title-and-id"),
     ],
 )
