@@ -103,7 +103,7 @@ DOC_TYPE = re.compile(
     r"Clinical[ \t]+Policy[ \t]+Bulletin|Local[ \t]+Coverage[ \t]+(?:Determination|Article)(?:[ \t]+\((?:LCD|LCA)\))?|"
     r"National[ \t]+Coverage[ \t]+Determination(?:[ \t]+\(NCD\))?|Medical[ \t]+Policy[ \t]+Statement|"
     r"Clinical[ \t]+Appropriateness[ \t]+Guidelines?|Appropriate[ \t]+Use[ \t]+Criteria)[ \t]*"
-    r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150}))?$",
+    r"(?:[-–—:][ \t]*(?P<title>[^\n]{3,150})|:)?$",  # a colon with the title on the next line: "Medical Necessity Guidelines:"
     re.I | re.M,
 )  # e.g. "UnitedHealthcare® Community Plan\nMedical Benefit Drug Policy", "Clinical Policy: Liquid Biopsy", "National Coverage Determination (NCD)",
 # "Appropriate Use Criteria: Genetic Liquid Biopsy"
@@ -194,7 +194,7 @@ def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None
     match = headed_id_title(doc)
     if match:
         return _headed_title(doc, match), "structure"
-    found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _running_title(doc) or _letterhead_line(doc)
+    found = _typographic(doc) or _after_lone_id(doc) or _after_doc_type(doc) or _running_title(doc) or _title_over_labels(doc) or _letterhead_line(doc)
     if found:
         return found, "structure"
     found = _statement_subject(doc)
@@ -440,6 +440,22 @@ def _running_title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     for match in RUNNING_TITLE.finditer(doc.text):
         if _looks_like_title(match.group("title")) and not PAGE_COUNTER.search(match.group("title")):
             return _wrapped(doc, match.start("title"), match.end("title"))
+    return None
+
+
+def _title_over_labels(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A short title line standing over a block of label lines ("Liquid Biopsy" over "Effective Date: ...",
+    "Revision Date: ...", "Policy Number: ..."), wherever the letterhead starts (after a disclaimer)."""
+    lines = doc.lines_between(0, min(len(doc.text), LETTERHEAD * 2))
+    for i, line in enumerate(lines[:-2]):
+        content = line.text.strip()
+        if not content or not all(LABEL_LINE.search(l.text) for l in lines[i + 1 : i + 3]):
+            continue
+        if (_looks_like_title(content) and not LABEL_LINE.search(content) and not METADATA_LINE.search(content) and "\t" not in content
+                and not content.endswith((".", ":", ",")) and len(content.split()) <= 12 and not content[:1].islower()
+                and not DOC_TYPE.match(content) and not BANNER.match(content) and not CONTACT_LINE.search(content)
+                and line.start not in _payer_lines(doc) and not _is_heading_line(doc, line)):
+            return _joined(doc, line.content_start, line.start + len(line.text.rstrip()))
     return None
 
 

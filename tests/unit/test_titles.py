@@ -62,6 +62,13 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
         pytest.param("Molina Clinical Policy\nGenetic Testing: Policy No. 051\nLast Approval: 02/12/2025\n\nDISCLAIMER\nThis policy is intended to help.\n",
                      "Genetic Testing", id="title-closed-by-its-number-label"),
         pytest.param("Genetic Testing\nPolicy\n\nCode\tDescription\nPanel testing (Acme)\tQ87.40-Q87.43\n", "Genetic Testing", id="code-table-row-is-no-title-and-id"),
+        pytest.param("Medical Necessity Guidelines:\n\nNoncovered Investigational Services\n\nEffective: March 1, 2025\nDisclaimer\nText.\n",
+                     "Noncovered Investigational Services", id="doc-type-with-a-colon-over-its-title"),
+        pytest.param("State and federal law take precedence over this policy. No part of this publication may be reproduced without permission.\n"
+                     "Liquid Biopsy\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\nPolicy Number: HUM-0555-026\nDescription\nThese tests are investigational.\n",
+                     "Liquid Biopsy", id="title-over-a-block-of-labels"),
+        pytest.param("State and federal law take precedence over this policy.\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\n\nPolicy\n"
+                     "Prolotherapy is investigational.\n", "Prolotherapy", id="a-sentence-over-labels-is-no-title"),
     ],
 )
 def test_titles(text, title):
