@@ -23,7 +23,8 @@ from extractors.document import PolicyDoc
 from extractors.models import Policy
 
 # the id itself, e.g. "2026T0553II", "MP 7.01.06", "CP.MP.239", "HUM‐0381‐026" (U+2010 hyphens), "2024 P 1234-5"
-VALUE = r"(?P<number>\d{4} [A-Z] \d{3,5}(?:-\d{1,3})?(?![\w.-])|(?:[A-Z]{1,4} (?=\d))?[A-Z0-9][A-Z0-9._/\u2010-\u2014-]{1,24}[A-Z0-9])"
+VALUE = r"(?P<number>\d{4} [A-Z] \d{3,5}(?:-\d{1,3})?(?![\w.-])|(?:(?:[A-Z]{1,4}|(?-i:[A-Z]{5,12})) (?=\d))?[A-Z0-9][A-Z0-9._/\u2010-\u2014-]{1,24}[A-Z0-9])"
+# (a series in capitals may open it: "LABORATORY 021.15")
 # e.g. "Policy Number: 2026T0553II", "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18",
 # "Reference Number: CP.MP.239", "Coverage Policy Number..........IP0652"
 NUMBER_LABEL = re.compile(

@@ -133,6 +133,8 @@ def test_typographic_titles(lines, furniture, title):
         pytest.param("Policy Number: 2024 P 1234-5\nEffective Date: 01/01/2024", "2024 P 1234-5", id="spaced-groups"),
         pytest.param("Medical Policy\n\nBSC2.18\nTumor-Informed ctDNA Testing\nOriginal Policy Date: June 1, 2022", "BSC2.18", id="lone-id-above-title"),
         pytest.param("Coding\n\nM0076\nProlotherapy\n", None, id="a-code-alone-is-no-id"),
+        pytest.param("Carrier Testing Panels\nPolicy Number: LABORATORY 021.15\nEffective Date: April 1, 2025\n", "LABORATORY 021.15", id="series-in-capitals-opens-the-id"),
+        pytest.param("Carrier Testing Panels\nPolicy Number: Pending 021\nEffective Date: April 1, 2025\n", None, id="a-word-before-digits-is-no-series"),
         pytest.param("Home Policies Liquid Biopsy Testing - REV 2024\nDescription\nText.\n", None, id="a-year-after-a-dash-is-no-id"),
         pytest.param("Medical 34E\tPage 1 of 10\n\nPharmacogenetic Testing\n\nEffective Date\t1/2012\n\nCoverage Policy\tMedical 34E\n\nVersion\t1\n",
                      "Medical 34E", id="label-cell-and-value-cell"),
