@@ -1,12 +1,14 @@
 """Policy number and version as the document prints them, and the title (see titles.py).
 
 Number, the first found of:
-1. a labeled id ("Policy Number:", "Document #:", "Guideline #:", "Medical Policy:", "Manual Section
-   Number\n90.2"), a label cell beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell
-   under a header cell naming a number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
-2. the id of a title line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA"), an id glued to
-   a labeled title ("Policy Name: Genetic Testing: Hearing Loss MP9594") or in parentheses after it
-   ("Prenatal Testing (CG043, Ver. 10)");
+1. a labeled id ("Policy Number:", "Document #:", "Doc ID:", "Guideline #:", "Medical Policy:", "Manual Section
+   Number\n90.2", a series acronym "MNG #: 110"; not another policy's "Cross Reference: CMP-054"), a label cell
+   beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell under a header cell naming a
+   number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
+2. the id of a title line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA", "Genetic Testing<TAB>MP9012",
+   "Liquid Biopsy - CAM 273"), an id glued to a labeled title ("Policy Name: Genetic Testing: Hearing Loss MP9594"),
+   in parentheses after it ("Prenatal Testing (CG043, Ver. 10)"), after a "#" ("... - # 007") or opening its line
+   ("BSC_CON_2.05 Oncology: ...");
 3. an id alone on a letterhead line (above the title, or the document's first line: "09-J0000-66"), a
    manual's "Chapter 6 / Section 3.1" lines, an id alone beside the page counter of a running line.
 Without a label an id needs an id's shape (see `number_like`): a gene symbol opening the title ("KIF6

@@ -2,18 +2,24 @@
 
 Tried in order, the first that gives a title wins:
 1. a labeled title ("Subject:", "Title:", "Policy Title ........ X", "Medical Policy Title\nX", "Service: X",
-   "POLICY TITLE<TAB>X"), with its wrapped lines; under a glued two-column header ("Policy Name: Effective
-   Date:" over the value lines) the value line in the label's place; or the value cell under a header
-   cell naming the title ("Policy Name & Number" over "Genetic Testing and Counseling-OH MCD-MM-0003");
-2. the title of an id line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA ...");
+   "POLICY TITLE<TAB>X", "Policy Name:<TAB>X<TAB>Policy #:<TAB>MP-37"), with its wrapped lines; under a glued
+   two-column header ("Policy Name: Effective Date:" over the value lines) the value line in the label's place;
+   or the value cell under a header cell naming the title ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
+2. the title of an id line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA ...", "Genetic Testing<TAB>MP9012");
+   an inline "Topic:" among the labels of a flattened header; "Title - CAM 273" above the first section heading;
 3. typography: the largest print on page 1 (PDF font sizes, HTML headings), past the payer's name,
-   the document type and labels; consecutive lines of that size are one wrapped title;
+   the document type, labels, contact lines and numbered headings; consecutive lines of that size are one
+   wrapped title; "X Medical Policy" gives X when X is no organization;
 4. the title after a document-type line ("Medical Policy" / "Clinical Policy: X" / "National Coverage
-   Determination (NCD)");
-5. a title line standing alone at the top of the letterhead, past banners ("GUIDELINE");
+   Determination (NCD)"); in a stack of them, the innermost;
+5. a running line "Medical Coverage Policy | X"; a short line over a block of labels ("Liquid Biopsy" over
+   "Effective Date: ..."); a title line standing alone at the top of the letterhead, past banners ("GUIDELINE",
+   "Retired Policy", "CLINICAL POLICY AND PROCEDURE MANUAL") and contact lines ("carelon.com");
 6. the subject of the first coverage statement ("Prolotherapy is considered investigational").
-An id printed with the title ("... Hearing Loss MP9594", "... (CG043, Ver. 10)") is left out of it.
-Only the letterhead region and non-narrative sections count (a running header often prints the title).
+A title printed as a paragraph of its own, or in a table cell wrapped over its row's lines, is joined whole.
+An id printed with the title ("... Hearing Loss MP9594", "... (CG043, Ver. 10)", "... - # 007", "PA.259.CC X")
+is left out of it. Only the letterhead region and non-narrative sections count (a running header often prints
+the title).
 """
 
 from __future__ import annotations
