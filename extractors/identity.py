@@ -1,12 +1,14 @@
 """Policy number and version as the document prints them, and the title (see titles.py).
 
 Number, the first found of:
-1. a labeled id ("Policy Number:", "Document #:", "Guideline #:", "Medical Policy:", "Manual Section
-   Number\n90.2"), a label cell beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell
-   under a header cell naming a number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
-2. the id of a title line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA"), an id glued to
-   a labeled title ("Policy Name: Genetic Testing: Hearing Loss MP9594") or in parentheses after it
-   ("Prenatal Testing (CG043, Ver. 10)");
+1. a labeled id ("Policy Number:", "Document #:", "Doc ID:", "Guideline #:", "Medical Policy:", "Manual Section
+   Number\n90.2", a series acronym "MNG #: 110"; not another policy's "Cross Reference: CMP-054"), a label cell
+   beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell under a header cell naming a
+   number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
+2. the id of a title line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA", "Genetic Testing<TAB>MP9012",
+   "Liquid Biopsy - CAM 273"), an id glued to a labeled title ("Policy Name: Genetic Testing: Hearing Loss MP9594"),
+   in parentheses after it ("Prenatal Testing (CG043, Ver. 10)"), after a "#" ("... - # 007") or opening its line
+   ("BSC_CON_2.05 Oncology: ...");
 3. an id alone on a letterhead line (above the title, or the document's first line: "09-J0000-66"), a
    manual's "Chapter 6 / Section 3.1" lines, an id alone beside the page counter of a running line.
 Without a label an id needs an id's shape (see `number_like`): a gene symbol opening the title ("KIF6
@@ -23,21 +25,25 @@ from extractors.document import PolicyDoc
 from extractors.models import Policy
 
 # the id itself, e.g. "2026T0553II", "MP 7.01.06", "CP.MP.239", "HUM‐0381‐026" (U+2010 hyphens), "2024 P 1234-5"
-VALUE = r"(?P<number>\d{4} [A-Z] \d{3,5}(?:-\d{1,3})?(?![\w.-])|(?:[A-Z]{1,4} (?=\d))?[A-Z0-9][A-Z0-9._/\u2010-\u2014-]{1,24}[A-Z0-9])"
+VALUE = r"(?P<number>\d{4} [A-Z] \d{3,5}(?:-\d{1,3})?(?![\w.-])|(?:(?:[A-Z]{1,4}|(?-i:[A-Z]{5,12})) (?=\d))?[A-Z0-9][A-Z0-9._/\u2010-\u2014-]{1,24}[A-Z0-9])"
+# (a series in capitals may open it: "LABORATORY 021.15")
 # e.g. "Policy Number: 2026T0553II", "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18",
 # "Reference Number: CP.MP.239", "Coverage Policy Number..........IP0652"
 NUMBER_LABEL = re.compile(
-    r"(?:(?<![\w-])(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
-    r"(?:Policy|Document|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB|Reference)\s*"
+    r"(?:(?<![\w-])(?<!Cross[ \t])(?<!Cross-)(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
+    r"(?:Policy|Document|Doc|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB|Reference)\s*"
     r"(?:Number|No\.?|Num\.?|ID|#)?|^[ \t]*Number)"  # e.g. "LCD ID", or a bare "Number:" opening a line (Aetna)
     r"(?:[ \t]*[.…]{2,}|[ \t]*(?:#[ \t]*)?[:#]|[ \t]+[-–—](?=[ \t]+[A-Z]{0,5}[ \t]?\d)|(?<=ID)|(?<=CPB)|(?<=Number)|(?<=No\.))[ \t]*"  # e.g. ": ", " #: ", " ..... ", " – 7.01.551"
+    r"(?:Ref(?:erence)?[ \t]*(?:\#|No\.?|Number)[ \t]*:[ \t]*)?"  # the label printed twice: e.g. "Reference #: Ref #: DD 2024-H1-A"
     + VALUE + r"(?![\w.-])",
     re.I | re.M,
-)
+)  # not "CMP Cross Reference: CMP-054" (another policy's id); "Doc ID: GEN03-1125.1-UC0126"
+# A series acronym as the label of its number, in a label cell opening a line. e.g. "MNG #: 110", "CMP #: 007"
+SERIES_NUMBER = re.compile(r"^[ \t]*(?P<series>[A-Z]{2,5})[ \t]*\#[ \t]*:?[ \t]*(?P<number>\d{1,6}|[A-Z]{0,4}[-.]?\d{1,6}(?:[-.][A-Z0-9]{1,6})?)(?=[ \t]*(?:\t|$))", re.M)
 # the words NUMBER_LABEL opens with, over doc.lower: a cheap scan for where it may match ((?i) tried at every
 # position costs more than the rest of the id reading). e.g. "policy" in "Policy Number: 123"
 NUMBER_LABEL_START = re.compile(
-    r"(?<![\w-])(?:medical|clinical|coverage|reimbursement|payment|corporate|pharmacy|policy|document|guideline|bulletin|"
+    r"(?<![\w-])(?:medical|clinical|coverage|reimbursement|payment|corporate|pharmacy|policy|doc|guideline|bulletin|"
     r"protocol|criteria|determination|lcd|lca|ncd|article|cpb|reference|number)"
 )
 # A label alone on its line and the id alone on the next (one blank line allowed): web pages and PDF
@@ -47,9 +53,9 @@ NUMBER_NEXT_LINE = re.compile(
     r"^[ \t]*(?:(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate)[ \t]+)?"
     r"(?:Policy|Document|Guideline|Bulletin|Protocol|LCD|LCA|NCD|Article|CPB)"
     r"(?:[ \t]*(?:Number|No\.|ID|\#)[ \t]*:?|[ \t]*:)|Manual[ \t]+Section[ \t]+Number[ \t]*:?)[ \t]*\n(?:[ \t]*\n)?"
-    r"[ \t]*" + VALUE + r"[ \t]*$",
+    r"[ \t]*" + VALUE + r"[ \t]*(?:\t|$)",
     re.I | re.M,
-)
+)  # the value may open a row of cells: "Policy Number\nPP029POL<TAB>Annual Approval Date<TAB>October 1, 2024"
 # A label cell and its value in the next cell of the same row: PDF tables print them so. The value may
 # open with a word, part of the id as printed ("Medical 34E", "Surgical 15": a series and its number).
 # e.g. "Coverage Policy<TAB>Medical 34E", "Policy ID<TAB>MP-12"
@@ -101,7 +107,7 @@ def _number(doc: PolicyDoc) -> tuple[str, tuple[int, int], str] | None:
     basis = "label"
     if found is None:
         found, basis = (
-            _id_title_number(doc) or _title_glued_number(doc) or _lone_id(doc) or _first_line_id(doc) or _chapter_section(doc)
+            _id_title_number(doc) or _title_glued_number(doc) or _title_leading_number(doc) or _lone_id(doc) or _first_line_id(doc) or _chapter_section(doc)
             or _running_id(doc)
         ), "structure"
     if found is None:
@@ -117,6 +123,8 @@ def _labeled_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
             value = match.group("number")
             if _allowed(doc, match.start()) and re.search(r"\d", value) and not re.fullmatch(not_an_id, value):
                 return value, match.span("number")
+    for match in SERIES_NUMBER.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
+        return match.group("number"), match.span("number")
     return None
 
 
@@ -155,7 +163,7 @@ def _header_cell_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         cell = doc.text[start:end]
         glued = titles.trailing_id(cell) if titles.TITLE_HEADER.search(header) else None
         if glued:
-            first = glued.start("prefix") if glued.group("prefix") else glued.start("number")
+            first = glued.start("prefix") if glued.groupdict().get("prefix") else glued.start("number")
             return " ".join(cell[first : glued.end("number")].split()), (start + first, start + glued.end("number"))
         whole = re.fullmatch(r"[ \t]*" + VALUE + r"[ \t]*", cell, re.I)
         if whole and re.search(r"\d", whole.group("number")) and not titles.NOT_AN_ID.fullmatch(whole.group("number")):
@@ -170,7 +178,8 @@ def _id_title_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
     for match in titles.ACRONYM_ID_TITLE_LINE.finditer(doc.text, 0, min(len(doc.text), LETTERHEAD)):
         if _allowed(doc, match.start()):
             return match.group("number"), match.span("number")
-    return None
+    match = titles.title_id_cells(doc) or titles.headed_id_title(doc)  # e.g. "Genetic Testing<TAB>MP9012", "Liquid Biopsy - CAM 273"
+    return (match.group("number"), match.span("number")) if match else None
 
 
 def _title_glued_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
@@ -185,6 +194,18 @@ def _title_glued_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         if glued:
             first = glued.start("prefix") if "prefix" in glued.groupdict() and glued.group("prefix") else glued.start("number")
             return " ".join(line.text[first : glued.end("number")].split()), (line.start + first, line.start + glued.end("number"))
+    return None
+
+
+def _title_leading_number(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """An id opening the title's line ("BSC_CON_2.05 Oncology: Algorithmic Testing", "PA.259.CC Genetic Testing")."""
+    title = titles.extract(doc)
+    if title is None:
+        return None
+    line = doc.line_at(title[1][0])
+    match = titles.LEADING_ID.match(doc.text[line.content_start : line.end])
+    if match and line.content_start + match.end() <= title[1][0] and titles.number_like(match.group("number")):
+        return match.group("number"), (line.content_start + match.start("number"), line.content_start + match.end("number"))
     return None
 
 

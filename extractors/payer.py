@@ -1,7 +1,8 @@
 """The payer that issues the policy, from the payer gazetteer spans and the web domains the document prints.
 
 Mentions in references, websites and the index do not count; mentions in history count half. A guideline developer (eviCore, Carelon...)
-is the payer only when no plan adopts the document; otherwise it is noted as `developer`. A generic
+is the payer only when no plan adopts the document (a plan adopts it when the letterhead or a copyright or
+proprietary line names it; one named only in passing does not); otherwise it is noted as `developer`. A generic
 "Blue Cross Blue Shield" gives way to a specific plan of the same family (by name or by domain).
 """
 
@@ -67,6 +68,7 @@ class Candidate:
     role: str
     score: float = 0.0
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, canonical label)
+    claims: bool = False  # named in the letterhead or in a line claiming the document (copyright, proprietary notice)
 
     @property
     def name(self) -> str:
@@ -112,6 +114,7 @@ def extract(doc: PolicyDoc) -> Payer:
             candidate.role = "plan"
         boost = ISSUER_WEIGHT if doc.line_at(start).start in issuer_lines else 1.0
         candidate.score += weight * boost * (3.0 if start < EARLY else 1.0)
+        candidate.claims = candidate.claims or boost > 1.0 or start < EARLY
         candidate.mentions.append((start, end, label))
 
     for span in doc.spacy.spans.get("payers", []):
@@ -135,11 +138,14 @@ def extract(doc: PolicyDoc) -> Payer:
         if not any(start < mention.end and mention.start < end for start, end in known):
             weight = 0.5 if doc.section_label_at(mention.start) in HALF_WEIGHT_SECTIONS else 1.0
             add(mention.name, "plan", "self:" + mention.name.lower(), mention.start, mention.end, weight)
+            candidates["self:" + mention.name.lower()].claims = True  # "CountyCare considers ...": the document's own voice
 
     by_role = {role: [c for c in candidates.values() if c.role == role] for role in ROLES}
     best = {role: max(found, key=lambda c: c.score, default=None) for role, found in by_role.items()}
     order = MEDICARE_ORDER if _medicare_document(doc) else COMMERCIAL_ORDER
     chosen = next((best[role] for role in order if best[role] is not None), None)
+    if chosen is not None and chosen.role in ("plan", "generic") and not chosen.claims and best["developer"] is not None and best["developer"].claims:
+        chosen = best["developer"]  # a plan named only in passing ("except for Anthem BCBS OH Medicaid") adopts nothing
     developer = best["developer"] if chosen is not None and chosen.role != "developer" else None
     if chosen is None:
         return _copyright_holder(doc) or Payer(name=None)

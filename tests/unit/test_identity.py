@@ -54,6 +54,35 @@ from extractors import identity, payer
                      "MP 5.013", "GENETIC TESTING FOR LYNCH SYNDROME AND OTHER INHERITED COLON CANCER SYNDROMES", id="title-label-cell-wrapped"),
         pytest.param("Medica Coverage Policy\n\nPolicy Name: MedicaEffective Date:\n\nGenetic Testing: Pharmacogenetics\nJanuary 01, 2025\n\nImportant Information\n",
                      None, "Genetic Testing: Pharmacogenetics", id="glued-two-column-header"),
+        pytest.param("Maternal Serum Testing\nMedical Necessity Guideline\n\nMNG #: 110\t☐ Senior Care Options\tPrior Authorization Needed?\n",
+                     "110", "Maternal Serum Testing", id="series-acronym-labels-its-number"),
+        pytest.param("Clinical Guidelines\n\nDoc ID: GEN03-1125.1-UC0126      Last Review Date: 04/21/2025\n\nSubject: Genetic Liquid Biopsy\n",
+                     "GEN03-1125.1-UC0126", "Genetic Liquid Biopsy", id="doc-id-label"),
+        pytest.param("Molecular Testing Review Criteria\n\nReference #: Ref #: DD 2024-H1-A UM 1 A 5 & 6\nDate/Last Approved: 5/31/2023\n",
+                     "DD 2024-H1-A", "Molecular Testing Review Criteria", id="label-printed-twice"),
+        pytest.param("Clinical Medical Policy\nGenetic Testing (Developmental -\nNon-Hematology/Oncology) - # 007\nLast reviewed: 03/08/2023\n\n"
+                     "Policy\nText.\n\nCMP Cross Reference: CMP-054 Aneuploidy Testing\n", "007", "Genetic Testing (Developmental - Non-Hematology/Oncology)",
+                     id="hash-number-closes-the-title-cross-reference-is-not-ours"),
+        pytest.param("Medical Policy & Procedure\n\nPolicy Name:\tMedical Policy: Genetic Testing/Molecular\tPolicy #:\tMP-37\nDiagnostics\n\nPolicy Information\n",
+                     "MP-37", "Genetic Testing/Molecular Diagnostics", id="title-cell-before-a-label-cell-wraps-below"),
+        pytest.param("Coverage of any medical intervention is subject to the member's certificate.\n\nGenetic Testing\tMP9012\nCovered Service:\tYes\n",
+                     "MP9012", "Genetic Testing", id="title-cell-and-id-cell"),
+        pytest.param("Blue Shield of Acme\n\nMedical Policy\n\nAn independent member of the Blue Shield Association\n\nBSC_CON_2.05 Oncology: Algorithmic Testing\n"
+                     "Original Policy Date: August 1, 2023\n", "BSC_CON_2.05", "Oncology: Algorithmic Testing", id="affiliation-is-no-title-id-opens-the-title"),
+        pytest.param("1\n\nGenetic Testing Payment Policy\n\nEffective: October 1, 2017\n\nPolicy Number\nPP029POL\tAnnual Approval Date\tOctober 1, 2024\n",
+                     "PP029POL", "Genetic Testing", id="number-label-over-a-row-of-cells-subject-before-doc-type"),
+        pytest.param("LAB46 |  1\n\nMedical Policy Manual\nLaboratory, Policy No. 46\nCirculating Tumor DNA for\nManagement of Solid Tumors\nEffective: January 1, 2026\n",
+                     None, "Circulating Tumor DNA for Management of Solid Tumors", id="running-line-and-manual-name-are-no-title"),
+        pytest.param("Lab Management Guidelines\tV1.0.2025\n\nGenetic Testing for Carrier Status\n\nDescription\nText.\n",
+                     None, "Genetic Testing for Carrier Status", id="version-cell-is-no-id"),
+        pytest.param("Medical Policy\n\nAn independent member of\nthe Blue Shield Association\n\nBSC_CON_2.10\nOncology: Circulating Tumor DNA\n"
+                     "Original Policy Date: June 1, 2023\n", "BSC_CON_2.10", "Oncology: Circulating Tumor DNA", id="lone-id-over-a-title-with-a-colon"),
+        pytest.param('Log in Policy List Toggle Menu {{ navItem.title }} class="site-content-header"> Liquid Biopsy Liquid Biopsy - CAM 273\nDescription\n'
+                     "The National Cancer Institute defines liquid biopsy as a test.\n", "CAM 273", "Liquid Biopsy", id="flattened-page-title-and-id-above-the-first-heading"),
+        pytest.param("Medical_Policy_Bulletin Acme Commercial Medical Policy - Pennsylvania Medical Policy: L-113-009 Topic: Liquid Biopsy Testing – Solid Tumors "
+                     "Section: Laboratory\nEffective Date: July 1, 2018 Issue Date: July 2, 2018 Text of the policy.\n", "L-113-009", "Liquid Biopsy Testing – Solid Tumors",
+                     id="inline-topic-label-among-other-labels"),
+        pytest.param("Genetic Testing\n\nVersion\tV3.100\nProcedure Code\tG0452\nMedicare\tLCD L35000\n", None, "Genetic Testing", id="label-cell-and-value-is-no-title-and-id"),
     ],
 )
 def test_number_and_title(make_doc, text, number, title):

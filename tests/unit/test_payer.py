@@ -44,6 +44,12 @@ def issuer(text: str) -> str | None:
                      id="a-plan-named-only-in-references-is-cited"),
         pytest.param("Part 2 - Genetic Counseling\n\nProviders may bill Medi-Cal for the screening of Medi-Cal recipients.", "Medi-Cal",
                      id="a-state-medicaid-program"),
+        # a guideline developer's own guideline: a plan named in passing, far from the letterhead, adopts nothing
+        pytest.param("carelon.com\n\nClinical Appropriateness Guidelines\n\n© 2026 Carelon Medical Benefits Management, Inc. All rights reserved.\n\n"
+                     + "Testing is medically necessary when criteria are met.\n" * 40 + "\nHistory\nRevised 04/21/2025: codes updated except for\nAnthem BCBS\nOH Medicaid\n",
+                     "Carelon", id="developer-own-guideline-plan-named-in-passing"),
+        pytest.param("Anthem Blue Cross and Blue Shield\nClinical Appropriateness Guidelines\n\n© 2026 Carelon Medical Benefits Management, Inc. All rights reserved.\n\n"
+                     + "Testing is medically necessary when criteria are met.\n" * 40, "Anthem", id="plan-in-the-letterhead-adopts-the-developers-guideline"),
     ],
 )
 def test_issuer(text, name):

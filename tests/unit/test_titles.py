@@ -41,6 +41,34 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
         ),
         pytest.param("Back to top\n\nGenetic testing: oncology screening\nThese services may or may not be covered.", "Genetic testing: oncology screening", id="back-to-top-is-no-title"),
         pytest.param("Coverage Policy\n\nPROPRIETARY INFORMATION OF ACME | Page 1 of 3\n\nFetal Aneuploidy\n\nThe purpose of this policy is clarity.", "Fetal Aneuploidy", id="page-counter-line-is-no-title"),
+        pytest.param("Retired Policy\n\nTumor-Informed and Tumor-Agnostic (Plasma-Only)\nCirculating Tumor DNA Minimal Residual Disease (MRD)\nDetection for Cancer Management\n\n"
+                     "Policy #     00792\nRetired Date: 07/01/2024\n",
+                     "Tumor-Informed and Tumor-Agnostic (Plasma-Only) Circulating Tumor DNA Minimal Residual Disease (MRD) Detection for Cancer Management",
+                     id="status-banner-is-no-title"),
+        pytest.param("CLINICAL POLICY AND PROCEDURE MANUAL\nPolicy Number: PA.259.CC\nEffective Date: 04/01/2025\n\nPA.259.CC Genetic Testing\n\nSummary\nText.\n",
+                     "Genetic Testing", id="manual-name-is-no-title-id-opening-the-title-is-left-out"),
+        pytest.param("500 EXCHANGE STREET, PROVIDENCE, RI 02903-2699 MEDICAL COVERAGE POLICY | 1\n(401) 555-0100   WWW.ACME.COM\nEFFECTIVE DATE: 01|01|2024\n"
+                     "OVERVIEW\nText about the tests.\nMedical Coverage Policy | Circulating Tumor DNA\nand Circulating Tumor Cells for Cancer Management\n(Liquid Biopsy)\n\n"
+                     "500 EXCHANGE STREET, PROVIDENCE, RI 02903-2699 MEDICAL COVERAGE POLICY | 2\n",
+                     "Circulating Tumor DNA and Circulating Tumor Cells for Cancer Management (Liquid Biopsy)", id="contact-line-is-no-title-running-title-is"),
+        pytest.param("acme.com\n\nDoc ID: GEN03-1125.1      Last Review Date: 04/21/2025\n\nClinical Appropriateness Guidelines\nGenetic Testing\n\n"
+                     "Appropriate Use Criteria: Genetic\nLiquid Biopsy in the Management\nof Cancer and Cancer\nSurveillance\n\nProprietary\n",
+                     "Genetic Liquid Biopsy in the Management of Cancer and Cancer Surveillance", id="innermost-of-stacked-doc-types-as-a-paragraph"),
+        pytest.param("Clinical Guideline\nGenetic Testing\n\nPolicy\nGenetic testing is covered.\n", "Genetic Testing", id="one-doc-type-line-over-its-title"),
+        pytest.param("Acme Health Plan\nMedical Necessity Guideline\n\nMedical Necessity Guideline: STAR, CHIP, STAR Kids\n\nConfidential: For use only by employees.\n"
+                     "proprietary information NOT to be reproduced or distributed to others without consent of Acme\n\n"
+                     "Medical Necessity Guideline: Cystic Fibrosis\tCreation\tReview\nCarrier Screening\tDate:\tDate:\nTransmembrane Regulator (CFTR)\t09/24/2018\t05/30/2023\n\n"
+                     "PURPOSE:\nText.\n", "Cystic Fibrosis Carrier Screening Transmembrane Regulator (CFTR)", id="programs-and-sentences-are-no-title-cell-wraps-in-its-row"),
+        pytest.param("Molina Clinical Policy\nGenetic Testing: Policy No. 051\nLast Approval: 02/12/2025\n\nDISCLAIMER\nThis policy is intended to help.\n",
+                     "Genetic Testing", id="title-closed-by-its-number-label"),
+        pytest.param("Genetic Testing\nPolicy\n\nCode\tDescription\nPanel testing (Acme)\tQ87.40-Q87.43\n", "Genetic Testing", id="code-table-row-is-no-title-and-id"),
+        pytest.param("Medical Necessity Guidelines:\n\nNoncovered Investigational Services\n\nEffective: March 1, 2025\nDisclaimer\nText.\n",
+                     "Noncovered Investigational Services", id="doc-type-with-a-colon-over-its-title"),
+        pytest.param("State and federal law take precedence over this policy. No part of this publication may be reproduced without permission.\n"
+                     "Liquid Biopsy\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\nPolicy Number: HUM-0555-026\nDescription\nThese tests are investigational.\n",
+                     "Liquid Biopsy", id="title-over-a-block-of-labels"),
+        pytest.param("State and federal law take precedence over this policy.\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\n\nPolicy\n"
+                     "Prolotherapy is investigational.\n", "Prolotherapy", id="a-sentence-over-labels-is-no-title"),
     ],
 )
 def test_titles(text, title):
@@ -71,6 +99,25 @@ def test_titles(text, title):
              ("Issue Date: March 10, 2000", 10), ("Body text.", 10), ("More body text.", 10)],
             (), "Genetic Testing And Counseling", id="manual-chapter-and-section-are-not-the-title",
         ),
+        pytest.param(
+            [("Preimplantation Genetic Testing Medical Policy", 16), ("Policy Number\tUM481POL-PGD", 14), ("Description", 16), ("Body text.", 11),
+             ("Body text.", 11), ("Line of Business", 16), ("Body text.", 11), ("More body text.", 11), ("More.", 11)],
+            (), "Preimplantation Genetic Testing", id="subject-before-the-doc-type",
+        ),
+        pytest.param(
+            [("Acme Health® Commercial Plan", 12), ("Medical Policy", 12), ("FDA Cleared or Approved Companion Diagnostic", 20), ("Testing", 20),
+             ("Policy Number: 2025T0653E", 10), ("Body text.", 10), ("More body text.", 10), ("More.", 10)],
+            (), "FDA Cleared or Approved Companion Diagnostic Testing", id="a-cited-body-in-the-title-is-no-payer-line",
+        ),
+        pytest.param(
+            [("Blue Cross Medical Policy", 16), ("Knee Surgery", 14), ("Body text.", 11), ("More body text.", 11), ("More.", 11), ("End.", 11)],
+            (), "Knee Surgery", id="organization-before-the-doc-type-is-no-subject",
+        ),
+        pytest.param(
+            [("Medical Policy Manual", 10), ("Subject\tSupersedes Date\t04/01/2024", 8), ("Genetic Testing", 10), ("Keywords: Carrier", 10),
+             ("I. ACTION", 12), ("New Policy", 10), ("II. POLICY DISCLAIMER", 12), ("Body text.", 10)],
+            (0, 1, 2), "Genetic Testing", id="numbered-section-heading-is-no-title",
+        ),
     ],
 )
 def test_typographic_titles(lines, furniture, title):
@@ -86,6 +133,9 @@ def test_typographic_titles(lines, furniture, title):
         pytest.param("Policy Number: 2024 P 1234-5\nEffective Date: 01/01/2024", "2024 P 1234-5", id="spaced-groups"),
         pytest.param("Medical Policy\n\nBSC2.18\nTumor-Informed ctDNA Testing\nOriginal Policy Date: June 1, 2022", "BSC2.18", id="lone-id-above-title"),
         pytest.param("Coding\n\nM0076\nProlotherapy\n", None, id="a-code-alone-is-no-id"),
+        pytest.param("Carrier Testing Panels\nPolicy Number: LABORATORY 021.15\nEffective Date: April 1, 2025\n", "LABORATORY 021.15", id="series-in-capitals-opens-the-id"),
+        pytest.param("Carrier Testing Panels\nPolicy Number: Pending 021\nEffective Date: April 1, 2025\n", None, id="a-word-before-digits-is-no-series"),
+        pytest.param("Home Policies Liquid Biopsy Testing - REV 2024\nDescription\nText.\n", None, id="a-year-after-a-dash-is-no-id"),
         pytest.param("Medical 34E\tPage 1 of 10\n\nPharmacogenetic Testing\n\nEffective Date\t1/2012\n\nCoverage Policy\tMedical 34E\n\nVersion\t1\n",
                      "Medical 34E", id="label-cell-and-value-cell"),
         pytest.param("Service\tInvestigational\nProlotherapy\tProlotherapy is investigational.\n", None, id="table-header-is-no-label-and-value"),
