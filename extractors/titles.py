@@ -137,6 +137,8 @@ PAGE_COUNTER = re.compile(r"(?i)\bpage\s*:?\s*\d+(?:\s+of\s+\d+)?")  # e.g. "Pag
 NOT_TITLE = re.compile(r"(?i)^(?:policy|page|effective|table of contents|instructions for use|status|date|version|subject|back to top|not applicable|"
                        r"(?:last|next|original|annual)\s+(?:review|revision|revised|reviewed|effective)|revision\s+dates?|review\s+date|"
                        r"(?:lcd|lca|ncd|article|document|guideline)\s+(?:id|number|no\.?|\#)(?!\w))|\d{1,2}/\d{1,2}/\d{2,4}|\.{4,}|\bpage\s+\d+\s+of\s+\d+")
+# a preposition ending the words before a payer's name on a title line, e.g. "... Benefits for " (Texas Medicaid)
+PROGRAM_OF = re.compile(r"(?i)\b(?:for|under|in)[ \t]+(?:the[ \t]+)?$")
 # a web page's chrome alone on a line: tab labels, buttons. e.g. "Notes" under an Aetna bulletin's "Clinical Policy Bulletin"
 PAGE_CHROME = re.compile(r"(?i)^(?:notes|print|share|email|search|menu|home|glossary|download|expand all|collapse all|back)$")
 STATEMENT_SUBJECT = re.compile(r"^(?P<subject>[A-Z][\w/ ,()'-]{2,80}?)\s+(?:is|are)\s+(?:considered\s+)?(?:not\s+)?(?:INVESTIGATIONAL|investigational|experimental|unproven|medically|covered|a covered)", re.M)
@@ -619,9 +621,17 @@ def _payer_lines(doc: PolicyDoc) -> set[int]:
     """Start offsets of lines that name a payer (a letterhead's "UnitedHealthcare® Community Plan"), not a cited body."""
     if "payer_lines" not in doc.cache:
         doc.cache["payer_lines"] = {  # a cited body is no letterhead: "FDA Cleared or Approved Companion Diagnostic Testing" is a title
-            doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", []) if not (s.id_ or "").startswith(("cited:", "association:"))
+            doc.line_at(s.start_char).start for s in doc.spacy.spans.get("payers", [])
+            if not (s.id_ or "").startswith(("cited:", "association:")) and not _program_of_title(doc, s.start_char)
         }
     return doc.cache["payer_lines"]
+
+
+def _program_of_title(doc: PolicyDoc, offset: int) -> bool:
+    """A payer named as the program a title line is about, after a few words and a preposition ("Genetic
+    Services Biomarker Testing Benefits for Texas Medicaid"): the line is a title, not a letterhead's name."""
+    before = doc.text[doc.line_at(offset).start : offset]
+    return len(before.split()) >= 3 and bool(PROGRAM_OF.search(before)) and not DOC_TYPE.search(before.strip())
 
 
 def _is_heading_line(doc: PolicyDoc, line: Line) -> bool:

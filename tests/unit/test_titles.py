@@ -69,6 +69,10 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
                      "Liquid Biopsy", id="title-over-a-block-of-labels"),
         pytest.param("State and federal law take precedence over this policy.\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\n\nPolicy\n"
                      "Prolotherapy is investigational.\n", "Prolotherapy", id="a-sentence-over-labels-is-no-title"),
+        pytest.param("03/14/2025\n\nDental Sealant Benefits for Texas Medicaid\nEffective May 1, 2025\n\nBackground:\n\nHHSC reviewed the benefit.\n",
+                     "Dental Sealant Benefits for Texas Medicaid", id="title-naming-its-medicaid-program-after-a-date-line"),
+        pytest.param("Texas Medicaid\nSealant Therapy\nEffective May 1, 2025\n\nBackground:\n\nHHSC reviewed the benefit.\n",
+                     "Sealant Therapy", id="the-program-alone-is-still-the-letterhead"),
     ],
 )
 def test_titles(text, title):
