@@ -34,6 +34,9 @@ EXCLUSIONS_HEADING = re.compile(r"(?i)\W*(?:[a-z]+\s+){0,2}(?:exclusions?|non-?c
 PRIOR_AUTH = re.compile(
     r"(?i)(?<!not\s)(?<!n't\s)\b(?:requires?|required)\s+(?:a\s+)?(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification|prior\s+approval)\b"
     r"|\b(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification)\s+(?:is|are)\s+required\b"
+    # e.g. "Prior authorization may be granted for the test when the following criteria are met" (a state notice)
+    r"|\b(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification|prior\s+approval)\s+(?:may|will|can)\s+be\s+(?:granted|approved|given)\b"
+    r"|(?<!not\s)\bsubject\s+to\s+(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification|prior\s+approval)\b"  # e.g. "is subject to prior authorization"
 )
 NO_POSITION_HERE = frozenset({"references", "websites", "history", "index", "metadata", "instructions", "codes"})
 # sections whose headings are never the policy's, even when the outline misleads the section labels

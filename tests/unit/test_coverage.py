@@ -160,6 +160,11 @@ def test_an_exceptions_section_states_coverage(make_doc):
         pytest.param("Guideline\n\nThe inclusion of a code in this table does not imply that the code requires prior authorization.\n", None, id="code-table-disclaimer"),
         pytest.param("Policy\n\nPrior authorization is required. Screening is considered investigational.\n",
                      "experimental_investigational_unproven", id="a-stated-position-wins"),
+        pytest.param("Prior Authorization Requirements\n\nPrior authorization may be granted for sealant therapy using procedure code D1351 when the "
+                     "following criteria are met:\n\n• The client is 6 to 14 years of age.\n", "medically_necessary_with_criteria",
+                     id="prior-authorization-may-be-granted"),
+        pytest.param("Guideline\n\nHome sleep testing is subject to prior authorization.\n", "medically_necessary_with_criteria", id="subject-to-prior-authorization"),
+        pytest.param("Guideline\n\nHome sleep testing is not subject to prior authorization.\n", None, id="not-subject-to-prior-authorization"),
     ],
 )
 def test_a_prior_authorization_requirement_is_the_position_only_when_none_is_stated(make_doc, text, overall):
