@@ -48,9 +48,9 @@ URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
 # Two entries run together: a citation's last period directly followed by the next one's first author.
 GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
 # an author-date opening (APA): "American College of Obstetricians (ACOG). (2018).", "Hayes. (December 5, 2023)."
-# "Agendia. (2024a).", "Andrade, D. (2023, September 29)." (never a wrapped initial: "H. (2018).")
+# "Agendia. (2024a).", "Andrade, D. (2023, September 29).", "NORD. (2024b, 01/25/2024).", "NICE. (n.d.)." (never a wrapped initial: "H. (2018).")
 DATED_AUTHOR = re.compile(
-    r"^[A-Z][\w&'’-]+[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)"
+    r"^[A-Z][\w&'’-]+[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}))?|n\.\s?d\.)\)"
 )
 # e.g. "Carelon Medical Benefits Management. Genetic ...", "U.S. Food and Drug Administration. Drugs@FDA ...",
 # "Health Resources & Services Administration. Recommended ..."
@@ -131,7 +131,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
     numbered = _is_numbered([r.number for r in rows if r.number is not None])
     rows = _lone_numbers(rows, numbered)
     bulleted = not numbered and sum(r.bullet for r in rows) >= 2
-    gapped = not (numbered or bulleted) and any(r.gap_before for r in rows[1:])
+    gapped_pages = set() if numbered or bulleted else {doc.page_of(r.start) for r in rows[1:] if r.gap_before}
     width = max((len(r.text) for r in rows), default=0)
     entries: list[_Open | None] = []
     last_number = 0
@@ -150,10 +150,11 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
                 lead_in = True
                 continue  # e.g. "Links to the plan's contracts ... / ... used to create this policy"
         elif numbered:
-            new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3)
+            # a number printed twice ("4." then "4.", a numbering slip) opens an entry too
+            new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3 or row.number == last_number > 0)
         elif bulleted:
             new = row.bullet
-        elif gapped:
+        elif doc.page_of(row.start) in gapped_pages:  # (a page that sets entries apart by blank lines; the next may not)
             new = row.gap_before or (_starts_entry(current, row, width) and (row.page_break_before or _opens(current, row)))
         else:
             new = _starts_entry(current, row, width)
@@ -244,7 +245,7 @@ def _lone_numbers(rows: list[_Row], numbered: bool) -> list[_Row]:
 def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     """Without markers or gaps: does `row` open a new citation rather than continue the wrapped one above?"""
     previous = current.rows[-1].text
-    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text) or APA_SOURCE_LINE.match(row.text) or APA_YEAR_END.search(previous):
+    if (CONTINUATION.match(row.text) and not _particle_author(row.text)) or JOURNAL_THEN_YEAR.match(row.text) or APA_SOURCE_LINE.match(row.text) or APA_YEAR_END.search(previous):
         return False  # (an APA title goes on below its authors' year: "... & Bremer, T. (2023)." / "Analytical validation ...")
     if YEAR_OPENING.match(row.text) and _authors_only(previous):
         return False  # an APA year on the line below its authors: "... & Bernard, P. S." / "(2019). Re-interpretation ..."
@@ -256,10 +257,18 @@ def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
             return False  # a web address goes on, unless an author-date opening follows it
     elif OPEN_END.search(previous) and not (opener and NUMERIC_TAIL.search(previous) and YEAR.search(current.text)):
         return False  # an open end goes on, unless it is a citation's cut-off numbers and authors follow
-    terminal = bool(TERMINAL.search(previous) or URL_TAIL.match(previous))
+    # a line that stops short of the list's width ends its paragraph, unless it breaks off mid-phrase
+    short = len(previous) < SHORT_LINE * width
+    terminal = bool(TERMINAL.search(previous) or URL_TAIL.match(previous) or (short and row.text[:1].isupper()))
     if not (terminal or opener):
         return False
-    return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)
+    return bool(YEAR.search(current.text)) or short or (opener and terminal)
+
+
+def _particle_author(text: str) -> bool:
+    """A first author whose surname opens with a lower-case particle ("de Serres, F. J., Blanco, I., ...",
+    "van der Berg JT, ..."): a new entry, though a lower-case start otherwise continues one."""
+    return text[:1].islower() and opens_with_person(text)
 
 
 def _opener(text: str) -> bool:

@@ -317,6 +317,44 @@ ENTRY_3 = "Centers for Medicare and Medicaid Services (CMS). National Coverage D
             ["Centers for Medicare and Medicaid Services (CMS). National Coverage Determination: Percutaneous Image-Guided Lumbar Decompression. NCD #150.13."],
             id="line-broken-after-hyphen",
         ),
+        pytest.param(
+            "References\n\nCorda, L., Medicina, D., & Balbi, B. (2011). Population genetic screening for alpha1-antitrypsin deficiency in a\n"
+            "high-prevalence area. Respiration, 82(5), 418-425.\nde Serres, F. J., Blanco, I., & Fernandez-Bustillo, E. (2003). Genetic epidemiology of alpha-1\n"
+            "antitrypsin deficiency in North America. Clin Genet, 64(5), 382-397.\n\nEriksson, S., & Velez, R. (1986). Risk of cirrhosis. N Engl J Med, 314(12), 736-739.",
+            [
+                "Corda, L., Medicina, D., & Balbi, B. (2011). Population genetic screening for alpha1-antitrypsin deficiency in a high-prevalence area. Respiration, 82(5), 418-425.",
+                "de Serres, F. J., Blanco, I., & Fernandez-Bustillo, E. (2003). Genetic epidemiology of alpha-1 antitrypsin deficiency in North America. Clin Genet, 64(5), 382-397.",
+                "Eriksson, S., & Velez, R. (1986). Risk of cirrhosis. N Engl J Med, 314(12), 736-739.",
+            ],
+            id="surname-particle-opens-an-entry",
+        ),
+        pytest.param(
+            "References\n\nNORD. (2024a). Alpha-1 Antitrypsin Deficiency. https://rarediseases.org/rare-diseases/alpha-1-\nantitrypsin-deficiency/\n"
+            "NORD. (2024b, 01/25/2024). Neonatal Cholestasis. https://rarediseases.org/rare-diseases/idiopathic-\nneonatal-hepatitis/\n"
+            "NICE. (n.d.). Autism in children and young people. https://www.nice.org.uk/guidance/cg128\n\nWHO. (1997). Alpha 1-antitrypsin deficiency. Bull World Health Organ, 75(5), 397-415.",
+            [
+                "NORD. (2024a). Alpha-1 Antitrypsin Deficiency. https://rarediseases.org/rare-diseases/alpha-1-antitrypsin-deficiency/",
+                "NORD. (2024b, 01/25/2024). Neonatal Cholestasis. https://rarediseases.org/rare-diseases/idiopathic-neonatal-hepatitis/",
+                "NICE. (n.d.). Autism in children and young people. https://www.nice.org.uk/guidance/cg128",
+                "WHO. (1997). Alpha 1-antitrypsin deficiency. Bull World Health Organ, 75(5), 397-415.",
+            ],
+            id="author-date-with-full-date-or-no-date",
+        ),
+        pytest.param(
+            f"References\n\n1. {ENTRY_1}\n2. {ENTRY_2}\n2. {ENTRY_3}",
+            [ENTRY_1, ENTRY_2, ENTRY_3],
+            id="number-printed-twice",
+        ),
+        pytest.param(
+            f"References\n\n{ENTRY_1}\n\n{ENTRY_2}\n\nPolicy Implementation\n\nApproved by the Medical and Pharmacy Policy Committee\nJane Doe MD MBA\nChief Medical Officer",
+            [ENTRY_1, ENTRY_2],
+            id="sign-off-after-list-ends-it",
+        ),
+        pytest.param(
+            f"References\n\n{ENTRY_1}\n\nApproved by the FDA in 2019. Device summary P190032.\n\n{ENTRY_2}",
+            [ENTRY_1, "Approved by the FDA in 2019. Device summary P190032.", ENTRY_2],
+            id="dated-approved-by-entry-is-no-sign-off",
+        ),
     ],
 )
 def test_split_entries(text, expected):
