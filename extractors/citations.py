@@ -131,7 +131,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
     numbered = _is_numbered([r.number for r in rows if r.number is not None])
     rows = _lone_numbers(rows, numbered)
     bulleted = not numbered and sum(r.bullet for r in rows) >= 2
-    gapped_pages = set() if numbered or bulleted else {doc.page_of(r.start) for r in rows[1:] if r.gap_before}
+    gapped = not (numbered or bulleted) and any(r.gap_before for r in rows[1:])
     width = max((len(r.text) for r in rows), default=0)
     entries: list[_Open | None] = []
     last_number = 0
@@ -154,7 +154,7 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
             new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3 or row.number == last_number > 0)
         elif bulleted:
             new = row.bullet
-        elif doc.page_of(row.start) in gapped_pages:  # (a page that sets entries apart by blank lines; the next may not)
+        elif gapped:
             new = row.gap_before or (_starts_entry(current, row, width) and (row.page_break_before or _opens(current, row)))
         else:
             new = _starts_entry(current, row, width)
@@ -257,12 +257,10 @@ def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
             return False  # a web address goes on, unless an author-date opening follows it
     elif OPEN_END.search(previous) and not (opener and NUMERIC_TAIL.search(previous) and YEAR.search(current.text)):
         return False  # an open end goes on, unless it is a citation's cut-off numbers and authors follow
-    # a line that stops short of the list's width ends its paragraph, unless it breaks off mid-phrase
-    short = len(previous) < SHORT_LINE * width
-    terminal = bool(TERMINAL.search(previous) or URL_TAIL.match(previous) or (short and row.text[:1].isupper()))
+    terminal = bool(TERMINAL.search(previous) or URL_TAIL.match(previous))
     if not (terminal or opener):
         return False
-    return bool(YEAR.search(current.text)) or short or (opener and terminal)
+    return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)
 
 
 def _particle_author(text: str) -> bool:

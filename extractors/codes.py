@@ -44,8 +44,11 @@ SYSTEM_HINT = re.compile(
     r"Level[ \t]+II|Category[ \t]+I{1,3}|®|\(|\)|:))*[ \t:]*$",
     re.I,
 )
-# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50", "Current Procedural Terminology (CPT) code 96040"
-PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
+# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50", "Current Procedural Terminology (CPT) code 96040",
+# "ICD-10 Diagnosis Code: O01.0"
+PROSE_CUE = re.compile(
+    r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+(?:[Dd]iagnos[ie]s|DIAGNOS[IE]S|[Pp]rocedure|PROCEDURE))?(?:[ \t]+(?:codes?|Codes?|CODES?))?[ \t]*:?[ \t]*(?=[+\dA-Z])"
+)
 CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507", "96116 96121"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 # a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
@@ -60,6 +63,11 @@ WRAPPED_DASH = re.compile(r"[ \t]*[-–—](?:\t[^\t\n]{1,40})?[ \t]*\n[ \t]*")
 # the end of an ICD-10-CM range printed without its letter, or with a zero for the letter O:
 # e.g. "H90.A-90.A3", "O09.A0 - 009.A3"
 ICD_RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*(?P<tail>0?\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w/]|\.\d)")
+# a range written with a word between its ends: "Z34.00 thru Z34.03", "81200 through 81210", "O01.0 to O01.9"
+WORD_RANGE = re.compile(rf"[ \t]+(?:thru|through|to)[ \t]+(?P<last>{_SINGLE}){FOOTNOTE}(?![\w/]|\.\d|-\d)", re.I)
+# a list of codes in prose that goes on at the next line, a rotated label's letters possibly printed between:
+# "O01.0 to O01.9, O26.20 to" / "o N" / "O26.23, O99.411", "O02.9," / "O31.00X0"
+LIST_WRAP = re.compile(r"(?:[ \t]*(?P<comma>[,;])|[ \t]+(?P<word>thru|through|to))[ \t]*\n(?:[ \t]*(?:\S{1,3}[ \t]*){0,2}\n){0,2}[ \t]*", re.I)
 # a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
 MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 # a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
@@ -71,6 +79,10 @@ PAREN_CODES = re.compile(r"\((?:(?:CPT|HCPCS|codes?)®?\s*:?\s*)?[+\dA-Z][\dA-Z.
 TABLE_GAP = 8  # lines: two code rows this close are rows of one table
 HEADING_BACK = 30  # lines: how far above a code named in prose its heading may stand
 OUTLINE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)[ \t]+")  # e.g. "3.0 ", "3.2 ", "B. ", "IV. "
+# a US state in an address, just before a 5-digit ZIP code: "Richmond, CA 94804", "Providence, RI  02903"
+STATE_BEFORE_ZIP = re.compile(
+    r"\b[A-Z][A-Za-z .'-]*,[ \t]*(?:A[KLRZS]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])[ \t]+$"
+)
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
@@ -212,6 +224,8 @@ def _range_tail(text: str, found: _Found) -> _Found:
     """An ICD-10-CM range whose end is printed without its letter ("H90.A-90.A3") or with a zero for the
     letter O ("O09.A0 - 009.A3"): the end is completed from the first code when the code set has it and
     it is in the first code's category."""
+    if found.last is None and (worded := _word_range(text, found)) is not None:
+        return worded
     if found.last is not None or system_of(found.first) != "ICD-10-CM":
         return found
     tail = ICD_RANGE_TAIL.match(text, found.end)
@@ -227,6 +241,27 @@ def _range_tail(text: str, found: _Found) -> _Found:
     if last[:3] != first[:3] or not icd10.is_valid(last):
         return found
     return replace(found, last=last, end=tail.end("tail"), last_repaired=damaged)
+
+
+def _word_range(text: str, found: _Found) -> _Found | None:
+    """A range written with a word ("Z34.00 thru Z34.03"): two codes of one system, the second after
+    the first and of its shape (same letter and category length for ICD-10-CM, same suffix for CPT and
+    HCPCS); otherwise two codes ("... change 81479 to 0101U" names both)."""
+    match = WORD_RANGE.match(text, found.end)
+    return None if match is None else _range_to(found, match.group("last"), match.end("last"))
+
+
+def _range_to(found: _Found, printed_last: str, end: int) -> _Found | None:
+    """`found` as a range ending in `printed_last` (at `end`), if the two codes make one (see _word_range)."""
+    first, last = found.first.upper(), printed_last.upper()
+    system = system_of(first)
+    if system is None or system_of(last) != system or last <= first or first[0] != last[0]:
+        return None
+    if system == "ICD-10-CM" and first.index(".") != last.index("."):
+        return None
+    if system in ("CPT", "HCPCS") and (first[-1].isdigit() != last[-1].isdigit() or (not first[-1].isdigit() and first[-1] != last[-1])):
+        return None
+    return replace(found, last=printed_last, end=end)
 
 
 def _wrapped_range(text: str, found: _Found, *, icd: bool, cells: bool = False) -> _Found:
@@ -274,6 +309,8 @@ def _make_code(doc, found: _Found, row, description, description_evidence, hint:
     system = system_of(first, hint)
     if system is None or (last and system_of(last, hint) != system):
         return None
+    if system == "CPT" and not last and first.isdigit() and STATE_BEFORE_ZIP.search(doc.text, max(0, found.start - 40), found.start):
+        return None  # a ZIP code in an address
     if system == "ICD-10-PCS" and hint != "ICD-10-PCS":
         return None  # seven letters and digits are also gene names ("CYP2C19"): ICD-10-PCS only where the table says so
     flags = []
@@ -559,7 +596,12 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
             if sentence is None:
                 span = doc.spacy.char_span(match.start("first"), match.end(), alignment_mode="expand")
                 sentence = span.sent if span is not None else False
-            code = _make_code(doc, _Found.of(match), None, None, None, hint=_hint(cue.group(0)))
+            found = _range_tail(text, _Found.of(match))
+            wrap = LIST_WRAP.match(text, found.end)
+            if found.last is None and wrap and wrap.group("word") and (end := CODE.match(text, wrap.end())) and not end.group("last"):
+                found = _range_to(found, end.group("first"), end.end("first")) or found
+                wrap = LIST_WRAP.match(text, found.end)
+            code = _make_code(doc, found, None, None, None, hint=_hint(cue.group(0)))
             status = statement_status(doc, statuses, sentence.start_char, sentence.end_char) if sentence else None
             status_evidence, source = (doc.evidence(sentence.start_char, sentence.end_char), "statement") if status else (None, None)
             if status is None and (heading := _status_heading_above(doc, match.start())) is not None:
@@ -569,7 +611,10 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
                 if status_evidence is not None:
                     update["status_evidence"] = status_evidence
                 out.append(code.model_copy(update=update))
-            sep = CODE_SEPARATOR.match(text, match.end())
+            if wrap and wrap.group("comma") and CODE.match(text, wrap.end()):
+                pos = wrap.end()
+                continue
+            sep = CODE_SEPARATOR.match(text, max(match.end(), found.end))
             if not sep:
                 break
             pos = sep.end()
@@ -644,7 +689,7 @@ def _cells(doc: PolicyDoc, row: Line, *, icd: bool, consumed: set[int]):
         if match.start() in consumed:
             continue
         found = _wrapped_range(text, _range_tail(text, _Found.of(match)), icd=icd, cells=True)
-        if found.end > row.end:
+        if found.end > max(row.end, match.end()):  # the range's end, on the next line or after a word ("thru"): not a code of its own
             consumed.add(found.end - len(found.last))
         yield found, in_code_grammar
 

@@ -98,6 +98,7 @@ def test_unknown_icd_code_is_flagged(make_doc):
         pytest.param("References\n\n1. Krakow B. A daytime study (CPT 95807-52). J Clin Sleep Med. 2008;4(3):212-22.", id="references"),
         pytest.param("Description\n\nThe device (Boston Scientific, Burlington, MA 01803) was cleared.", id="zip-code-in-prose"),
         pytest.param("Policy\n\nFDA 510(k) K051679 and NCT00355914 trials", id="fda-and-trial-ids"),
+        pytest.param("Coding\n\nNewborn Screening Section\n850 Marine Bay Parkway, F-175\nRichmond, CA 94804\n(510) 412-6213", id="zip-code-in-an-address-block"),
     ],
 )
 def test_not_codes(make_doc, text):
@@ -151,6 +152,12 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
                      "CPT Copyright American Medical Association. All rights reserved.\nC50 is mentioned after the table.",
                      {("0002U", None), ("Z12.10-Z12.13", None), ("81327", None), ("G0327", None), ("Z12.2", None), ("C34", None)}, id="code-columns-of-a-table"),
         pytest.param("Policy\n\nThe reviewer will count 20550 cases.\n\n20551\tpatients enrolled in the trial\n", set(), id="a-lone-number-row-in-prose-is-no-code"),
+        pytest.param("ICD-10 Codes\n\nZ31.430\tEncounter for genetic testing\nZ34.00 thru Z34.03\tSupervision of normal first pregnancy\n81200 through 81210\tGene analysis\n",
+                     {("Z31.430", None), ("Z34.00-Z34.03", None), ("81200-81210", None)}, id="range-written-with-thru-or-through"),
+        pytest.param("Coverage Determination:\n\nFor pregnancy, ICD-10 Diagnosis Code: O01.0 to O01.9, O02.0, O26.20 to\no N\nO26.23, O99.411\n",
+                     {("O01.0-O01.9", None), ("O02.0", None), ("O26.20-O26.23", None), ("O99.411", None)}, id="prose-list-with-to-ranges-wrapped-past-a-rotated-label"),
+        pytest.param("Coverage Determination:\n\nReport CPT codes 81479 to G0452 and ICD-10 codes Z34.90 to Z34.03 as before.\n",
+                     {("81479", None), ("G0452", None), ("Z34.90", None), ("Z34.03", None)}, id="to-between-codes-of-two-systems-or-backwards-is-no-range"),
     ],
 )
 def test_code_table_shapes(make_doc, text, expected):
