@@ -8,8 +8,8 @@ so such a text gets them back: a space is replaced by a line break, one characte
 offset stays the same (evidence still indexes the loaded text). Breaks go before and after a known
 section heading (patterns/section_headers.jsonl) that follows a sentence's end and precedes a capital;
 before a header label ("Document #:", "Publish Date:"); before a bullet; and, inside the section a
-heading opened, before what starts a row there: a reference's author list or number, a code with its
-description, a history row's action and date.
+heading opened, before what starts a row there: a reference's author list or number (a number that counts
+on from the one before, wherever it stands), a code with its description, a history row's action and date.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ ROW_START = {
 }
 
 
+# a list number before an entry: " 12. Smith", " 37. MDx.", " 84. NCCN" (counted, see _counted_numbers)
+LIST_NUMBER = re.compile(r"(?<= )(\d{1,3})\.(?= [A-Z\"“(])")
+MIN_COUNTED = 3  # numbers that count on from 1 (or 2) before a list is taken as numbered
+
+
 def is_flat(text: str) -> bool:
     return len(text) >= MIN_CHARS and len(text) / (text.count("\n") + 1) >= FLAT_LINE
 
@@ -81,7 +86,25 @@ def reflow(text: str) -> str:
             for match in rows.finditer(text, end + 1, stop):
                 if match.start() > end + 1:
                     chars[match.start() - 1] = "\n"
+            if label == "references":
+                for number in _counted_numbers(text, end, stop):
+                    chars[number.start() - 1] = "\n"  # the number opens its entry's line ("... doi:10.1038/x 9. Sequist LV")
+                    chars[number.end()] = " "  # (not a line of its own: its entry follows on the same line)
     return "".join(chars)
+
+
+def _counted_numbers(text: str, start: int, stop: int) -> list[re.Match]:
+    """The list numbers of text[start:stop] that count on one by one from 1 (or 2), wherever they
+    stand (after a DOI or a web address as well as after a period); stray numbers ("Volume 3. Smith")
+    that break the count are passed over. None unless MIN_COUNTED count on."""
+    out: list[re.Match] = []
+    expected = None
+    for match in LIST_NUMBER.finditer(text, start, stop):
+        number = int(match.group(1))
+        if number == expected or (expected is None and number <= 2):
+            out.append(match)
+            expected = number + 1
+    return out if len(out) >= MIN_COUNTED else []
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

@@ -34,6 +34,11 @@ def flat(*parts: str) -> str:
         pytest.param(flat("Policy text.", FILLER, "Coding The following codes apply: CPT 86152 Cell enumeration; 86153 Cell enumeration;",
                           "physician interpretation 0337U Oncology panel"),
                      ["86153 Cell enumeration;", "0337U Oncology panel"], id="code-rows"),
+        pytest.param(flat("Policy text.", FILLER, "References 1. Haber DA. Blood-based analyses. Cancer Discov. 2014;4(6):650-61. doi:10.1158/2159-8290",
+                          "2. Bedard PL. Tumour heterogeneity. Nature. 2013;501:355-64. doi:10.1038/nature12627 3. NCCN. Guidelines for Lung Cancer.",
+                          "https://www.nccn.org/nscl.pdf 4. Guardant. Guardant360 CDx. https://www.guardantcomplete.com/ Volume 9. Smith J was cited."),
+                     ["1. Haber DA.", "2. Bedard PL.", "3. NCCN. Guidelines for Lung Cancer.", "4. Guardant. Guardant360 CDx. https://www.guardantcomplete.com/ Volume 9. Smith"],
+                     id="reference-numbers-that-count-on-after-a-doi-or-address"),
     ],
 )
 def test_breaks(text, lines):
