@@ -44,8 +44,11 @@ ROW_START = {
         r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
     ),
     "websites": re.compile(r"(?<=\. )(?:[A-Z][\w&'’.-]*(?:\s+[A-Z&][\w&'’.-]*){0,6}\.\s)"),  # e.g. ". American Cancer Society. Available at"
-    # e.g. " 86152 Cell enumeration", " 0337U Oncology", " C50.911 Malignant", " ICD-10 Diagnosis"
-    "codes": re.compile(r"(?<= )(?:(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s+[A-Z]|(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)\s+[A-Z])"),
+    # e.g. " 86152 Cell enumeration", " 0337U Oncology", " C50.911 Malignant", " ICD-10 Diagnosis",
+    # a note in parentheses between code and description: " 0012M (effective 01/01/2026) Oncology"
+    "codes": re.compile(
+        r"(?<= )(?:(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s+(?:\([^()]{1,40}\)\s+)?[A-Z]|(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)\s+[A-Z])"
+    ),
     # e.g. ". Reviewed 02/20/2025 MPTAC review", ". New 07/14/2005", ". 03/2024 Annual review" (not "... with 10/01/2024 CPT changes")
     "history": re.compile(r"(?:(?<=[.)\]”\"\d] )|(?<= )(?=[A-Z][a-z]+\s+\d))(?:[A-Z][a-z]+\s+)?\d{1,2}/(?:\d{1,2}/)?\d{4}\s"),
 }
