@@ -48,9 +48,9 @@ URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
 # Two entries run together: a citation's last period directly followed by the next one's first author.
 GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
 # an author-date opening (APA): "American College of Obstetricians (ACOG). (2018).", "Hayes. (December 5, 2023)."
-# "Agendia. (2024a).", "Andrade, D. (2023, September 29).", "NORD. (2024b, 01/25/2024).", "NICE. (n.d.)." (never a wrapped initial: "H. (2018).")
+# "Agendia. (2024a).", "Andrade, D. (2023, September 29).", "NORD. (2024b, 01/25/2024).", "NICE. (n.d.).", "U.S. Food and Drug Administration. (2022, August)." (never a wrapped initial: "H. (2018).")
 DATED_AUTHOR = re.compile(
-    r"^[A-Z][\w&'’-]+[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}))?|n\.\s?d\.)\)"
+    r"^(?:(?:[A-Z]\.){2,}|[A-Z][\w&'’-]+)[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}))?|n\.\s?d\.)\)"
 )
 # e.g. "Carelon Medical Benefits Management. Genetic ...", "U.S. Food and Drug Administration. Drugs@FDA ...",
 # "Health Resources & Services Administration. Recommended ..."

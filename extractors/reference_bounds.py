@@ -68,7 +68,8 @@ def list_end(doc: PolicyDoc, lines: list[Line], start: int, end: int) -> int:
 def _ends_list(lines: list[Line], i: int) -> bool:
     text = lines[i].text
     after_blank = i == 0 or not lines[i - 1].text.strip()
-    if BACK_LINK_LINE.match(text) or (after_blank and (DATE_LABEL.match(text) or _sign_off(text))):
+    label = DATE_LABEL.match(text)  # (in upper case, "ORIGINAL EFFECTIVE DATE: 9/30/2025", no citation's note: a flattened page has no blank lines)
+    if BACK_LINK_LINE.match(text) or (label and label.group(0).isupper()) or (after_blank and (label or _sign_off(text))):
         return True  # (a date label inside a citation, "Annual Review Date: June 14, 2024.", goes on from the line above)
     after_break = after_blank or lines[i - 1].text.rstrip().endswith((".", ")"))
     if after_break and POLICY_SENTENCE.match(text):

@@ -41,6 +41,7 @@ ROW_START = {
         r"|[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,"  # e.g. "Gouton, E., Malissen, N." (APA)
         r"|(?:(?:van|de|von|der|da|del|le|la|di)\s+)?[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)?\s+[A-Z]{1,3}(?:,|\.|\s+et\s+al)"
         r"|(?:[A-Z][\w,]*\s+){1,7}[A-Z]\w*:\s"
+        r"|[A-Z][\w-]*\.(?:gov|org|com|net|edu):\s+(?=[A-Z])"  # a web site as author, e.g. ". CMS.gov: Centers for Medicare"
         r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
     ),
     "websites": re.compile(r"(?<=\. )(?:[A-Z][\w&'’.-]*(?:\s+[A-Z&][\w&'’.-]*){0,6}\.\s)"),  # e.g. ". American Cancer Society. Available at"
@@ -57,6 +58,17 @@ ROW_START = {
 # a list number before an entry: " 12. Smith", " 37. MDx.", " 84. NCCN" (counted, see _counted_numbers)
 LIST_NUMBER = re.compile(r"(?<= )(\d{1,3})\.(?= [A-Z\"“(])")
 MIN_COUNTED = 3  # numbers that count on from 1 (or 2) before a list is taken as numbered
+
+
+# an APA author list that opens an entry right after the last word of the one before (no period between):
+# "... from the National Comprehensive Cancer Network Sposito, M., Belluomini, L., Nocini, R., ..."
+APA_AUTHORS_AFTER_WORD = re.compile(r"(?<=[a-z] )[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,\s+[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.")
+# an author-date year, e.g. " (2024, July)", " (2022)": the end of an organization author named just before it
+AUTHOR_YEAR = re.compile(r" \((?:19|20)\d{2}[a-z]?[,)]")
+# an organization named twice in a row before a year: the first ends an entry ("Retrieved ... from the National
+# Comprehensive Cancer Network"), the second opens the next ("National Comprehensive Cancer Network (2024, July).")
+REPEATED_NAME = re.compile(r"(?:^|\s)(?P<name>[A-Z][\w&.-]*(?:\s+(?:[A-Z][\w&.-]*|for|of|and|&|the|on|in)){1,7}?)\s+(?P=name)$")
+NAME_WINDOW = 160  # chars before a year that may hold a name printed twice
 
 
 def is_flat(text: str) -> bool:
@@ -90,6 +102,13 @@ def reflow(text: str) -> str:
                 if match.start() > end + 1:
                     chars[match.start() - 1] = "\n"
             if label == "references":
+                for match in APA_AUTHORS_AFTER_WORD.finditer(text, end + 1, stop):
+                    chars[match.start() - 1] = "\n"
+                for year in AUTHOR_YEAR.finditer(text, end + 1, stop):
+                    window = max(end + 1, year.start() - NAME_WINDOW)
+                    twice = REPEATED_NAME.search(text, window, year.start())
+                    if twice is not None:
+                        chars[year.start() - len(twice.group("name")) - 1] = "\n"
                 for number in _counted_numbers(text, end, stop):
                     chars[number.start() - 1] = "\n"  # the number opens its entry's line ("... doi:10.1038/x 9. Sequist LV")
                     chars[number.end()] = " "  # (not a line of its own: its entry follows on the same line)

@@ -355,6 +355,21 @@ ENTRY_3 = "Centers for Medicare and Medicaid Services (CMS). National Coverage D
             [ENTRY_1, "Approved by the FDA in 2019. Device summary P190032.", ENTRY_2],
             id="dated-approved-by-entry-is-no-sign-off",
         ),
+        pytest.param(
+            "References\nWoodhouse, R., Li, M. (2020). Clinical validation. PLoS One, 15 (9), e0237802. Retrieved from http://www.acessdata.fda.gov.\n"
+            "U.S. Food and Drug Administration. (2022, August). 510(k) Premarket Notification Database. P200010.\n"
+            "ORIGINAL EFFECTIVE DATE: 9/30/2025\nMOST RECENT REVIEW DATE: 9/30/2025",
+            [
+                "Woodhouse, R., Li, M. (2020). Clinical validation. PLoS One, 15 (9), e0237802. Retrieved from http://www.acessdata.fda.gov.",
+                "U.S. Food and Drug Administration. (2022, August). 510(k) Premarket Notification Database. P200010.",
+            ],
+            id="dotted-organization-opens-and-upper-case-date-label-ends",
+        ),
+        pytest.param(
+            "References\nSmith, J., & Bernard, P. S., Ellis, M.,\nH. (2018). Re-interpretation of variants. J Mol Diagn, 20(1), 1-9.",
+            ["Smith, J., & Bernard, P. S., Ellis, M., H. (2018). Re-interpretation of variants. J Mol Diagn, 20(1), 1-9."],
+            id="wrapped-initial-before-year-goes-on",
+        ),
     ],
 )
 def test_split_entries(text, expected):
