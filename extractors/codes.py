@@ -68,6 +68,12 @@ WORD_RANGE = re.compile(rf"[ \t]+(?:thru|through|to)[ \t]+(?P<last>{_SINGLE}){FO
 # a list of codes in prose that goes on at the next line, a rotated label's letters possibly printed between:
 # "O01.0 to O01.9, O26.20 to" / "o N" / "O26.23, O99.411", "O02.9," / "O31.00X0"
 LIST_WRAP = re.compile(r"(?:[ \t]*(?P<comma>[,;])|[ \t]+(?P<word>thru|through|to))[ \t]*\n(?:[ \t]*(?:\S{1,3}[ \t]*){0,2}\n){0,2}[ \t]*", re.I)
+# a status spelled out as a note at the end of a code row: "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **",
+# "0100U ... (Not Covered)", "[investigational]" (not "(e.g., investigational panels)")
+ROW_STATUS_NOTE = re.compile(
+    r"(?:\*{1,3}|\(|\[)[ \t]*(?P<phrase>(?i:non-?covered|not[ \t]+covered|experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary)"
+    r"(?:[ \t]*(?:&|and|/|,|or)[ \t]*(?i:experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary))*)[ \t]*(?:\*{1,3}|\)|\])[ \t]*$"
+)
 # a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
 MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 # a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
@@ -451,6 +457,9 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
                 if marker is not None and marker.group("key") in legend:  # "81277 (E/I)": the legend says what it means
                     row.status, row.status_evidence = legend[marker.group("key")]
                     row.status_source, row.description_start = "marker", marker.end()
+                elif description_start < line.end and (note := ROW_STATUS_NOTE.search(text, description_start, line.end)) is not None:
+                    row.status, row.status_evidence = heading_status(note.group("phrase")), doc.evidence(note.start(), note.end())
+                    row.status_source = "marker"  # the row's own note, over any heading's
                 rows.append(row)
                 open_brackets = max(0, _bracket_balance(text[description_start : line.end]))
                 if found[-1].end > line.end:

@@ -158,6 +158,9 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
                      {("O01.0-O01.9", None), ("O02.0", None), ("O26.20-O26.23", None), ("O99.411", None)}, id="prose-list-with-to-ranges-wrapped-past-a-rotated-label"),
         pytest.param("Coverage Determination:\n\nReport CPT codes 81479 to G0452 and ICD-10 codes Z34.90 to Z34.03 as before.\n",
                      {("81479", None), ("G0452", None), ("Z34.90", None), ("Z34.03", None)}, id="to-between-codes-of-two-systems-or-backwards-is-no-range"),
+        pytest.param("Coding\n\nCPT\tDescription\n89290\tBiopsy, oocyte polar body or embryo blastomere\n89398\tUnlisted reproductive medicine laboratory procedure ** Experimental & Investigational **\n"
+                     "81479\tUnlisted molecular pathology procedure (e.g., investigational gene panels)\n",
+                     {("89290", None), ("89398", "experimental_investigational_unproven"), ("81479", None)}, id="status-note-at-a-row-end"),
     ],
 )
 def test_code_table_shapes(make_doc, text, expected):
