@@ -74,6 +74,8 @@ ROW_STATUS_NOTE = re.compile(
     r"(?:\*{1,3}|\(|\[)[ \t]*(?P<phrase>(?i:non-?covered|not[ \t]+covered|experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary)"
     r"(?:[ \t]*(?:&|and|/|,|or)[ \t]*(?i:experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary))*)[ \t]*(?:\*{1,3}|\)|\])[ \t]*$"
 )
+# a parenthesis of examples in a code's description, e.g. "(eg, R183P, G2785, E422X)": variant names, not codes
+EXAMPLES_OPEN = re.compile(r"(?i)\((?:e\.?g\.?|i\.?e\.?|such[ \t]+as)[,:]?[ \t]")
 # a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
 MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 # a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
@@ -695,12 +697,22 @@ def _cells(doc: PolicyDoc, row: Line, *, icd: bool, consumed: set[int]):
     if icd:
         cells += [(m, False) for m in ICD_CELL.finditer(text, row.start, row.end) if "." not in m.group(0) or not CODE.match(text, m.start())]
     for match, in_code_grammar in cells:
-        if match.start() in consumed:
+        if match.start() in consumed or _in_examples(text, row.start, match.start()):
             continue
         found = _wrapped_range(text, _range_tail(text, _Found.of(match)), icd=icd, cells=True)
         if found.end > max(row.end, match.end()):  # the range's end, on the next line or after a word ("thru"): not a code of its own
             consumed.add(found.end - len(found.last))
         yield found, in_code_grammar
+
+
+def _in_examples(text: str, line_start: int, offset: int) -> bool:
+    """Does `offset` stand inside a parenthesis of examples opened earlier on its line ("(eg, R183P, G2785"),
+    one that names no code system ("(e.g., CPT 81327" names codes)?"""
+    before = text[line_start:offset]
+    opened = before.rfind("(")
+    if opened < 0 or ")" in before[opened:] or EXAMPLES_OPEN.match(before, opened) is None:
+        return False
+    return not re.search(r"(?i)\b(?:cpt|hcpcs|icd|codes?)\b", before[opened:])
 
 
 def _lead_status(doc: PolicyDoc, statuses: StatusIndex, header_index: int) -> tuple[Status | None, Evidence | None]:

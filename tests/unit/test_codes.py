@@ -161,6 +161,9 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
         pytest.param("Coding\n\nCPT\tDescription\n89290\tBiopsy, oocyte polar body or embryo blastomere\n89398\tUnlisted reproductive medicine laboratory procedure ** Experimental & Investigational **\n"
                      "81479\tUnlisted molecular pathology procedure (e.g., investigational gene panels)\n",
                      {("89290", None), ("89398", "experimental_investigational_unproven"), ("81479", None)}, id="status-note-at-a-row-end"),
+        pytest.param("Example Tests\tCommon CPT Codes\nMaple syrup urine disease\t81205\nBCKDHB gene analysis, common variants (eg, R183P, G2785, E422X)\n"
+                     "Colorectal screening (e.g., CPT 81327)\n",
+                     {("81205", None), ("81327", None)}, id="variant-names-in-examples-are-no-codes-named-codes-are"),
     ],
 )
 def test_code_table_shapes(make_doc, text, expected):
