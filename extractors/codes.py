@@ -437,9 +437,12 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         icd = hint == "ICD-10-CM" or _icd_rows_above(doc, rows, index, label)
         ocr = doc.page_of(line.start) in ocr_pages
         found, description_start = None, -1
-        if previous is not None and open_brackets > 0 and not CONTINUES.search(_last_text(previous, text)):
-            # a bracket left open in the row above ("81242 FANCC (Fanconi anemia, complementation group")
-            # does not swallow the next row of the same table
+        if previous is not None and (
+            (open_brackets > 0 and not CONTINUES.search(_last_text(previous, text))) or _last_text(previous, text).rstrip().endswith(";")
+        ):
+            # a bracket left open in the row above ("81242 FANCC (Fanconi anemia, complementation group"), or a
+            # descriptor ending in ";" that its child rows complete ("86152 Cell enumeration ... in blood);" /
+            # "86153 Cell enumeration ...; physician interpretation"), does not swallow the next row of the same table
             found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=ocr, icd=icd)
             if not _opens_row(doc, found, description_start, line, previous):
                 found = None

@@ -41,8 +41,12 @@ ROW_START = {
         r"|[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,"  # e.g. "Gouton, E., Malissen, N." (APA)
         r"|(?:(?:van|de|von|der|da|del|le|la|di)\s+)?[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)?\s+[A-Z]{1,3}(?:,|\.|\s+et\s+al)"
         r"|(?:[A-Z][\w,]*\s+){1,7}[A-Z]\w*:\s"
+        # with small words, only over an author: ". Government Agency, Medical Society, and Other Authoritative Publications: Andre F,"
+        # (not a title's colon: "Urinary Exosomes Diagnosis of Urological Tumors: A Systematic Review")
+        r"|(?:[A-Z][\w,]*\s+){1,7}(?:and|of|for|the|&)\s+(?:[A-Z][\w,]*\s+){0,3}[A-Z]\w*:\s(?=[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,?\s+[A-Z]{1,3}[,.\s])"
         r"|[A-Z][\w-]*\.(?:gov|org|com|net|edu):\s+(?=[A-Z])"  # a web site as author, e.g. ". CMS.gov: Centers for Medicare"
-        r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
+        # (a name may carry a mark, "NCCN Clinical Practice Guidelines in Oncology™ (NCCN). © 2023 ...")
+        r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*[™®]?|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z©]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
     ),
     "websites": re.compile(r"(?<=\. )(?:[A-Z][\w&'’.-]*(?:\s+[A-Z&][\w&'’.-]*){0,6}\.\s)"),  # e.g. ". American Cancer Society. Available at"
     # e.g. " 86152 Cell enumeration", " 0337U Oncology", " C50.911 Malignant", " ICD-10 Diagnosis",

@@ -164,6 +164,10 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
         pytest.param("Example Tests\tCommon CPT Codes\nMaple syrup urine disease\t81205\nBCKDHB gene analysis, common variants (eg, R183P, G2785, E422X)\n"
                      "Colorectal screening (e.g., CPT 81327)\n",
                      {("81205", None), ("81327", None)}, id="variant-names-in-examples-are-no-codes-named-codes-are"),
+        pytest.param("Coding\n\nCPT\n86152 Cell enumeration using immunologic selection (eg, circulating tumor cells in blood);\n"
+                     "86153 Cell enumeration using immunologic selection; physician interpretation and report, when required\n"
+                     "Add-on codes apply:\n81479 Unlisted procedure of the genes listed;\nfragile X, FMR1 and others\n",
+                     {("86152", None), ("86153", None), ("81479", None)}, id="child-row-below-a-descriptor-ending-in-semicolon"),
     ],
 )
 def test_code_table_shapes(make_doc, text, expected):
