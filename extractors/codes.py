@@ -82,6 +82,8 @@ MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
 HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
+# the same cell pair ending a row whose first columns are filled: "• NHL: 375 mg/m2 IV<TAB>J9312<TAB>9999"
+TRAILING_HCPCS_CELL = re.compile(r"\t(?P<first>[A-CEGHJ-MP-V]\d{4})\*{0,3}\t[ \t]*\d{1,5}[ \t]*$")
 # codes named in parentheses: "(0239U, 0242U, 81455)", "(CPT 81235)", "(codes 0177U and 81309)"
 PAREN_CODES = re.compile(r"\((?:(?:CPT|HCPCS|codes?)®?\s*:?\s*)?[+\dA-Z][\dA-Z.]{4,7}(?:\s*(?:,|and|or|-|–)\s*[+\dA-Z][\dA-Z.]{4,7})*\)")
 TABLE_GAP = 8  # lines: two code rows this close are rows of one table
@@ -419,6 +421,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     legend = _legend(doc, statuses)
     consumed: set[int] = set()  # where the end of a range wrapped onto the next line starts ("G89.0-" / "G89.4, I20.0")
     skip = -1  # a line that ended the range printed on the line above it, or a status heading's second line
+    hcpcs_cells = 0  # rows seen so far that are a HCPCS code in its own cell ("J9035<TAB>9999")
     for index, line in enumerate(doc.lines):
         if index == skip:
             continue
@@ -453,9 +456,12 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         if found is None:
             found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=ocr, icd=icd)
         found = [f for f in found if f.start not in consumed]  # not the end of a range begun on the line above
+        if not found and hcpcs_cells and (cell := TRAILING_HCPCS_CELL.search(text, line.start, line.end)) is not None:
+            found, description_start = [_Found.of(cell)], line.end  # a table of "J9035<TAB>9999" rows: its cell further right
         if found:
             near = rows and rows[-1].section == label and doc.line_index(rows[-1].line.start) >= index - TABLE_GAP
             hcpcs_cell = len(found) == 1 and HCPCS_CELL.match(text, found[0].start)  # e.g. "J9035<TAB>9999" in a dosing table
+            hcpcs_cells += bool(hcpcs_cell)
             if in_codes or index - hint_line <= 3 or previous is not None or near or hcpcs_cell or _next_is_row(doc, index):
                 row = _Row(found, line, description_start, line.end, status, status_evidence, hint, section=label)
                 marker = MARKER.match(text, description_start) if legend and description_start < line.end else None

@@ -147,6 +147,9 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
         pytest.param("Codes\tNumber Description\nCPT\t0032U\tCOMT gene analysis\n81105 –\tHPA genotyping code range\n81112\n81170\tABL1 gene analysis\nHCPCS G0452\tMolecular pathology; interpretation\n",
                      {("0032U", None), ("81105-81112", None), ("81170", None), ("G0452", None)}, id="range-over-two-lines-and-system-before-code"),
         pytest.param("Dosing\n\nBevacizumab 15 mg/kg every 3 weeks\n\nJ9035\t9999\n\nTrastuzumab 8 mg/kg loading dose\n", {("J9035", None)}, id="hcpcs-in-its-own-cell"),
+        pytest.param("Dosing\n\nBevacizumab 15 mg/kg every 3 weeks\n\nJ9035\t9999\n\nRituximab\t• NHL: 375 mg/m2 IV\tJ9312\t9999\n\nSee table\tJ9999\t20\n",
+                     {("J9035", None), ("J9312", None), ("J9999", None)}, id="hcpcs-cell-further-right-in-the-same-table"),
+        pytest.param("Dosing\n\nRituximab\t• NHL: 375 mg/m2 IV\tJ9312\t9999\n", set(), id="a-lone-trailing-cell-makes-no-table"),
         pytest.param("Coverage Criteria Sections Example Tests (Labs)\tCommon CPT Codes Common ICD Codes\nUrinary Tests\tPolypDx 0002U\tZ12.10-Z12.13\n"
                      "Blood Tests\tEpi proColon\t81327, G0327\nLung\tFirstLook\tZ12.2, C34\n"
                      "CPT Copyright American Medical Association. All rights reserved.\nC50 is mentioned after the table.",
