@@ -63,6 +63,8 @@ APA_YEAR_END = re.compile(r"\((?:19|20)\d{2}[a-z]?(?:,[^()]{1,30})?\)\.$")  # e.
 APA_SOURCE_LINE = re.compile(r"^[A-Z][\w .&:'’-]{0,80},\s+\d+(?:\([^()]{1,12}\))?,\s+[A-Za-z]?\d+")  # e.g. "Lancet, 378(9793), 771-784."
 YEAR_OPENING = re.compile(r"^\((?:19|20)\d{2}[a-z]?[,)]")  # e.g. "(2019). Re-interpretation of ..."
 URL_TAIL = re.compile(r"^\S*[/\-_]\S*[A-Za-z0-9/]$")  # e.g. "screening-for-genetic-conditions": a web address's wrapped end
+# a surname particle opening a line, e.g. "de ", "van der " (checked before the costlier author parse)
+PARTICLE_START = re.compile(r"(?:d[aeiou]s?|del|della|der|den|la|le|van|von|ten|ter|bin|al|el)\s")
 HYPHEN_END = re.compile(r"\w-$")  # e.g. "Image-" at a line end
 SHORT_LINE = 0.7  # a line shorter than this share of the list's widest line was not wrapped (wrapped lines measure >= 0.74 on real PDFs)
 
@@ -266,7 +268,7 @@ def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
 def _particle_author(text: str) -> bool:
     """A first author whose surname opens with a lower-case particle ("de Serres, F. J., Blanco, I., ...",
     "van der Berg JT, ..."): a new entry, though a lower-case start otherwise continues one."""
-    return text[:1].islower() and opens_with_person(text)
+    return bool(PARTICLE_START.match(text)) and opens_with_person(text)
 
 
 def _opener(text: str) -> bool:
