@@ -136,6 +136,10 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
     gapped = not (numbered or bulleted) and any(r.gap_before for r in rows[1:])
     width = max((len(r.text) for r in rows), default=0)
     entries: list[_Open | None] = []
+    next_numbers: list[int | None] = [None] * len(rows)  # the number of the next numbered row below each row
+    for i in range(len(rows) - 2, -1, -1):
+        following = rows[i + 1]
+        next_numbers[i] = following.number if following.number is not None else next_numbers[i + 1]
     last_number = 0
     lead_in = False
     for i, row in enumerate(rows):
@@ -152,8 +156,11 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
                 lead_in = True
                 continue  # e.g. "Links to the plan's contracts ... / ... used to create this policy"
         elif numbered:
-            # a number printed twice ("4." then "4.", a numbering slip) opens an entry too
+            # a number printed twice ("4." then "4.", a numbering slip) opens an entry too; one that jumps ahead while
+            # the next marker counts on from the last ("64." / "... 360-" / "367. PMID" / "65.") is a wrapped page number
             new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3 or row.number == last_number > 0)
+            if new and row.number > last_number + 1 and next_numbers[i] == last_number + 1:
+                new = False
         elif bulleted:
             new = row.bullet
         elif gapped:

@@ -578,3 +578,11 @@ def test_footnotes_only_without_a_reference_list():
     pages = [FOOTNOTED[0], FOOTNOTED[1] + "\n\nReferences\n1. Smith J. A study. Sleep. 2020;1:2-3.\n2. Doe A. Another. J Med. 2019;4:5-6."]
     refs = citations.extract(doc_with_type(pages, ("1 P", "2 M", "3 E")))
     assert [r.text[:8] for r in refs] == ["Smith J.", "Doe A. A"]
+
+
+def test_wrapped_page_number_is_no_list_number():
+    text = ("References\n1. Aaberg TM, Covington KR. Gene Expression Profiling in Uveal Melanoma. Ocul Oncol Pathol. 2020;6(5):360-\n"
+            f"367. PMID: 33123530\n2. {ENTRY_2}\n3. {ENTRY_3}")
+    refs = citations.extract(doc_of(text))
+    assert [r.text for r in refs][1:] == [ENTRY_2, ENTRY_3]
+    assert refs[0].text.startswith("Aaberg TM") and refs[0].text.endswith("PMID: 33123530")
