@@ -2,9 +2,11 @@
 
 Codes are read from code-table rows (a line that starts with a code or a run of codes, then its
 description) in code sections, from such rows elsewhere when a code-system heading or a second row
-confirms the table, and from prose that names the system ("CPT code 0232T"). Narrative sections,
-references and history never give codes. A status heading in the table ("When services are
-Investigational and Not Medically Necessary:") gives the codes under it their status.
+confirms the table, and from prose that names the system ("CPT code 0232T", "ICD-10 Diagnosis Code:
+O01.0 to O01.9, ..."). A range is printed with a dash or a word ("Z34.00 thru Z34.03"). Narrative
+sections, references and history never give codes. A status heading in the table ("When services are
+Investigational and Not Medically Necessary:") or a status note at a row's end ("** Experimental &
+Investigational **") gives the codes their status.
 """
 
 from __future__ import annotations
@@ -63,12 +65,12 @@ WRAPPED_DASH = re.compile(r"[ \t]*[-–—](?:\t[^\t\n]{1,40})?[ \t]*\n[ \t]*")
 # the end of an ICD-10-CM range printed without its letter, or with a zero for the letter O:
 # e.g. "H90.A-90.A3", "O09.A0 - 009.A3"
 ICD_RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*(?P<tail>0?\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w/]|\.\d)")
-# a range written with a word between its ends: "Z34.00 thru Z34.03", "81200 through 81210", "O01.0 to O01.9"
+# a range written with a word between its ends, e.g. "Z34.00 thru Z34.03", "81200 through 81210", "O01.0 to O01.9"
 WORD_RANGE = re.compile(rf"[ \t]+(?:thru|through|to)[ \t]+(?P<last>{_SINGLE}){FOOTNOTE}(?![\w/]|\.\d|-\d)", re.I)
 # a list of codes in prose that goes on at the next line, a rotated label's letters possibly printed between:
-# "O01.0 to O01.9, O26.20 to" / "o N" / "O26.23, O99.411", "O02.9," / "O31.00X0"
+# e.g. "O01.0 to O01.9, O26.20 to" / "o N" / "O26.23, O99.411", "O02.9," / "O31.00X0"
 LIST_WRAP = re.compile(r"(?:[ \t]*(?P<comma>[,;])|[ \t]+(?P<word>thru|through|to))[ \t]*\n(?:[ \t]*(?:\S{1,3}[ \t]*){0,2}\n){0,2}[ \t]*", re.I)
-# a status spelled out as a note at the end of a code row: "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **",
+# a status spelled out as a note at the end of a code row, e.g. "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **",
 # "0100U ... (Not Covered)", "[investigational]" (not "(e.g., investigational panels)")
 ROW_STATUS_NOTE = re.compile(
     r"(?:\*{1,3}|\(|\[)[ \t]*(?P<phrase>(?i:non-?covered|not[ \t]+covered|experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary)"
@@ -82,14 +84,14 @@ MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
 HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
-# the same cell pair ending a row whose first columns are filled: "• NHL: 375 mg/m2 IV<TAB>J9312<TAB>9999"
+# the same cell pair ending a row whose first columns are filled, e.g. "• NHL: 375 mg/m2 IV<TAB>J9312<TAB>9999"
 TRAILING_HCPCS_CELL = re.compile(r"\t(?P<first>[A-CEGHJ-MP-V]\d{4})\*{0,3}\t[ \t]*\d{1,5}[ \t]*$")
 # codes named in parentheses: "(0239U, 0242U, 81455)", "(CPT 81235)", "(codes 0177U and 81309)"
 PAREN_CODES = re.compile(r"\((?:(?:CPT|HCPCS|codes?)®?\s*:?\s*)?[+\dA-Z][\dA-Z.]{4,7}(?:\s*(?:,|and|or|-|–)\s*[+\dA-Z][\dA-Z.]{4,7})*\)")
 TABLE_GAP = 8  # lines: two code rows this close are rows of one table
 HEADING_BACK = 30  # lines: how far above a code named in prose its heading may stand
 OUTLINE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)[ \t]+")  # e.g. "3.0 ", "3.2 ", "B. ", "IV. "
-# a US state in an address, just before a 5-digit ZIP code: "Richmond, CA 94804", "Providence, RI  02903"
+# a US state in an address, just before a 5-digit ZIP code, e.g. "Richmond, CA 94804", "Providence, RI  02903"
 STATE_BEFORE_ZIP = re.compile(
     r"\b[A-Z][A-Za-z .'-]*,[ \t]*(?:A[KLRZS]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])[ \t]+$"
 )

@@ -59,18 +59,18 @@ ROW_START = {
 }
 
 
-# a list number before an entry: " 12. Smith", " 37. MDx.", " 84. NCCN" (counted, see _counted_numbers)
+# a list number before an entry, e.g. " 12. Smith", " 37. MDx.", " 84. NCCN" (counted, see _counted_numbers)
 LIST_NUMBER = re.compile(r"(?<= )(\d{1,3})\.(?= [A-Z\"“(])")
 MIN_COUNTED = 3  # numbers that count on from 1 (or 2) before a list is taken as numbered
 
 
 # an APA author list that opens an entry right after the last word of the one before (no period between):
-# "... from the National Comprehensive Cancer Network Sposito, M., Belluomini, L., Nocini, R., ..."
+# e.g. "... from the National Comprehensive Cancer Network Sposito, M., Belluomini, L., Nocini, R., ..."
 APA_AUTHORS_AFTER_WORD = re.compile(r"(?<=[a-z] )[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,\s+[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.")
 # an author-date year, e.g. " (2024, July)", " (2022)": the end of an organization author named just before it
 AUTHOR_YEAR = re.compile(r" \((?:19|20)\d{2}[a-z]?[,)]")
 # an organization named twice in a row before a year: the first ends an entry ("Retrieved ... from the National
-# Comprehensive Cancer Network"), the second opens the next ("National Comprehensive Cancer Network (2024, July).")
+# Comprehensive Cancer Network"), the second opens the next (e.g. "National Comprehensive Cancer Network (2024, July).")
 REPEATED_NAME = re.compile(r"(?:^|\s)(?P<name>[A-Z][\w&.-]*(?:\s+(?:[A-Z][\w&.-]*|for|of|and|&|the|on|in)){1,7}?)\s+(?P=name)$")
 NAME_WINDOW = 160  # chars before a year that may hold a name printed twice
 
