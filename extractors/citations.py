@@ -48,9 +48,9 @@ URL_END = re.compile(r"(?:https?://|www\.)\S*$")  # e.g. "...view/ncd.aspx?"
 # Two entries run together: a citation's last period directly followed by the next one's first author.
 GLUED = re.compile(r"(?<=[\d)\]]\.)(?=[A-Z][\w'’\-]+,? [A-Z])")  # e.g. "369-378.Chopko BW." / "Brief).Farr J,"
 # an author-date opening (APA): "American College of Obstetricians (ACOG). (2018).", "Hayes. (December 5, 2023)."
-# "Agendia. (2024a).", "Andrade, D. (2023, September 29)." (never a wrapped initial: "H. (2018).")
+# "Agendia. (2024a).", "Andrade, D. (2023, September 29).", "NORD. (2024b, 01/25/2024).", "NICE. (n.d.).", "U.S. Food and Drug Administration. (2022, August)." (never a wrapped initial: "H. (2018).")
 DATED_AUTHOR = re.compile(
-    r"^[A-Z][\w&'’-]+[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)"
+    r"^(?:(?:[A-Z]\.){2,}|[A-Z][\w&'’-]+)[^()\n]{0,120}?(?:\([A-Z]{2,10}\))?\.?\s*\((?:(?:[A-Z][a-z]+\.?\s+(?:\d{1,2},\s+)?)?(?:19|20)\d{2}[a-z]?(?:,\s*(?:[A-Z][a-z]+\.?(?:\s+\d{1,2})?|\d{1,2}/\d{1,2}/\d{2,4}))?|n\.\s?d\.)\)"
 )
 # e.g. "Carelon Medical Benefits Management. Genetic ...", "U.S. Food and Drug Administration. Drugs@FDA ...",
 # "Health Resources & Services Administration. Recommended ..."
@@ -63,6 +63,8 @@ APA_YEAR_END = re.compile(r"\((?:19|20)\d{2}[a-z]?(?:,[^()]{1,30})?\)\.$")  # e.
 APA_SOURCE_LINE = re.compile(r"^[A-Z][\w .&:'’-]{0,80},\s+\d+(?:\([^()]{1,12}\))?,\s+[A-Za-z]?\d+")  # e.g. "Lancet, 378(9793), 771-784."
 YEAR_OPENING = re.compile(r"^\((?:19|20)\d{2}[a-z]?[,)]")  # e.g. "(2019). Re-interpretation of ..."
 URL_TAIL = re.compile(r"^\S*[/\-_]\S*[A-Za-z0-9/]$")  # e.g. "screening-for-genetic-conditions": a web address's wrapped end
+# a surname particle opening a line, e.g. "de ", "van der " (checked before the costlier author parse)
+PARTICLE_START = re.compile(r"(?:d[aeiou]s?|del|della|der|den|la|le|van|von|ten|ter|bin|al|el)\s")
 HYPHEN_END = re.compile(r"\w-$")  # e.g. "Image-" at a line end
 SHORT_LINE = 0.7  # a line shorter than this share of the list's widest line was not wrapped (wrapped lines measure >= 0.74 on real PDFs)
 
@@ -134,6 +136,10 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
     gapped = not (numbered or bulleted) and any(r.gap_before for r in rows[1:])
     width = max((len(r.text) for r in rows), default=0)
     entries: list[_Open | None] = []
+    next_numbers: list[int | None] = [None] * len(rows)  # the number of the next numbered row below each row
+    for i in range(len(rows) - 2, -1, -1):
+        following = rows[i + 1]
+        next_numbers[i] = following.number if following.number is not None else next_numbers[i + 1]
     last_number = 0
     lead_in = False
     for i, row in enumerate(rows):
@@ -150,7 +156,11 @@ def split_entries(doc: PolicyDoc, start: int, end: int) -> list[Entry]:
                 lead_in = True
                 continue  # e.g. "Links to the plan's contracts ... / ... used to create this policy"
         elif numbered:
-            new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3)
+            # a number printed twice ("4." then "4.", a numbering slip) opens an entry too; one that jumps ahead while
+            # the next marker counts on from the last ("64." / "... 360-" / "367. PMID" / "65.") is a wrapped page number
+            new = row.number is not None and (row.number == 1 or last_number < row.number <= last_number + 3 or row.number == last_number > 0)
+            if new and row.number > last_number + 1 and next_numbers[i] == last_number + 1:
+                new = False
         elif bulleted:
             new = row.bullet
         elif gapped:
@@ -244,7 +254,7 @@ def _lone_numbers(rows: list[_Row], numbered: bool) -> list[_Row]:
 def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     """Without markers or gaps: does `row` open a new citation rather than continue the wrapped one above?"""
     previous = current.rows[-1].text
-    if CONTINUATION.match(row.text) or JOURNAL_THEN_YEAR.match(row.text) or APA_SOURCE_LINE.match(row.text) or APA_YEAR_END.search(previous):
+    if (CONTINUATION.match(row.text) and not _particle_author(row.text)) or JOURNAL_THEN_YEAR.match(row.text) or APA_SOURCE_LINE.match(row.text) or APA_YEAR_END.search(previous):
         return False  # (an APA title goes on below its authors' year: "... & Bremer, T. (2023)." / "Analytical validation ...")
     if YEAR_OPENING.match(row.text) and _authors_only(previous):
         return False  # an APA year on the line below its authors: "... & Bernard, P. S." / "(2019). Re-interpretation ..."
@@ -260,6 +270,12 @@ def _starts_entry(current: _Open, row: _Row, width: int) -> bool:
     if not (terminal or opener):
         return False
     return bool(YEAR.search(current.text)) or len(previous) < SHORT_LINE * width or (opener and terminal)
+
+
+def _particle_author(text: str) -> bool:
+    """A first author whose surname opens with a lower-case particle ("de Serres, F. J., Blanco, I., ...",
+    "van der Berg JT, ..."): a new entry, though a lower-case start otherwise continues one."""
+    return bool(PARTICLE_START.match(text)) and opens_with_person(text)
 
 
 def _opener(text: str) -> bool:

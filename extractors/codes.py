@@ -2,9 +2,11 @@
 
 Codes are read from code-table rows (a line that starts with a code or a run of codes, then its
 description) in code sections, from such rows elsewhere when a code-system heading or a second row
-confirms the table, and from prose that names the system ("CPT code 0232T"). Narrative sections,
-references and history never give codes. A status heading in the table ("When services are
-Investigational and Not Medically Necessary:") gives the codes under it their status.
+confirms the table, and from prose that names the system ("CPT code 0232T", "ICD-10 Diagnosis Code:
+O01.0 to O01.9, ..."). A range is printed with a dash or a word ("Z34.00 thru Z34.03"). Narrative
+sections, references and history never give codes. A status heading in the table ("When services are
+Investigational and Not Medically Necessary:") or a status note at a row's end ("** Experimental &
+Investigational **") gives the codes their status.
 """
 
 from __future__ import annotations
@@ -44,8 +46,11 @@ SYSTEM_HINT = re.compile(
     r"Level[ \t]+II|Category[ \t]+I{1,3}|®|\(|\)|:))*[ \t:]*$",
     re.I,
 )
-# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50", "Current Procedural Terminology (CPT) code 96040"
-PROSE_CUE = re.compile(r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+codes?)?[ \t]*:?[ \t]*(?=[+\dA-Z])")
+# e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50", "Current Procedural Terminology (CPT) code 96040",
+# "ICD-10 Diagnosis Code: O01.0"
+PROSE_CUE = re.compile(
+    r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+(?:[Dd]iagnos[ie]s|DIAGNOS[IE]S|[Pp]rocedure|PROCEDURE))?(?:[ \t]+(?:codes?|Codes?|CODES?))?[ \t]*:?[ \t]*(?=[+\dA-Z])"
+)
 CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507", "96116 96121"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 # a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
@@ -60,6 +65,19 @@ WRAPPED_DASH = re.compile(r"[ \t]*[-–—](?:\t[^\t\n]{1,40})?[ \t]*\n[ \t]*")
 # the end of an ICD-10-CM range printed without its letter, or with a zero for the letter O:
 # e.g. "H90.A-90.A3", "O09.A0 - 009.A3"
 ICD_RANGE_TAIL = re.compile(r"[ \t]*[-–—][ \t]*(?P<tail>0?\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w/]|\.\d)")
+# a range written with a word between its ends, e.g. "Z34.00 thru Z34.03", "81200 through 81210", "O01.0 to O01.9"
+WORD_RANGE = re.compile(rf"[ \t]+(?:thru|through|to)[ \t]+(?P<last>{_SINGLE}){FOOTNOTE}(?![\w/]|\.\d|-\d)", re.I)
+# a list of codes in prose that goes on at the next line, a rotated label's letters possibly printed between:
+# e.g. "O01.0 to O01.9, O26.20 to" / "o N" / "O26.23, O99.411", "O02.9," / "O31.00X0"
+LIST_WRAP = re.compile(r"(?:[ \t]*(?P<comma>[,;])|[ \t]+(?P<word>thru|through|to))[ \t]*\n(?:[ \t]*(?:\S{1,3}[ \t]*){0,2}\n){0,2}[ \t]*", re.I)
+# a status spelled out as a note at the end of a code row, e.g. "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **",
+# "0100U ... (Not Covered)", "[investigational]" (not "(e.g., investigational panels)")
+ROW_STATUS_NOTE = re.compile(
+    r"(?:\*{1,3}|\(|\[)[ \t]*(?P<phrase>(?i:non-?covered|not[ \t]+covered|experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary)"
+    r"(?:[ \t]*(?:&|and|/|,|or)[ \t]*(?i:experimental|investigational|unproven|not[ \t]+medically[ \t]+necessary))*)[ \t]*(?:\*{1,3}|\)|\])[ \t]*$"
+)
+# a parenthesis of examples in a code's description, e.g. "(eg, R183P, G2785, E422X)": variant names, not codes
+EXAMPLES_OPEN = re.compile(r"(?i)\((?:e\.?g\.?|i\.?e\.?|such[ \t]+as)[,:]?[ \t]")
 # a status marker printed beside a code, spelled out in the policy's legend: e.g. "81277 (E/I)"
 MARKER = re.compile(r"[ \t]*\((?P<key>[^()\s]{1,8})\)(?=[ \t]|$)", re.M)
 # a status set off at the end of a code row's description: e.g. "89398<TAB>Unlisted ... procedure ** Experimental & Investigational **"
@@ -72,11 +90,17 @@ ROW_STATUS = re.compile(
 LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
 HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
+# the same cell pair ending a row whose first columns are filled, e.g. "• NHL: 375 mg/m2 IV<TAB>J9312<TAB>9999"
+TRAILING_HCPCS_CELL = re.compile(r"\t(?P<first>[A-CEGHJ-MP-V]\d{4})\*{0,3}\t[ \t]*\d{1,5}[ \t]*$")
 # codes named in parentheses: "(0239U, 0242U, 81455)", "(CPT 81235)", "(codes 0177U and 81309)"
 PAREN_CODES = re.compile(r"\((?:(?:CPT|HCPCS|codes?)®?\s*:?\s*)?[+\dA-Z][\dA-Z.]{4,7}(?:\s*(?:,|and|or|-|–)\s*[+\dA-Z][\dA-Z.]{4,7})*\)")
 TABLE_GAP = 8  # lines: two code rows this close are rows of one table
 HEADING_BACK = 30  # lines: how far above a code named in prose its heading may stand
 OUTLINE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)[ \t]+")  # e.g. "3.0 ", "3.2 ", "B. ", "IV. "
+# a US state in an address, just before a 5-digit ZIP code, e.g. "Richmond, CA 94804", "Providence, RI  02903"
+STATE_BEFORE_ZIP = re.compile(
+    r"\b[A-Z][A-Za-z .'-]*,[ \t]*(?:A[KLRZS]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])[ \t]+$"
+)
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
@@ -218,6 +242,8 @@ def _range_tail(text: str, found: _Found) -> _Found:
     """An ICD-10-CM range whose end is printed without its letter ("H90.A-90.A3") or with a zero for the
     letter O ("O09.A0 - 009.A3"): the end is completed from the first code when the code set has it and
     it is in the first code's category."""
+    if found.last is None and (worded := _word_range(text, found)) is not None:
+        return worded
     if found.last is not None or system_of(found.first) != "ICD-10-CM":
         return found
     tail = ICD_RANGE_TAIL.match(text, found.end)
@@ -233,6 +259,27 @@ def _range_tail(text: str, found: _Found) -> _Found:
     if last[:3] != first[:3] or not icd10.is_valid(last):
         return found
     return replace(found, last=last, end=tail.end("tail"), last_repaired=damaged)
+
+
+def _word_range(text: str, found: _Found) -> _Found | None:
+    """A range written with a word ("Z34.00 thru Z34.03"): two codes of one system, the second after
+    the first and of its shape (same letter and category length for ICD-10-CM, same suffix for CPT and
+    HCPCS); otherwise two codes ("... change 81479 to 0101U" names both)."""
+    match = WORD_RANGE.match(text, found.end)
+    return None if match is None else _range_to(found, match.group("last"), match.end("last"))
+
+
+def _range_to(found: _Found, printed_last: str, end: int) -> _Found | None:
+    """`found` as a range ending in `printed_last` (at `end`), if the two codes make one (see _word_range)."""
+    first, last = found.first.upper(), printed_last.upper()
+    system = system_of(first)
+    if system is None or system_of(last) != system or last <= first or first[0] != last[0]:
+        return None
+    if system == "ICD-10-CM" and first.index(".") != last.index("."):
+        return None
+    if system in ("CPT", "HCPCS") and (first[-1].isdigit() != last[-1].isdigit() or (not first[-1].isdigit() and first[-1] != last[-1])):
+        return None
+    return replace(found, last=printed_last, end=end)
 
 
 def _wrapped_range(text: str, found: _Found, *, icd: bool, cells: bool = False) -> _Found:
@@ -280,6 +327,8 @@ def _make_code(doc, found: _Found, row, description, description_evidence, hint:
     system = system_of(first, hint)
     if system is None or (last and system_of(last, hint) != system):
         return None
+    if system == "CPT" and not last and first.isdigit() and STATE_BEFORE_ZIP.search(doc.text, max(0, found.start - 40), found.start):
+        return None  # a ZIP code in an address
     if system == "ICD-10-PCS" and hint != "ICD-10-PCS":
         return None  # seven letters and digits are also gene names ("CYP2C19"): ICD-10-PCS only where the table says so
     flags = []
@@ -380,6 +429,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     legend = _legend(doc, statuses)
     consumed: set[int] = set()  # where the end of a range wrapped onto the next line starts ("G89.0-" / "G89.4, I20.0")
     skip = -1  # a line that ended the range printed on the line above it, or a status heading's second line
+    hcpcs_cells = 0  # rows seen so far that are a HCPCS code in its own cell ("J9035<TAB>9999")
     for index, line in enumerate(doc.lines):
         if index == skip:
             continue
@@ -398,9 +448,12 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         icd = hint == "ICD-10-CM" or _icd_rows_above(doc, rows, index, label)
         ocr = doc.page_of(line.start) in ocr_pages
         found, description_start = None, -1
-        if previous is not None and open_brackets > 0 and not CONTINUES.search(_last_text(previous, text)):
-            # a bracket left open in the row above ("81242 FANCC (Fanconi anemia, complementation group")
-            # does not swallow the next row of the same table
+        if previous is not None and (
+            (open_brackets > 0 and not CONTINUES.search(_last_text(previous, text))) or _last_text(previous, text).rstrip().endswith(";")
+        ):
+            # a bracket left open in the row above ("81242 FANCC (Fanconi anemia, complementation group"), or a
+            # descriptor ending in ";" that its child rows complete ("86152 Cell enumeration ... in blood);" /
+            # "86153 Cell enumeration ...; physician interpretation"), does not swallow the next row of the same table
             found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=ocr, icd=icd)
             if not _opens_row(doc, found, description_start, line, previous):
                 found = None
@@ -411,15 +464,21 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
         if found is None:
             found, description_start = _leading_codes(doc, line, in_codes, hint=hint, ocr=ocr, icd=icd)
         found = [f for f in found if f.start not in consumed]  # not the end of a range begun on the line above
+        if not found and hcpcs_cells and (cell := TRAILING_HCPCS_CELL.search(text, line.start, line.end)) is not None:
+            found, description_start = [_Found.of(cell)], line.end  # a table of "J9035<TAB>9999" rows: its cell further right
         if found:
             near = rows and rows[-1].section == label and doc.line_index(rows[-1].line.start) >= index - TABLE_GAP
             hcpcs_cell = len(found) == 1 and HCPCS_CELL.match(text, found[0].start)  # e.g. "J9035<TAB>9999" in a dosing table
+            hcpcs_cells += bool(hcpcs_cell)
             if in_codes or index - hint_line <= 3 or previous is not None or near or hcpcs_cell or _next_is_row(doc, index):
                 row = _Row(found, line, description_start, line.end, status, status_evidence, hint, section=label)
                 marker = MARKER.match(text, description_start) if legend and description_start < line.end else None
                 if marker is not None and marker.group("key") in legend:  # "81277 (E/I)": the legend says what it means
                     row.status, row.status_evidence = legend[marker.group("key")]
                     row.status_source, row.description_start = "marker", marker.end()
+                elif description_start < line.end and (note := ROW_STATUS_NOTE.search(text, description_start, line.end)) is not None:
+                    row.status, row.status_evidence = heading_status(note.group("phrase")), doc.evidence(note.start(), note.end())
+                    row.status_source = "marker"  # the row's own note, over any heading's
                 elif (own := ROW_STATUS.search(text, description_start, line.end)) and heading_status(own.group("status")):
                     row.status, row.status_source = heading_status(own.group("status")), "marker"
                     row.status_evidence = doc.evidence(own.start("status"), own.end("status"))
@@ -568,7 +627,12 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
             if sentence is None:
                 span = doc.spacy.char_span(match.start("first"), match.end(), alignment_mode="expand")
                 sentence = span.sent if span is not None else False
-            code = _make_code(doc, _Found.of(match), None, None, None, hint=_hint(cue.group(0)))
+            found = _range_tail(text, _Found.of(match))
+            wrap = LIST_WRAP.match(text, found.end)
+            if found.last is None and wrap and wrap.group("word") and (end := CODE.match(text, wrap.end())) and not end.group("last"):
+                found = _range_to(found, end.group("first"), end.end("first")) or found
+                wrap = LIST_WRAP.match(text, found.end)
+            code = _make_code(doc, found, None, None, None, hint=_hint(cue.group(0)))
             status = statement_status(doc, statuses, sentence.start_char, sentence.end_char) if sentence else None
             status_evidence, source = (doc.evidence(sentence.start_char, sentence.end_char), "statement") if status else (None, None)
             if status is None and (heading := _status_heading_above(doc, match.start())) is not None:
@@ -578,7 +642,10 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
                 if status_evidence is not None:
                     update["status_evidence"] = status_evidence
                 out.append(code.model_copy(update=update))
-            sep = CODE_SEPARATOR.match(text, match.end())
+            if wrap and wrap.group("comma") and CODE.match(text, wrap.end()):
+                pos = wrap.end()
+                continue
+            sep = CODE_SEPARATOR.match(text, max(match.end(), found.end))
             if not sep:
                 break
             pos = sep.end()
@@ -650,12 +717,22 @@ def _cells(doc: PolicyDoc, row: Line, *, icd: bool, consumed: set[int]):
     if icd:
         cells += [(m, False) for m in ICD_CELL.finditer(text, row.start, row.end) if "." not in m.group(0) or not CODE.match(text, m.start())]
     for match, in_code_grammar in cells:
-        if match.start() in consumed:
+        if match.start() in consumed or _in_examples(text, row.start, match.start()):
             continue
         found = _wrapped_range(text, _range_tail(text, _Found.of(match)), icd=icd, cells=True)
-        if found.end > row.end:
+        if found.end > max(row.end, match.end()):  # the range's end, on the next line or after a word ("thru"): not a code of its own
             consumed.add(found.end - len(found.last))
         yield found, in_code_grammar
+
+
+def _in_examples(text: str, line_start: int, offset: int) -> bool:
+    """Does `offset` stand inside a parenthesis of examples opened earlier on its line ("(eg, R183P, G2785"),
+    one that names no code system ("(e.g., CPT 81327" names codes)?"""
+    before = text[line_start:offset]
+    opened = before.rfind("(")
+    if opened < 0 or ")" in before[opened:] or EXAMPLES_OPEN.match(before, opened) is None:
+        return False
+    return not re.search(r"(?i)\b(?:cpt|hcpcs|icd|codes?)\b", before[opened:])
 
 
 def _lead_status(doc: PolicyDoc, statuses: StatusIndex, header_index: int) -> tuple[Status | None, Evidence | None]:

@@ -2,7 +2,8 @@
 
 A references section runs to the next known heading, but what a policy prints after its last citation
 often has a heading nobody listed, or none: a web page's "back to top" link, the plan's
-own date labels after a blank line ("Devised: 7/23", "Medica Original Effective Date: ..."), a sentence about the policy
+own date labels or sign-off after a blank line ("Devised: 7/23", "Medica Original Effective Date: ...", "Approved by the
+Policy Committee"), a sentence about the policy
 ("This policy will be revised as necessary ..."), or an unknown heading ("Policy updates") over dated
 rows or prose. The list ends at the first of these (`list_end`). Lines repeated as running headers in
 text without a page layout ("Medical Policy: ... / Page: 16 of 18") are furniture (`running_lines`).
@@ -41,6 +42,8 @@ DATE_LED = re.compile(
 # words that make a line a statement rather than a title, e.g. "Medical policies can be highly technical ..."
 STATEMENT = re.compile(r"(?i)\b(?:is|are|may|will|must|should|shall|can|does|do|we|you|our|your)\b")
 URL = re.compile(r"(?i)https?://|www\.")
+# the policy's sign-off, e.g. "Approved by the Medical and Pharmacy Policy Committee", "Reviewed and approved by:", "Signed by"
+SIGN_OFF = re.compile(r"(?i)^[ \t]*(?:(?:reviewed|endorsed)[ \t]+and[ \t]+)?(?:approved|signed|authorized|authorised)[ \t]+by\b")
 # a page label, alone or ending a running title, e.g. "Page: 16 of 18", "Molecular Oncology Testing ... Page 14 of 16"
 PAGE_LABEL = re.compile(
     r"(?i)^(?:[ \t]*page:?[ \t]*\d+(?:[ \t]*(?:of|/)[ \t]*\d+)?|.*[ \t]page:?[ \t]*\d+[ \t]*(?:of|/)[ \t]*\d+|[ \t]*\d+[ \t]+of[ \t]+\d+)[ \t]*$"
@@ -65,7 +68,8 @@ def list_end(doc: PolicyDoc, lines: list[Line], start: int, end: int) -> int:
 def _ends_list(lines: list[Line], i: int) -> bool:
     text = lines[i].text
     after_blank = i == 0 or not lines[i - 1].text.strip()
-    if BACK_LINK_LINE.match(text) or (after_blank and DATE_LABEL.match(text)):
+    label = DATE_LABEL.match(text)  # (in upper case, "ORIGINAL EFFECTIVE DATE: 9/30/2025", no citation's note: a flattened page has no blank lines)
+    if BACK_LINK_LINE.match(text) or (label and label.group(0).isupper()) or (after_blank and (label or _sign_off(text))):
         return True  # (a date label inside a citation, "Annual Review Date: June 14, 2024.", goes on from the line above)
     after_break = after_blank or lines[i - 1].text.rstrip().endswith((".", ")"))
     if after_break and POLICY_SENTENCE.match(text):
@@ -82,10 +86,15 @@ def _foreign_heading(lines: list[Line], i: int) -> bool:
     if not below:
         return False
     first = below[0]
-    if DATE_LED.match(first):
+    if DATE_LED.match(first) or _sign_off(first):
         return True
     block = " ".join(below)
     return not YEAR.search(block) and not URL.search(block) and len(block.split()) >= 12 and len(STATEMENT.findall(block)) >= 2
+
+
+def _sign_off(text: str) -> bool:
+    """A sign-off line ("Approved by the ... Committee"), which no citation opens; a dated one may be a citation's note."""
+    return bool(SIGN_OFF.match(text)) and not YEAR.search(text)
 
 
 def running_lines(doc: PolicyDoc, start: int, end: int) -> frozenset[str]:

@@ -8,8 +8,8 @@ so such a text gets them back: a space is replaced by a line break, one characte
 offset stays the same (evidence still indexes the loaded text). Breaks go before and after a known
 section heading (patterns/section_headers.jsonl) that follows a sentence's end and precedes a capital;
 before a header label ("Document #:", "Publish Date:"); before a bullet; and, inside the section a
-heading opened, before what starts a row there: a reference's author list or number, a code with its
-description, a history row's action and date.
+heading opened, before what starts a row there: a reference's author list or number (a number that counts
+on from the one before, wherever it stands), a code with its description, a history row's action and date.
 """
 
 from __future__ import annotations
@@ -41,14 +41,38 @@ ROW_START = {
         r"|[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,"  # e.g. "Gouton, E., Malissen, N." (APA)
         r"|(?:(?:van|de|von|der|da|del|le|la|di)\s+)?[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*(?:\s+[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)?\s+[A-Z]{1,3}(?:,|\.|\s+et\s+al)"
         r"|(?:[A-Z][\w,]*\s+){1,7}[A-Z]\w*:\s"
-        r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
+        # with small words, only over an author: ". Government Agency, Medical Society, and Other Authoritative Publications: Andre F,"
+        # (not a title's colon: "Urinary Exosomes Diagnosis of Urological Tumors: A Systematic Review")
+        r"|(?:[A-Z][\w,]*\s+){1,7}(?:and|of|for|the|&)\s+(?:[A-Z][\w,]*\s+){0,3}[A-Z]\w*:\s(?=[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,?\s+[A-Z]{1,3}[,.\s])"
+        r"|[A-Z][\w-]*\.(?:gov|org|com|net|edu):\s+(?=[A-Z])"  # a web site as author, e.g. ". CMS.gov: Centers for Medicare"
+        # (a name may carry a mark, "NCCN Clinical Practice Guidelines in Oncology™ (NCCN). © 2023 ...")
+        r"|[A-Z][A-Za-z&.-]*(?:\s+(?:[A-Z][A-Za-z&.-]*[™®]?|for|of|and|&|the|on|in)){1,8}(?:\s+\([A-Z]{2,8}\))?(?:\.\s+(?=[A-Z©]|\(\d{4}[,)])|\s+(?=\(\d{4}[,)])))"
     ),
     "websites": re.compile(r"(?<=\. )(?:[A-Z][\w&'’.-]*(?:\s+[A-Z&][\w&'’.-]*){0,6}\.\s)"),  # e.g. ". American Cancer Society. Available at"
-    # e.g. " 86152 Cell enumeration", " 0337U Oncology", " C50.911 Malignant", " ICD-10 Diagnosis"
-    "codes": re.compile(r"(?<= )(?:(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s+[A-Z]|(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)\s+[A-Z])"),
+    # e.g. " 86152 Cell enumeration", " 0337U Oncology", " C50.911 Malignant", " ICD-10 Diagnosis",
+    # a note in parentheses between code and description: " 0012M (effective 01/01/2026) Oncology"
+    "codes": re.compile(
+        r"(?<= )(?:(?:\d{4}[0-9A-Z]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s+(?:\([^()]{1,40}\)\s+)?[A-Z]|(?:CPT|HCPCS|ICD-10(?:-CM|-PCS)?)\s+[A-Z])"
+    ),
     # e.g. ". Reviewed 02/20/2025 MPTAC review", ". New 07/14/2005", ". 03/2024 Annual review" (not "... with 10/01/2024 CPT changes")
     "history": re.compile(r"(?:(?<=[.)\]”\"\d] )|(?<= )(?=[A-Z][a-z]+\s+\d))(?:[A-Z][a-z]+\s+)?\d{1,2}/(?:\d{1,2}/)?\d{4}\s"),
 }
+
+
+# a list number before an entry, e.g. " 12. Smith", " 37. MDx.", " 84. NCCN" (counted, see _counted_numbers)
+LIST_NUMBER = re.compile(r"(?<= )(\d{1,3})\.(?= [A-Z\"“(])")
+MIN_COUNTED = 3  # numbers that count on from 1 (or 2) before a list is taken as numbered
+
+
+# an APA author list that opens an entry right after the last word of the one before (no period between):
+# e.g. "... from the National Comprehensive Cancer Network Sposito, M., Belluomini, L., Nocini, R., ..."
+APA_AUTHORS_AFTER_WORD = re.compile(r"(?<=[a-z] )[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.(?:[ -]?[A-Z]\.)*,\s+[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*,\s+[A-Z]\.")
+# an author-date year, e.g. " (2024, July)", " (2022)": the end of an organization author named just before it
+AUTHOR_YEAR = re.compile(r" \((?:19|20)\d{2}[a-z]?[,)]")
+# an organization named twice in a row before a year: the first ends an entry ("Retrieved ... from the National
+# Comprehensive Cancer Network"), the second opens the next (e.g. "National Comprehensive Cancer Network (2024, July).")
+REPEATED_NAME = re.compile(r"(?:^|\s)(?P<name>[A-Z][\w&.-]*(?:\s+(?:[A-Z][\w&.-]*|for|of|and|&|the|on|in)){1,7}?)\s+(?P=name)$")
+NAME_WINDOW = 160  # chars before a year that may hold a name printed twice
 
 
 def is_flat(text: str) -> bool:
@@ -81,7 +105,32 @@ def reflow(text: str) -> str:
             for match in rows.finditer(text, end + 1, stop):
                 if match.start() > end + 1:
                     chars[match.start() - 1] = "\n"
+            if label == "references":
+                for match in APA_AUTHORS_AFTER_WORD.finditer(text, end + 1, stop):
+                    chars[match.start() - 1] = "\n"
+                for year in AUTHOR_YEAR.finditer(text, end + 1, stop):
+                    window = max(end + 1, year.start() - NAME_WINDOW)
+                    twice = REPEATED_NAME.search(text, window, year.start())
+                    if twice is not None:
+                        chars[year.start() - len(twice.group("name")) - 1] = "\n"
+                for number in _counted_numbers(text, end, stop):
+                    chars[number.start() - 1] = "\n"  # the number opens its entry's line ("... doi:10.1038/x 9. Sequist LV")
+                    chars[number.end()] = " "  # (not a line of its own: its entry follows on the same line)
     return "".join(chars)
+
+
+def _counted_numbers(text: str, start: int, stop: int) -> list[re.Match]:
+    """The list numbers of text[start:stop] that count on one by one from 1 (or 2), wherever they
+    stand (after a DOI or a web address as well as after a period); stray numbers ("Volume 3. Smith")
+    that break the count are passed over. None unless MIN_COUNTED count on."""
+    out: list[re.Match] = []
+    expected = None
+    for match in LIST_NUMBER.finditer(text, start, stop):
+        number = int(match.group(1))
+        if number == expected or (expected is None and number <= 2):
+            out.append(match)
+            expected = number + 1
+    return out if len(out) >= MIN_COUNTED else []
 
 
 def _headings(text: str) -> list[tuple[int, int, str]]:

@@ -317,6 +317,59 @@ ENTRY_3 = "Centers for Medicare and Medicaid Services (CMS). National Coverage D
             ["Centers for Medicare and Medicaid Services (CMS). National Coverage Determination: Percutaneous Image-Guided Lumbar Decompression. NCD #150.13."],
             id="line-broken-after-hyphen",
         ),
+        pytest.param(
+            "References\n\nCorda, L., Medicina, D., & Balbi, B. (2011). Population genetic screening for alpha1-antitrypsin deficiency in a\n"
+            "high-prevalence area. Respiration, 82(5), 418-425.\nde Serres, F. J., Blanco, I., & Fernandez-Bustillo, E. (2003). Genetic epidemiology of alpha-1\n"
+            "antitrypsin deficiency in North America. Clin Genet, 64(5), 382-397.\n\nEriksson, S., & Velez, R. (1986). Risk of cirrhosis. N Engl J Med, 314(12), 736-739.",
+            [
+                "Corda, L., Medicina, D., & Balbi, B. (2011). Population genetic screening for alpha1-antitrypsin deficiency in a high-prevalence area. Respiration, 82(5), 418-425.",
+                "de Serres, F. J., Blanco, I., & Fernandez-Bustillo, E. (2003). Genetic epidemiology of alpha-1 antitrypsin deficiency in North America. Clin Genet, 64(5), 382-397.",
+                "Eriksson, S., & Velez, R. (1986). Risk of cirrhosis. N Engl J Med, 314(12), 736-739.",
+            ],
+            id="surname-particle-opens-an-entry",
+        ),
+        pytest.param(
+            "References\n\nNORD. (2024a). Alpha-1 Antitrypsin Deficiency. https://rarediseases.org/rare-diseases/alpha-1-\nantitrypsin-deficiency/\n"
+            "NORD. (2024b, 01/25/2024). Neonatal Cholestasis. https://rarediseases.org/rare-diseases/idiopathic-\nneonatal-hepatitis/\n"
+            "NICE. (n.d.). Autism in children and young people. https://www.nice.org.uk/guidance/cg128\n\nWHO. (1997). Alpha 1-antitrypsin deficiency. Bull World Health Organ, 75(5), 397-415.",
+            [
+                "NORD. (2024a). Alpha-1 Antitrypsin Deficiency. https://rarediseases.org/rare-diseases/alpha-1-antitrypsin-deficiency/",
+                "NORD. (2024b, 01/25/2024). Neonatal Cholestasis. https://rarediseases.org/rare-diseases/idiopathic-neonatal-hepatitis/",
+                "NICE. (n.d.). Autism in children and young people. https://www.nice.org.uk/guidance/cg128",
+                "WHO. (1997). Alpha 1-antitrypsin deficiency. Bull World Health Organ, 75(5), 397-415.",
+            ],
+            id="author-date-with-full-date-or-no-date",
+        ),
+        pytest.param(
+            f"References\n\n1. {ENTRY_1}\n2. {ENTRY_2}\n2. {ENTRY_3}",
+            [ENTRY_1, ENTRY_2, ENTRY_3],
+            id="number-printed-twice",
+        ),
+        pytest.param(
+            f"References\n\n{ENTRY_1}\n\n{ENTRY_2}\n\nPolicy Implementation\n\nApproved by the Medical and Pharmacy Policy Committee\nJane Doe MD MBA\nChief Medical Officer",
+            [ENTRY_1, ENTRY_2],
+            id="sign-off-after-list-ends-it",
+        ),
+        pytest.param(
+            f"References\n\n{ENTRY_1}\n\nApproved by the FDA in 2019. Device summary P190032.\n\n{ENTRY_2}",
+            [ENTRY_1, "Approved by the FDA in 2019. Device summary P190032.", ENTRY_2],
+            id="dated-approved-by-entry-is-no-sign-off",
+        ),
+        pytest.param(
+            "References\nWoodhouse, R., Li, M. (2020). Clinical validation. PLoS One, 15 (9), e0237802. Retrieved from http://www.acessdata.fda.gov.\n"
+            "U.S. Food and Drug Administration. (2022, August). 510(k) Premarket Notification Database. P200010.\n"
+            "ORIGINAL EFFECTIVE DATE: 9/30/2025\nMOST RECENT REVIEW DATE: 9/30/2025",
+            [
+                "Woodhouse, R., Li, M. (2020). Clinical validation. PLoS One, 15 (9), e0237802. Retrieved from http://www.acessdata.fda.gov.",
+                "U.S. Food and Drug Administration. (2022, August). 510(k) Premarket Notification Database. P200010.",
+            ],
+            id="dotted-organization-opens-and-upper-case-date-label-ends",
+        ),
+        pytest.param(
+            "References\nSmith, J., & Bernard, P. S., Ellis, M.,\nH. (2018). Re-interpretation of variants. J Mol Diagn, 20(1), 1-9.",
+            ["Smith, J., & Bernard, P. S., Ellis, M., H. (2018). Re-interpretation of variants. J Mol Diagn, 20(1), 1-9."],
+            id="wrapped-initial-before-year-goes-on",
+        ),
     ],
 )
 def test_split_entries(text, expected):
@@ -525,3 +578,11 @@ def test_footnotes_only_without_a_reference_list():
     pages = [FOOTNOTED[0], FOOTNOTED[1] + "\n\nReferences\n1. Smith J. A study. Sleep. 2020;1:2-3.\n2. Doe A. Another. J Med. 2019;4:5-6."]
     refs = citations.extract(doc_with_type(pages, ("1 P", "2 M", "3 E")))
     assert [r.text[:8] for r in refs] == ["Smith J.", "Doe A. A"]
+
+
+def test_wrapped_page_number_is_no_list_number():
+    text = ("References\n1. Aaberg TM, Covington KR. Gene Expression Profiling in Uveal Melanoma. Ocul Oncol Pathol. 2020;6(5):360-\n"
+            f"367. PMID: 33123530\n2. {ENTRY_2}\n3. {ENTRY_3}")
+    refs = citations.extract(doc_of(text))
+    assert [r.text for r in refs][1:] == [ENTRY_2, ENTRY_3]
+    assert refs[0].text.startswith("Aaberg TM") and refs[0].text.endswith("PMID: 33123530")

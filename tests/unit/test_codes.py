@@ -98,6 +98,7 @@ def test_unknown_icd_code_is_flagged(make_doc):
         pytest.param("References\n\n1. Krakow B. A daytime study (CPT 95807-52). J Clin Sleep Med. 2008;4(3):212-22.", id="references"),
         pytest.param("Description\n\nThe device (Boston Scientific, Burlington, MA 01803) was cleared.", id="zip-code-in-prose"),
         pytest.param("Policy\n\nFDA 510(k) K051679 and NCT00355914 trials", id="fda-and-trial-ids"),
+        pytest.param("Coding\n\nNewborn Screening Section\n850 Marine Bay Parkway, F-175\nRichmond, CA 94804\n(510) 412-6213", id="zip-code-in-an-address-block"),
     ],
 )
 def test_not_codes(make_doc, text):
@@ -146,11 +147,30 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
         pytest.param("Codes\tNumber Description\nCPT\t0032U\tCOMT gene analysis\n81105 –\tHPA genotyping code range\n81112\n81170\tABL1 gene analysis\nHCPCS G0452\tMolecular pathology; interpretation\n",
                      {("0032U", None), ("81105-81112", None), ("81170", None), ("G0452", None)}, id="range-over-two-lines-and-system-before-code"),
         pytest.param("Dosing\n\nBevacizumab 15 mg/kg every 3 weeks\n\nJ9035\t9999\n\nTrastuzumab 8 mg/kg loading dose\n", {("J9035", None)}, id="hcpcs-in-its-own-cell"),
+        pytest.param("Dosing\n\nBevacizumab 15 mg/kg every 3 weeks\n\nJ9035\t9999\n\nRituximab\t• NHL: 375 mg/m2 IV\tJ9312\t9999\n\nSee table\tJ9999\t20\n",
+                     {("J9035", None), ("J9312", None), ("J9999", None)}, id="hcpcs-cell-further-right-in-the-same-table"),
+        pytest.param("Dosing\n\nRituximab\t• NHL: 375 mg/m2 IV\tJ9312\t9999\n", set(), id="a-lone-trailing-cell-makes-no-table"),
         pytest.param("Coverage Criteria Sections Example Tests (Labs)\tCommon CPT Codes Common ICD Codes\nUrinary Tests\tPolypDx 0002U\tZ12.10-Z12.13\n"
                      "Blood Tests\tEpi proColon\t81327, G0327\nLung\tFirstLook\tZ12.2, C34\n"
                      "CPT Copyright American Medical Association. All rights reserved.\nC50 is mentioned after the table.",
                      {("0002U", None), ("Z12.10-Z12.13", None), ("81327", None), ("G0327", None), ("Z12.2", None), ("C34", None)}, id="code-columns-of-a-table"),
         pytest.param("Policy\n\nThe reviewer will count 20550 cases.\n\n20551\tpatients enrolled in the trial\n", set(), id="a-lone-number-row-in-prose-is-no-code"),
+        pytest.param("ICD-10 Codes\n\nZ31.430\tEncounter for genetic testing\nZ34.00 thru Z34.03\tSupervision of normal first pregnancy\n81200 through 81210\tGene analysis\n",
+                     {("Z31.430", None), ("Z34.00-Z34.03", None), ("81200-81210", None)}, id="range-written-with-thru-or-through"),
+        pytest.param("Coverage Determination:\n\nFor pregnancy, ICD-10 Diagnosis Code: O01.0 to O01.9, O02.0, O26.20 to\no N\nO26.23, O99.411\n",
+                     {("O01.0-O01.9", None), ("O02.0", None), ("O26.20-O26.23", None), ("O99.411", None)}, id="prose-list-with-to-ranges-wrapped-past-a-rotated-label"),
+        pytest.param("Coverage Determination:\n\nReport CPT codes 81479 to G0452 and ICD-10 codes Z34.90 to Z34.03 as before.\n",
+                     {("81479", None), ("G0452", None), ("Z34.90", None), ("Z34.03", None)}, id="to-between-codes-of-two-systems-or-backwards-is-no-range"),
+        pytest.param("Coding\n\nCPT\tDescription\n89290\tBiopsy, oocyte polar body or embryo blastomere\n89398\tUnlisted reproductive medicine laboratory procedure ** Experimental & Investigational **\n"
+                     "81479\tUnlisted molecular pathology procedure (e.g., investigational gene panels)\n",
+                     {("89290", None), ("89398", "experimental_investigational_unproven"), ("81479", None)}, id="status-note-at-a-row-end"),
+        pytest.param("Example Tests\tCommon CPT Codes\nMaple syrup urine disease\t81205\nBCKDHB gene analysis, common variants (eg, R183P, G2785, E422X)\n"
+                     "Colorectal screening (e.g., CPT 81327)\n",
+                     {("81205", None), ("81327", None)}, id="variant-names-in-examples-are-no-codes-named-codes-are"),
+        pytest.param("Coding\n\nCPT\n86152 Cell enumeration using immunologic selection (eg, circulating tumor cells in blood);\n"
+                     "86153 Cell enumeration using immunologic selection; physician interpretation and report, when required\n"
+                     "Add-on codes apply:\n81479 Unlisted procedure of the genes listed;\nfragile X, FMR1 and others\n",
+                     {("86152", None), ("86153", None), ("81479", None)}, id="child-row-below-a-descriptor-ending-in-semicolon"),
     ],
 )
 def test_code_table_shapes(make_doc, text, expected):
