@@ -49,7 +49,9 @@ SYSTEM_HINT = re.compile(
 # e.g. "CPT code 0232T", "HCPCS codes M0076 and M0075", "ICD-10-CM: M54.50", "Current Procedural Terminology (CPT) code 96040",
 # "ICD-10 Diagnosis Code: O01.0"
 PROSE_CUE = re.compile(
-    r"(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+(?:[Dd]iagnos[ie]s|DIAGNOS[IE]S|[Pp]rocedure|PROCEDURE))?(?:[ \t]+(?:codes?|Codes?|CODES?))?[ \t]*:?[ \t]*(?=[+\dA-Z])"
+    r"(?:(?:\bCPT|\bHCPCS|\bICD-?10(?:-?CM|-?PCS)?)\)?(?:®)?(?:[ \t]+(?:[Dd]iagnos[ie]s|DIAGNOS[IE]S|[Pp]rocedure|PROCEDURE))?(?:[ \t]+(?:codes?|Codes?|CODES?))?"
+    # a code's kind named without its system: e.g. "procedure code 81443", "diagnosis codes Z31.430, Z31.440" (the shape says which)
+    r"|\b(?:[Pp]rocedure|PROCEDURE|[Dd]iagnosis|DIAGNOSIS|[Bb]illing|BILLING)[ \t]+(?:codes?|Codes?|CODES?))[ \t]*:?[ \t]*(?=[+\dA-Z])"
 )
 CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507", "96116 96121"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"

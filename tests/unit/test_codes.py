@@ -155,6 +155,10 @@ def test_code_alone_on_its_line_takes_the_next_line_as_description(make_doc):
                      "CPT Copyright American Medical Association. All rights reserved.\nC50 is mentioned after the table.",
                      {("0002U", None), ("Z12.10-Z12.13", None), ("81327", None), ("G0327", None), ("Z12.2", None), ("C34", None)}, id="code-columns-of-a-table"),
         pytest.param("Policy\n\nThe reviewer will count 20550 cases.\n\n20551\tpatients enrolled in the trial\n", set(), id="a-lone-number-row-in-prose-is-no-code"),
+        pytest.param("Key Details:\n\nGenetic counseling (procedure codes 96040 and S0265) and fluoride varnish (procedure code 99188) are benefits. "
+                     "Diagnosis code Z41.8 applies.\n", {("96040", None), ("S0265", None), ("99188", None), ("Z41.8", None)},
+                     id="codes-named-by-kind-without-their-system"),
+        pytest.param("Key Details:\n\nThe procedure code modifier 26 and the billing code set of 2024 apply.\n", set(), id="kind-words-without-a-code"),
         pytest.param("ICD-10 Codes\n\nZ31.430\tEncounter for genetic testing\nZ34.00 thru Z34.03\tSupervision of normal first pregnancy\n81200 through 81210\tGene analysis\n",
                      {("Z31.430", None), ("Z34.00-Z34.03", None), ("81200-81210", None)}, id="range-written-with-thru-or-through"),
         pytest.param("Coverage Determination:\n\nFor pregnancy, ICD-10 Diagnosis Code: O01.0 to O01.9, O02.0, O26.20 to\no N\nO26.23, O99.411\n",
