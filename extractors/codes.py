@@ -30,8 +30,8 @@ _SINGLE = (
 # a footnote mark printed on a code, not part of it: e.g. "81479a", "81479ᵃ", "C9399**"
 FOOTNOTE = r"(?:[a-e](?![\w])|[\u1d43\u1d47\u1d9c\u1d48\u1d49]|\*{1,3})?"
 # e.g. "20550", "+64484", "20550-20553", "I83.001 – I83.899", "81479a"
-CODE = re.compile(
-    rf"(?<![\w.\-/+])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ \t]*(?P<last>{_SINGLE}))?{FOOTNOTE}(?![\w/]|\.\d|-\d)"
+CODE = re.compile(  # not a statute's section: e.g. "Sec. 17020", "§ 17020", "Section 17020"
+    rf"(?<![\w.\-/+§])(?<!§[ \t])(?<!Sec\.[ \t])(?<!Section[ \t])(?<!SECTION[ \t])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ \t]*(?P<last>{_SINGLE}))?{FOOTNOTE}(?![\w/]|\.\d|-\d)"
 )
 # a range whose end is printed on the next line: "81105 –<TAB>HPA genotyping code range" / "81112"
 DANGLING_RANGE = re.compile(r"[ \t]*[-–—][ \t]*(?=\t|$)", re.M)

@@ -99,6 +99,8 @@ def test_unknown_icd_code_is_flagged(make_doc):
         pytest.param("Description\n\nThe device (Boston Scientific, Burlington, MA 01803) was cleared.", id="zip-code-in-prose"),
         pytest.param("Policy\n\nFDA 510(k) K051679 and NCT00355914 trials", id="fda-and-trial-ids"),
         pytest.param("Coding\n\nNewborn Screening Section\n850 Marine Bay Parkway, F-175\nRichmond, CA 94804\n(510) 412-6213", id="zip-code-in-an-address-block"),
+        pytest.param("Coding\n\nConsent is required by state law:\n333.17020 Genetic test; informed consent Sec. 17020\nSee § 20550 and Section 81479 of the code.\n",
+                     id="statute-sections"),
     ],
 )
 def test_not_codes(make_doc, text):
