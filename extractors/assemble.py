@@ -1,6 +1,6 @@
 """Mentions -> PolicyRecord: runs each extractor once over the shared PolicyDoc and applies the few
 rules that join fields (a code table with no status heading takes the policy's single status; a
-review or revision date missing from the letterhead is read from the history table).
+review, revision or original effective date missing from the letterhead is read from the history table).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A date is read only under a label ("Effective Date:", "Publish Date", "Reviewed:
 table column, labels split over two rows of cells...), outside narrative sections, references and history
 (except a block of "Label: date" lines printed after them). A label opening a sentence or a note in brackets
 gives no date. The date grammar keeps the printed precision: "November 1996" -> 1996-11 (month), "04/05/2011"
--> 2011-04-05 (day); "01|07|2026", "2026/01/07" and "07-Jan-2026" read too.
+-> 2011-04-05 (day); "01|07|2026", "2026/01/07" and "07-Jan-2026" read too. Short forms read only right after a
+label (and in a history table's date cell), where a date must stand: "02/22", "09.01.18", "08.18".
 """
 
 from __future__ import annotations

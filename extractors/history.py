@@ -16,7 +16,10 @@ nor does a line of the policy's own dates ("Effective Date: July 2023"). A heade
 is skipped. Row dates may be "03-10-2011", "2023: September" (year first) or run into the row's text
 ("September 2016New policy"); a date alone on its line is a row of its own in any shape (a date column
 printed apart from its action column), unless the line above asks for it ("... effective\n10/1/2022").
-Rows under a group heading ("Revised Dates:", "Reviewed Dates:") with no text of their own take its name.
+Rows under a group heading ("Revised Dates:", "Reviewed Dates:") with no text of their own take its name. A line
+opening with a date that ends a sentence ("08/11/2024.<TAB>Uniform LCDs") under a cell asking for a date ("... to become
+effective") continues the row above. The oldest row, when it opens with the new policy, may state the policy's original
+effective date ("New medical policy ... Effective 4/1/2014.": `stated_original`).
 
 Other layouts of a history section:
 - a paragraph of dates ("Reviewed/Revised: 1/18/2018, 11/6/2018, ...", "Committee: 08/28/2013, 10/22/2014
