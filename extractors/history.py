@@ -55,7 +55,7 @@ HEADER_ROW = re.compile(r"(?i)^[ \t]*(?:status[ \t]+)?(?:date|effective date)[ \
 BOILERPLATE = re.compile(
     r"(?i)^(?:federal\s+and\s+state\s+law|no\s+part\s+of\s+this|the\s+use\s+of\s+specific|\S+\s+medical\s+polic(?:y|ies)\s+(?:address|are)|"
     r"this\s+medical\s+policy\s+(?:provides|may)|information\s+pertaining|click\s+on|medical\s+policy\s+terms|©|copyright|cpt\s+codes,|"
-    r"blue\s+cross®|the\s+articles\s+reviewed)"
+    r"blue\s+cross®|the\s+articles\s+reviewed|important\s+reminder|this\s+clinical\s+policy\s+has\s+been\s+developed)"
 )
 CITED = re.compile(r"(?i)\b(?:accessed|updated|published|retrieved|cited|revised|reviewed|on|as\s+of|in|since|from|until|by)[\s:,]*$")  # e.g. "Accessed "
 SHORT_TOKEN = re.compile(r"(?<![\w/.])\d{2}/\d{2}(?![\w/])")  # e.g. "02/22" (month/year in a table cell)

@@ -185,7 +185,8 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
         ),
         pytest.param(
             "Reviews, Revisions, and Approvals\tDate\tP&T\nApproval\nDate\nPolicy created.\t05.08.18\t08.18\n"
-            "Annual review.\t07.19.22\t08.22\n",
+            "Annual review.\t07.19.22\t08.22\n\nImportant Reminder\nThis clinical policy has been developed by appropriately experienced "
+            "professionals.\n",
             [("2018-05-08", "Policy created. 08.18"), ("2022-07-19", "Annual review. 08.22")],
             id="dotted-dates-with-two-digit-years-under-a-heading-over-its-columns",
         ),
