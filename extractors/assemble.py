@@ -1,6 +1,6 @@
 """Mentions -> PolicyRecord: runs each extractor once over the shared PolicyDoc and applies the few
 rules that join fields (a code table with no status heading takes the policy's single status; a
-review or revision date missing from the letterhead is read from the history table).
+review, revision or original effective date missing from the letterhead is read from the history table).
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from extractors.models import (
 
 STRUCTURED_TYPE = "application/json"
 LABEL_WORDS = 3  # a row whose whole text is a few words ("Reviewed Dates") is labeled by its kind
-REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")  # e.g. "Reviewed. No changes.", "Annual policy review", "literature review"
+REVIEW = re.compile(r"(?i)\breview(?:ed)?\b")  # e.g. "Reviewed. No changes.", "Annual policy review"
+# a review of something else than the policy: e.g. "updated with literature review", "systematic review", "peer-reviewed",
+# "literature reviewed", "review of the literature"
+OTHER_REVIEW = re.compile(
+    r"(?i)\b(?:literature|systematic|peer|evidence|scientific|chart|records?|utilization|claims?)[ \t-]+review(?:ed|s)?\b"
+    r"|\breview(?:ed)?[ \t]+(?:of[ \t]+)?(?:the[ \t]+)?(?:scientific[ \t]+|medical[ \t]+)?literature\b|\bliterature[ \t]+(?:was[ \t]+)?reviewed\b"
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +62,8 @@ def build_record(policy_text: PolicyText, *, uri: str, sha256: str, size: int, p
         found_dates.setdefault(field, value)
     # dates the letterhead does not print are read from the history table: last_revised from its newest
     # row (the record contract's fallback), last_reviewed from it too when that row is a review
+    if "original_effective" not in found_dates and (stated := history.stated_original(doc)) is not None:
+        found_dates["original_effective"] = stated  # "New medical policy ... Effective 4/1/2014." as the oldest history row
     for field, wanted in (("last_reviewed", REVIEW), ("last_revised", None)):
         if field not in found_dates:
             derived = _date_from_history(found_history, wanted)
@@ -134,17 +142,24 @@ def _dated_label(text: str) -> bool:
     return match is not None and dates.LABELS[int(match.lastgroup[1:])][0] in {"effective", "next_review"}
 
 
+def _kind_label(text: str) -> bool:
+    """A row's text that names its kind ("Reviewed Dates", "QI/UM Committee review"): a few words, no sentence (a row
+    "Reviewed. No changes." is an event)."""
+    return len(text.split()) <= LABEL_WORDS and not re.search(r"[.;!?]", text.rstrip(" .:"))
+
+
 def _date_from_history(rows: list[HistoryEntry], wanted: re.Pattern | None) -> DateValue | None:
-    """The newest history row's date (when `wanted` is given, only if that row's text matches it), with
-    the row's printed date as evidence."""
+    """The newest history row's date (when `wanted` is given, only if that row's text matches it, or else the newest row
+    labeled by its kind that does), with the row's printed date as evidence."""
     dated = [r for r in rows if r.date and not _dated_label(r.text)]
     if not dated:
         return None
     latest = max(dated, key=lambda r: r.date)
-    if wanted is not None and not wanted.search(latest.text):
-        # the newest row is another kind of change: the last review is known only from rows labeled as reviews
-        # (a "Reviewed Dates:" group, a "Reviewed" status cell), not from a change that mentions a review
-        labeled = [r for r in dated if len(r.text.split()) <= LABEL_WORDS and wanted.search(r.text)]
+    if wanted is not None and not wanted.search(OTHER_REVIEW.sub(" ", latest.text)):
+        # the newest row is another kind of change (an update "with literature review" too): the last review is known
+        # only from rows labeled as reviews (a "Reviewed Dates:" group, a "QI/UM Committee review" cell), not from a
+        # change that mentions a review nor from an older event row ("Reviewed. No changes.") that a change followed
+        labeled = [r for r in dated if _kind_label(r.text) and wanted.search(OTHER_REVIEW.sub(" ", r.text))]
         if not labeled:
             return None
         latest = max(labeled, key=lambda r: r.date)

@@ -4,7 +4,8 @@ A date is read only under a label ("Effective Date:", "Publish Date", "Reviewed:
 table column, labels split over two rows of cells...), outside narrative sections, references and history
 (except a block of "Label: date" lines printed after them). A label opening a sentence or a note in brackets
 gives no date. The date grammar keeps the printed precision: "November 1996" -> 1996-11 (month), "04/05/2011"
--> 2011-04-05 (day); "01|07|2026", "2026/01/07" and "07-Jan-2026" read too.
+-> 2011-04-05 (day); "01|07|2026", "2026/01/07" and "07-Jan-2026" read too. Short forms read only right after a
+label (and in a history table's date cell), where a date must stand: "02/22", "09.01.18", "08.18".
 """
 
 from __future__ import annotations
@@ -110,6 +111,26 @@ def short_month(text: str, pos: int, end: int | None = None, *, pattern: re.Patt
     return ParsedDate(f"{_year(match.group('y')):04d}-{int(match.group('m')):02d}", "month", match.start(), match.end())
 
 
+# e.g. "09.01.18": month, day and two-digit year with dots, read only where a date must stand (right after a date label,
+# a history table's date cell); elsewhere "02.01.18" is as likely a policy number or a section number
+DOTTED_DAY = re.compile(r"(?<![\w/.])(?P<m>0?[1-9]|1[0-2])\.(?P<d>0?[1-9]|[12]\d|3[01])\.(?P<y>\d{2})(?![\w/]|\.\d)")
+# e.g. "08.18" in "Last Review Date: 08.18": month and two-digit year with a dot, right after a date label only (anywhere
+# else it is a version or a number)
+DOTTED_MONTH = re.compile(r"(?<![\w/.])(?P<m>0[1-9]|1[0-2])\.(?P<y>\d{2})(?![\w/]|\.\d)")
+
+
+def dotted_day(text: str, pos: int, end: int | None = None) -> ParsedDate | None:
+    """A dotted date with a two-digit year ("09.01.18") at `pos`, or None (or when the calendar says no)."""
+    match = DOTTED_DAY.match(text, pos, len(text) if end is None else end)
+    if match is None:
+        return None
+    try:
+        value = date(_year(match.group("y")), int(match.group("m")), int(match.group("d")))
+    except ValueError:
+        return None
+    return ParsedDate(value.isoformat(), "day", match.start(), match.end())
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[ParsedDate]:
     """Every calendar-valid date in text[start:end], offsets into `text`."""
     out = []
@@ -121,12 +142,14 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[Parsed
 
 
 def labeled_value(text: str, pos: int, *, year_alone: bool = True) -> ParsedDate | None:
-    """The date a label's value starts with at `pos`: a full date, "02/22" (month, two-digit year), a
-    quarter ("4TH QTR 2025", read as its year) or, where `year_alone`, a bare year."""
+    """The date a label's value starts with at `pos`: a full date, "02/22" (month, two-digit year), "09.01.18"
+    or "08.18" (dotted, two-digit year), a quarter ("4TH QTR 2025", read as its year) or, where `year_alone`, a bare year."""
     match = DATE_AT.match(text, pos)
     parsed = parse_match(match) if match else None
     if parsed is None:
         parsed = short_month(text, pos, pattern=LABEL_SHORT_MONTH)  # e.g. "Date of Last Revision: 02/22", "Revised: 7/24"
+    if parsed is None:
+        parsed = dotted_day(text, pos) or short_month(text, pos, pattern=DOTTED_MONTH)  # e.g. "Effective Date: 09.01.18", "Last Review Date: 08.18"
     if parsed is None and (year_month := YEAR_MONTH.match(text, pos)):  # e.g. "• 2023: September" under "Revised Dates:"
         parsed = _month(int(year_month.group("y")), MONTHS[year_month.group("mon").lower()], year_month)
     if parsed is None:

@@ -16,7 +16,10 @@ nor does a line of the policy's own dates ("Effective Date: July 2023"). A heade
 is skipped. Row dates may be "03-10-2011", "2023: September" (year first) or run into the row's text
 ("September 2016New policy"); a date alone on its line is a row of its own in any shape (a date column
 printed apart from its action column), unless the line above asks for it ("... effective\n10/1/2022").
-Rows under a group heading ("Revised Dates:", "Reviewed Dates:") with no text of their own take its name.
+Rows under a group heading ("Revised Dates:", "Reviewed Dates:") with no text of their own take its name. A line
+opening with a date that ends a sentence ("08/11/2024.<TAB>Uniform LCDs") under a cell asking for a date ("... to become
+effective") continues the row above. The oldest row, when it opens with the new policy, may state the policy's original
+effective date ("New medical policy ... Effective 4/1/2014.": `stated_original`).
 
 Other layouts of a history section:
 - a paragraph of dates ("Reviewed/Revised: 1/18/2018, 11/6/2018, ...", "Committee: 08/28/2013, 10/22/2014
@@ -35,7 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.dates import DATE, LABEL, LABELS, MONTHS, TABLE_LABELS, ParsedDate, find_dates, labeled_value, parse_match, short_month
+from extractors.dates import DATE, LABEL, LABELS, MONTHS, TABLE_LABELS, ParsedDate, dotted_day, find_dates, labeled_value, parse_match, short_month
 from extractors.dates import SEPARATOR as DATE_SEPARATOR
 from extractors.document import Line, PolicyDoc
 from extractors.models import DateValue, HistoryEntry
@@ -52,7 +55,7 @@ HEADER_ROW = re.compile(r"(?i)^[ \t]*(?:status[ \t]+)?(?:date|effective date)[ \
 BOILERPLATE = re.compile(
     r"(?i)^(?:federal\s+and\s+state\s+law|no\s+part\s+of\s+this|the\s+use\s+of\s+specific|\S+\s+medical\s+polic(?:y|ies)\s+(?:address|are)|"
     r"this\s+medical\s+policy\s+(?:provides|may)|information\s+pertaining|click\s+on|medical\s+policy\s+terms|©|copyright|cpt\s+codes,|"
-    r"blue\s+cross®|the\s+articles\s+reviewed)"
+    r"blue\s+cross®|the\s+articles\s+reviewed|important\s+reminder|this\s+clinical\s+policy\s+has\s+been\s+developed)"
 )
 CITED = re.compile(r"(?i)\b(?:accessed|updated|published|retrieved|cited|revised|reviewed|on|as\s+of|in|since|from|until|by)[\s:,]*$")  # e.g. "Accessed "
 SHORT_TOKEN = re.compile(r"(?<![\w/.])\d{2}/\d{2}(?![\w/])")  # e.g. "02/22" (month/year in a table cell)
@@ -67,6 +70,7 @@ GROUP_HEADING = re.compile(r"(?i)^(?:[a-z]+[ \t]+){0,2}?[a-z/]*(?:review|revis|e
 LIST_GAP = re.compile(r"[ ]*(?:\n[ ]*)?(?:\((?P<note>[^()]{0,400})\))?[ ]*(?P<sep>[,;]+)?[ ]*(?:\n[ ]*)?(?:and[ ]+)?")
 LIST_LABEL = re.compile(r"([A-Za-z][^:\n\t()]{0,60}?)[ \t]*:")  # e.g. "Technology Assessment Committee:" inside a list of dates
 LIST_TEXT = re.compile(r"[ ,;.]*(?:(?:\n[ ]*)?\((?P<note>[^()]{0,400})\)|(?P<free>(?!\d)[^\n,;()]+))?")  # a date's note or words after it
+SENTENCE_END = re.compile(r"[.,;](?:[ \t]|$)", re.M)  # e.g. "." after "08/11/2024" in "08/11/2024.<TAB>Uniform LCDs"
 # a line that ends on a word wanting a date after it ("... effective\n10/1/2022"): the date below continues the row
 WANTS_DATE = re.compile(r"(?i)\b(?:effective|on|as\s+of|after|before|by|until|from|since|dated|through|of|and|or)[ \t]*[:,]?[ \t]*$")
 META_FIELDS = frozenset({"effective", "next_review", "original_effective", "created"})  # a row has none of these as its label
@@ -99,6 +103,37 @@ class _Row:
 
 def extract(doc: PolicyDoc) -> list[HistoryEntry]:
     return _read(doc)[0]
+
+
+# e.g. "New medical policy", "Policy created", "Original policy", "New document": what the row that starts a policy's
+# history opens with
+NEW_POLICY = re.compile(
+    r"(?i)\b(?:new[ \t]+(?:(?:medical|clinical|payment|coverage|reimbursement)[ \t]+)?(?:policy|document|guideline)|"
+    r"(?:policy|document|guideline)[ \t]+(?:created|developed|established|implemented|issued)|original[ \t]+policy|initial[ \t]+(?:policy|release))\b"
+)
+# e.g. "Effective 4/1/2014", "effective date 03/01/2015", "effective on July 1, 2015": the date a row says it took effect on
+STATED_EFFECTIVE = re.compile(r"(?i)\beffective(?:[ \t]+date)?(?:[ \t]+(?:on|as[ \t]+of))?[ \t]*:?[ \t]*(?=\d|[A-Z])")
+
+
+def stated_original(doc: PolicyDoc) -> DateValue | None:
+    """The original effective date a history table states only in its oldest row, when that row starts the policy
+    ("4/2014<TAB>New medical policy describing ... Effective 4/1/2014.", "Original policy effective 3/1/2015"): the date
+    after its "effective"; a row's own date is when it was written, not when the policy took effect. The row's text must
+    open with the new policy (a reissue "updated to the new policy template format" is no start)."""
+    dated = [e for e in extract(doc) if e.date]
+    if not dated:
+        return None
+    oldest = min(dated, key=lambda e: e.date)
+    start, end = oldest.evidence.start, oldest.evidence.end
+    if not NEW_POLICY.match(oldest.text):
+        return None  # the row must open with it: "... updated to the new policy template format" is a reissue
+    for said in STATED_EFFECTIVE.finditer(doc.text, start, end):
+        match = DATE.match(doc.text, said.end(), end)
+        parsed = parse_match(match) if match else None
+        if parsed is not None:
+            return DateValue(value=parsed.value, precision=parsed.precision, label="history", basis="history",
+                             evidence=doc.evidence(parsed.start, parsed.end))
+    return None
 
 
 def label_dates(doc: PolicyDoc) -> dict[str, DateValue]:
@@ -150,7 +185,7 @@ def _cell_date(doc: PolicyDoc, line: Line) -> tuple[ParsedDate, int] | None:
 
 
 def _date_at(text: str, pos: int, end: int | None = None) -> ParsedDate | None:
-    """A date (or a range, dated by its start) printed at `pos`; "02/22" counts here (a table's date), and so
+    """A date (or a range, dated by its start) printed at `pos`; "02/22" and "05.08.18" count here (a table's date), and so
     do "2023: September" (year, then month) and a date run into the row's text ("September 2016New policy")."""
     end = len(text) if end is None else end
     match = DATE.match(text, pos, end)
@@ -162,7 +197,7 @@ def _date_at(text: str, pos: int, end: int | None = None) -> ParsedDate | None:
         month = MONTHS[year_month.group("mon").lower()]
         return ParsedDate(f"{year_month.group('y')}-{month:02d}", "month", year_month.start(), year_month.end())
     if parsed is None:
-        return short_month(text, pos, end)
+        return short_month(text, pos, end) or dotted_day(text, pos, end)  # e.g. "02/22", "05.08.18"
     tail = RANGE_TAIL.match(text, parsed.end)
     if tail:
         second = DATE.match(text, tail.end())
@@ -329,6 +364,8 @@ def _table_rows(doc: PolicyDoc, lines: list[Line], start: int) -> tuple[list[_Ro
         above = lines[i - 1].text if i else ""
         if started is not None and current is not None and _lone_date(doc, line) and WANTS_DATE.search(above):
             started = None  # "... Added new ICD-10 code, I47.21, effective\n10/1/2022": the row's own words
+        if started is not None and current is not None and started[0] is not None and _wrapped_date(doc, started[0], above):
+            started = None  # "... posted ... to become effective<TAB>Creation of" over "08/11/2024.<TAB>Uniform LCDs": a cell's wrapped sentence
         if started is None and shape == "cells" and current is not None and current.date is not None and _lone_date(doc, line) and not WANTS_DATE.search(above):
             started = _lone_date(doc, line), []  # the next date of a date column printed apart from its action column
         if started is None and shape == "cells" and "\t" in line.text and _next_lone_date(doc, lines, i) and not _header_like(doc, line):
@@ -404,6 +441,12 @@ def _grid_cells(doc: PolicyDoc, line: Line) -> list[tuple[ParsedDate, tuple[int,
             return []
         out.append((parsed, (rest, b)))
     return out if len(out) >= 2 else []
+
+
+def _wrapped_date(doc: PolicyDoc, parsed: ParsedDate, above: str) -> bool:
+    """A date that ends a sentence ("08/11/2024." opening a line) under a line one of whose cells ends on a word wanting a
+    date ("... to become effective<TAB>Creation of"): the wrapped end of the row above, no row's date cell."""
+    return bool(SENTENCE_END.match(doc.text, parsed.end)) and any(WANTS_DATE.search(cell) for cell in above.split("\t"))
 
 
 def _next_starts(lines: list[Line], starts: list, i: int) -> bool:

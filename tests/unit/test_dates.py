@@ -167,6 +167,10 @@ SENTARA_HISTORY = (
         pytest.param("Approval Date:\t5/21/2024\nLast Review Date:\t3/02/2023\n\nDescription\n", "last_reviewed", "2023-03-02", "day",
                      id="a-review-label-wins-over-an-approval-date"),
         pytest.param(HISTORY_THEN_VERSION_DATES, "effective", "2024-07-01", "day", id="version-dates-block-after-the-history"),
+        pytest.param("Clinical Policy: Drug X\nReference Number: ERX.SPA.999\nEffective Date: 09.01.18\nLast Review Date: 08.18\tRevision Log\n",
+                     "effective", "2018-09-01", "day", id="dotted-date-with-a-two-digit-year"),
+        pytest.param("Clinical Policy: Drug X\nReference Number: ERX.SPA.999\nEffective Date: 09.01.18\nLast Review Date: 08.18\tRevision Log\n",
+                     "last_reviewed", "2018-08", "month", id="dotted-month-and-two-digit-year"),
     ],
 )
 def test_labeled_dates(make_doc, text, field, value, precision):
@@ -224,6 +228,18 @@ def test_dotted_dates_and_versions(make_doc):
     assert [(d.value, d.precision) for d in find_dates("on 01.15.2024 and version 1.0.2023")] == [("2024-01-15", "day")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Medical Policy: 02.01.18\n\nDescription\n", id="a-policy-number-shaped-like-a-date"),
+        pytest.param("Policy\n\nThe policy ID was changed from CP #02.01.23 to CCP.1282 on review 08.18 of the panel.\n", id="dotted-numbers-in-prose"),
+        pytest.param("Version: 08.18\nSection 10.12.18 applies.\n", id="a-version-and-a-section-number"),
+    ],
+)
+def test_dotted_two_digit_years_need_a_date_label(make_doc, text):
+    assert dates.extract(make_doc(text)) == {}
+
+
 @pytest.mark.parametrize("text", [pytest.param("a ratio of 02/22 in prose", id="ratio"), pytest.param("page 13/45", id="not-a-month")])
 def test_a_two_digit_year_needs_a_label(text):
     assert find_dates(text) == []
@@ -270,6 +286,53 @@ def test_effective_date_of_a_policy_never_revised(text, effective):
 )
 def test_dates_from_the_history(text, field, value):
     assert getattr(record_dates(text), field).value == value
+
+
+@pytest.mark.parametrize(
+    "text, field, value",
+    [
+        pytest.param("Policy History\nDate\tAction\n1/2024\tAnnual policy review. References updated.\n"
+                     "4/2014\tNew medical policy describing investigational indications. Effective 4/1/2014.\n",
+                     "original_effective", "2014-04-01", id="original-effective-stated-in-the-oldest-row"),
+        pytest.param("Policy History\n01/01/2021 Annual review.\n03/01/2015 Original policy effective 3/1/2015\n",
+                     "original_effective", "2015-03-01", id="original-policy-effective-row"),
+        pytest.param("Reviews, Revisions, and Approvals\tDate\tP&T\nApproval\nDate\nPolicy created.\t05.08.18\t08.18\n",
+                     "last_revised", "2018-05-08", id="dotted-date-of-a-history-cell"),
+    ],
+)
+def test_dates_stated_in_history_rows(text, field, value):
+    assert getattr(record_dates(text), field).value == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Policy History\n01/01/2021 Annual review.\n11/22/2017 Reissued. Effective 10/05/2017 this policy has been updated to the "
+                     "new policy template format.\n", id="a-reissue-naming-a-new-template"),
+        pytest.param("Policy History\n01/01/2021 Annual review.\n4/2014 New medical policy describing investigational indications.\n",
+                     id="a-new-policy-row-stating-no-effective-date"),
+        pytest.param("Policy History\n01/01/2021 Annual review.\n4/2014 Coding update. New policy effective 4/1/2014 for another plan.\n"
+                     "5/2015 Coverage revised.\n", id="not-the-oldest-row"),
+    ],
+)
+def test_no_original_effective_date_from_history(text):
+    assert record_dates(text).original_effective is None
+
+
+@pytest.mark.parametrize(
+    "text, reviewed",
+    [
+        pytest.param("Policy History\nDate\tAction\n12/15/2024\tDocument updated with literature review. Coverage unchanged.\n"
+                     "01/01/2023\tReviewed. No changes.\n", None, id="an-update-with-literature-review-is-no-policy-review"),
+        pytest.param("Policy History\nDate\tAction\n12/15/2024\tAnnual review. Literature reviewed, coverage unchanged.\n",
+                     "2024-12-15", id="an-annual-review-citing-the-literature"),
+        pytest.param("Policy History\nDate\tAction\n06/01/2022\tProvider Effective date\n04/06/2022\tPARP Approval\n"
+                     "11/17/2021\tQI/UM Committee review\n", "2021-11-17", id="a-row-labeled-as-a-committee-review"),
+    ],
+)
+def test_last_review_from_the_history(text, reviewed):
+    found = record_dates(text).last_reviewed
+    assert (found.value if found else None) == reviewed
 
 
 def test_a_review_mentioned_in_an_older_row_is_no_last_review():

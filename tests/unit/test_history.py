@@ -170,6 +170,26 @@ def test_history_headings_inside_rows_do_not_end_history(make_doc):
             [("2024-04-15", "Revised 11/17/2024 Panel review."), ("2022-09-21", "Created 02/12/2023 Original effective date.")],
             id="two-date-cells-and-an-action-are-one-row",
         ),
+        pytest.param(
+            "Revision History Information\nRevision History Date\tNumber\tExplanation\tReasons for Change\n"
+            "08/11/2024\tR3\tLCD posted for notice on 06/27/2024 to become effective\tCreation of\n08/11/2024.\tUniform LCDs\n\n"
+            "04/21/2022\tR2\tLCD revised and published.\tOther\n",
+            [("2024-08-11", "R3 LCD posted for notice on 06/27/2024 to become effective Creation of 08/11/2024. Uniform LCDs"),
+             ("2022-04-21", "R2 LCD revised and published. Other")],
+            id="a-wrapped-line-opening-with-the-date-a-cell-asks-for",
+        ),
+        pytest.param(
+            "Policy History\nDate\tAction\n08/11/2024\tR3\tAnnual review, no changes in effect\n09/01/2023.\tR2\tReviewed.\n",
+            [("2024-08-11", "R3 Annual review, no changes in effect"), ("2023-09-01", ". R2 Reviewed.")],
+            id="a-dated-row-under-a-row-asking-for-no-date",
+        ),
+        pytest.param(
+            "Reviews, Revisions, and Approvals\tDate\tP&T\nApproval\nDate\nPolicy created.\t05.08.18\t08.18\n"
+            "Annual review.\t07.19.22\t08.22\n\nImportant Reminder\nThis clinical policy has been developed by appropriately experienced "
+            "professionals.\n",
+            [("2018-05-08", "Policy created. 08.18"), ("2022-07-19", "Annual review. 08.22")],
+            id="dotted-dates-with-two-digit-years-under-a-heading-over-its-columns",
+        ),
     ],
 )
 def test_history_table_shapes(make_doc, text, rows):
