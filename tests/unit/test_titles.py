@@ -73,6 +73,17 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
                      "Dental Sealant Benefits for Texas Medicaid", id="title-naming-its-medicaid-program-after-a-date-line"),
         pytest.param("Texas Medicaid\nSealant Therapy\nEffective May 1, 2025\n\nBackground:\n\nHHSC reviewed the benefit.\n",
                      "Sealant Therapy", id="the-program-alone-is-still-the-letterhead"),
+        pytest.param("Acme Pharmacy\nClinical Pharmacy Programs\n\nProgram Number\t2026 P 1234-5\nProgram\tPrior Authorization/Medical Necessity\n"
+                     "Medication\tZyltrex® (zyltrexamab)\nEffective Date\t7/1/2026\n\n1. Background:\nText.\n",
+                     "Zyltrex® (zyltrexamab)", id="medication-label-in-a-label-value-header"),
+        pytest.param("Dosing\n\nMedication\tZyltrex® (zyltrexamab)\nDose\t10 mg\n\nPolicy\nZyltrex is medically necessary.\n",
+                     "Dosing", id="a-medication-row-without-a-number-label-is-no-title"),
+        pytest.param("Policy\n\nPRIOR AUTHORIZATION POLICY\n\nPOLICY:\tAntiseizure Medications – Zyltrex Prior Authorization Policy\n"
+                     "• Zyltrex® (oral solution)\n\nREVIEW DATE: 02/07/2024\n", "Antiseizure Medications – Zyltrex Prior Authorization Policy",
+                     id="policy-label-names-the-policy-under-a-banner"),
+        pytest.param("Coverage Policy\nSleep Studies\n\nPOLICY: Please review the plan's certificate or summary plan description for benefits.\n",
+                     "Sleep Studies", id="a-policy-label-over-a-sentence-is-no-title"),
+        pytest.param("PRIOR AUTHORIZATION POLICY\nZyltrex\nREVIEW DATE: 02/07/2024\n", "Zyltrex", id="a-program-banner-is-no-title"),
     ],
 )
 def test_titles(text, title):
@@ -135,6 +146,10 @@ def test_typographic_titles(lines, furniture, title):
         pytest.param("Effective Date ..................03/15/2026\nCoverage Policy Number..........IP0652", "IP0652", id="dotted-leaders"),
         pytest.param("Policy Number: HUM\u20100381\u2010026", "HUM-0381-026", id="unicode-hyphens"),
         pytest.param("Policy Number: 2024 P 1234-5\nEffective Date: 01/01/2024", "2024 P 1234-5", id="spaced-groups"),
+        pytest.param("Clinical Pharmacy Programs\n\nProgram Number\t2026 P 2168-11\nProgram\tPrior Authorization\n", "2026 P 2168-11",
+                     id="program-number-label-cell"),
+        pytest.param("Clinical Pharmacy Programs\n\nProgram\tPrior Authorization 2026\nThe Program Number 12 is retired.\n", None,
+                     id="a-program-label-without-a-number-label-is-no-id"),
         pytest.param("Medical Policy\n\nBSC2.18\nTumor-Informed ctDNA Testing\nOriginal Policy Date: June 1, 2022", "BSC2.18", id="lone-id-above-title"),
         pytest.param("Coding\n\nM0076\nProlotherapy\n", None, id="a-code-alone-is-no-id"),
         pytest.param("Carrier Testing Panels\nPolicy Number: LABORATORY 021.15\nEffective Date: April 1, 2025\n", "LABORATORY 021.15", id="series-in-capitals-opens-the-id"),
