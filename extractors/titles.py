@@ -59,6 +59,7 @@ NUMBER_LABEL_LINE = re.compile(r"(?i)\b(?:number|no\.|id|\#)[ \t]*(?::|\t)[ \t]*
 # "Policy:" labeling the policy's name on its own line, e.g. "POLICY:<TAB>Antiseizure Medications – Epidiolex Prior Authorization Policy"
 # (the value in title case: "Policy: MP374" is a number, "POLICY: Please review the plan's EOC ..." a sentence)
 POLICY_NAME_LINE = re.compile(r"^[ \t]*(?i:policy)[ \t]*:[ \t]*(?P<title>[^\t\n]{3,150}?)[ \t]*$", re.M)
+DOC_KIND_LINE = re.compile(r"(?i)^[ \t]*(?:polic(?:y|ies)|program|guidelines?|criteria)[ \t]*$")  # e.g. "Policy", a title's wrapped last word
 SUBJECT_BLOCK = 4  # lines above or below the subject line where the number's label may stand
 # a header cell over a value cell: a few capitalized words, no digits. e.g. "Policy Name & Number", "Date Effective"
 HEADER_CELL = re.compile(r"[ \t]*(?:[A-Z][A-Za-z.]*|&|/|\#)(?:[ \t]+(?:[A-Z][A-Za-z.]*|&|/|and|of|\#)){0,5}[ \t]*:?[ \t]*")
@@ -262,6 +263,10 @@ def _label_block_title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
         words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", title) if len(w) > 3]
         if (len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.8 * len(words) and not title.rstrip().endswith(".")
                 and _looks_like_title(title) and not number_like(title.split()[0])):
+            index = doc.line_index(match.start())
+            nxt = doc.lines[index + 1] if index + 1 < len(doc.lines) else None
+            if nxt is not None and DOC_KIND_LINE.match(nxt.text):  # "... Adalimumab Products Prior Authorization" / "Policy"
+                return _joined(doc, match.start("title"), nxt.start + len(nxt.text.rstrip()))
             return _clean(title, match.span("title"))
     return None
 

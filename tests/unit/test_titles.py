@@ -81,6 +81,9 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
         pytest.param("Policy\n\nPRIOR AUTHORIZATION POLICY\n\nPOLICY:\tAntiseizure Medications – Zyltrex Prior Authorization Policy\n"
                      "• Zyltrex® (oral solution)\n\nREVIEW DATE: 02/07/2024\n", "Antiseizure Medications – Zyltrex Prior Authorization Policy",
                      id="policy-label-names-the-policy-under-a-banner"),
+        pytest.param("Authorization Policy\n\nPRIOR AUTHORIZATION POLICY\n\nPOLICY:\tInflammatory Conditions – Zyltrex Products Prior Authorization\n"
+                     "Policy\n• Zyltrex (subcutaneous injection)\n", "Inflammatory Conditions – Zyltrex Products Prior Authorization Policy",
+                     id="policy-label-value-wrapped-onto-its-last-word"),
         pytest.param("Coverage Policy\nSleep Studies\n\nPOLICY: Please review the plan's certificate or summary plan description for benefits.\n",
                      "Sleep Studies", id="a-policy-label-over-a-sentence-is-no-title"),
         pytest.param("PRIOR AUTHORIZATION POLICY\nZyltrex\nREVIEW DATE: 02/07/2024\n", "Zyltrex", id="a-program-banner-is-no-title"),
