@@ -444,8 +444,8 @@ def _typographic(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
             pass  # "Preimplantation Genetic Testing Medical Policy", "Appropriate Use Criteria: Carrier": titles, with their type
         elif typed or BANNER.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
             continue
-        if CONTACT_LINE.search(content) or NUMBERED_HEADING.match(content):
-            continue
+        if CONTACT_LINE.search(content) or NUMBERED_HEADING.match(content) or PAGE_COUNTER.search(content):
+            continue  # (a running header with its page counter, "Fast Facts January 2025<TAB>Page 7", is no title)
         candidates.append((size, i))
     if not candidates:
         return None
@@ -505,7 +505,12 @@ def _title_over_labels(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
                 and not content.endswith((".", ":", ",")) and len(content.split()) <= 12 and not content[:1].islower()
                 and not DOC_TYPE.match(content) and not BANNER.match(content) and not CONTACT_LINE.search(content)
                 and line.start not in _payer_lines(doc) and not _is_heading_line(doc, line)):
-            return _joined(doc, line.content_start, line.start + len(line.text.rstrip()))
+            start = line.content_start
+            above = lines[i - 1].text.strip() if i > 0 else ""
+            if (above and OPEN_END.search(above) and _looks_like_title(above) and not LABEL_LINE.search(above) and not DOC_TYPE.match(above)
+                    and not BANNER.match(above) and "\t" not in above and lines[i - 1].start not in _payer_lines(doc)):
+                start = lines[i - 1].content_start  # the title's first line, wrapped on a word that needs more ("... Cells for")
+            return _joined(doc, start, line.start + len(line.text.rstrip()))
     return None
 
 

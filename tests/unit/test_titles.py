@@ -67,6 +67,10 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
         pytest.param("State and federal law take precedence over this policy. No part of this publication may be reproduced without permission.\n"
                      "Liquid Biopsy\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\nPolicy Number: HUM-0555-026\nDescription\nThese tests are investigational.\n",
                      "Liquid Biopsy", id="title-over-a-block-of-labels"),
+        pytest.param("LAB46 |  1\n\nMedical Policy Manual\nLaboratory, Policy No. 46\nCirculating Tumor DNA and Circulating Tumor Cells for\n"
+                     "Management (Liquid Biopsy) of Solid Tumor Cancers\nEffective: January 1, 2026\nNext Review: August 2026\n\nDESCRIPTION\nText.\n",
+                     "Circulating Tumor DNA and Circulating Tumor Cells for Management (Liquid Biopsy) of Solid Tumor Cancers",
+                     id="title-over-labels-wrapped-from-the-line-above"),
         pytest.param("State and federal law take precedence over this policy.\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\n\nPolicy\n"
                      "Prolotherapy is investigational.\n", "Prolotherapy", id="a-sentence-over-labels-is-no-title"),
         pytest.param("03/14/2025\n\nDental Sealant Benefits for Texas Medicaid\nEffective May 1, 2025\n\nBackground:\n\nHHSC reviewed the benefit.\n",
@@ -130,6 +134,10 @@ def test_titles(text, title):
         pytest.param(
             [("Blue Cross Medical Policy", 16), ("Knee Surgery", 14), ("Body text.", 11), ("More body text.", 11), ("More.", 11), ("End.", 11)],
             (), "Knee Surgery", id="organization-before-the-doc-type-is-no-subject",
+        ),
+        pytest.param(
+            [("Fast Facts January 2025\tPage 7", 14), ("Knee Surgery", 12), ("Body text.", 10), ("More body text.", 10), ("More.", 10)],
+            (0,), "Knee Surgery", id="a-running-header-with-its-page-counter-is-no-title",
         ),
         pytest.param(
             [("Medical Policy Manual", 10), ("Subject\tSupersedes Date\t04/01/2024", 8), ("Genetic Testing", 10), ("Keywords: Carrier", 10),
