@@ -53,7 +53,7 @@ PROSE_CUE = re.compile(
     # a code's kind named without its system: e.g. "procedure code 81443", "diagnosis codes Z31.430, Z31.440" (the shape says which)
     r"|\b(?:[Pp]rocedure|PROCEDURE|[Dd]iagnosis|DIAGNOSIS|[Bb]illing|BILLING)[ \t]+(?:codes?|Codes?|CODES?))[ \t]*:?[ \t]*(?=[+\dA-Z])"
 )
-CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507", "96116 96121"
+CODE_SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*(?:and|or)\b|,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81427, and 81443", "81420<TAB>81507", "96116 96121"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 # a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
 CODE_COLUMN = re.compile(r"(?i)\b(?:cpt|hcpcs|icd(?:-?10)?(?:-?(?:cm|pcs))?)(?:®)?[ \t\n]+codes?\b|\bcode\(s\)")
@@ -631,8 +631,8 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
     out = []
     text = doc.text
     for cue in PROSE_CUE.finditer(text):
-        if doc.section_label_at(cue.start()) in NARRATIVE | {"codes"}:
-            continue  # code sections are read row by row (see _rows)
+        if doc.section_label_at(cue.start()) in (NARRATIVE - {"description"}) | {"codes"}:
+            continue  # code sections are read row by row (see _rows); a description's "Procedure codes 81279, ..." names the policy's codes
         sentence = None
         pos = cue.end()
         while (match := CODE.match(text, pos)) is not None:

@@ -320,3 +320,16 @@ def test_a_range_named_in_prose_gives_way_to_the_rows_of_its_codes(make_doc):
 )
 def test_ranges_in_prose_and_columns(make_doc, text, expected):
     assert {c.code for c in codes.extract(make_doc(text))[0]} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Background:\n\nEffective for dates of service on or after September 1, 2024, procedure codes 81279, 81305, and 81443 will\n"
+                     "become a benefit of Texas Medicaid.\n\nExclusions\n\nNone.\n", {"81279", "81305", "81443"}, id="codes-named-in-a-description"),
+        pytest.param("Background:\n\nTesting is covered.\n\nHistory\n\n01/01/2024 Procedure codes 81400 and 81401 deleted.\n", set(),
+                     id="history-codes-stay-out"),
+    ],
+)
+def test_prose_codes_by_section(make_doc, text, expected):
+    assert {c.code for c in codes.extract(make_doc(text))[0]} == expected
