@@ -1,7 +1,7 @@
 """Policy number and version as the document prints them, and the title (see titles.py).
 
 Number, the first found of:
-1. a labeled id ("Policy Number:", "Document #:", "Doc ID:", "Guideline #:", "Medical Policy:", "Manual Section
+1. a labeled id ("Policy Number:", "Program Number<TAB>2026 P 2168-11", "Document #:", "Doc ID:", "Guideline #:", "Medical Policy:", "Manual Section
    Number\n90.2", a series acronym "MNG #: 110"; not another policy's "Cross Reference: CMP-054"), a label cell
    beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell under a header cell naming a
    number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");

@@ -3,7 +3,9 @@
 Mentions in references, websites and the index do not count; mentions in history count half. A guideline developer (eviCore, Carelon...)
 is the payer only when no plan adopts the document (a plan adopts it when the letterhead or a copyright or
 proprietary line names it; one named only in passing does not); otherwise it is noted as `developer`. A generic
-"Blue Cross Blue Shield" gives way to a specific plan of the same family (by name or by domain).
+"Blue Cross Blue Shield" gives way to a specific plan of the same family (by name or by domain). A name found only
+in the PDF's properties (a parent's "Company: Health Net, Inc.") gives way to the body's own claim (a plan in the
+letterhead or a copyright line, or the holder of the document's rights notice).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ Tried in order, the first that gives a title wins:
    "POLICY TITLE<TAB>X", "Policy Name:<TAB>X<TAB>Policy #:<TAB>MP-37"), with its wrapped lines; under a glued
    two-column header ("Policy Name: Effective Date:" over the value lines) the value line in the label's place;
    or the value cell under a header cell naming the title ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
+   in a label/value header that labels a number, its subject line ("Medication<TAB>Spravato® (esketamine)"); "POLICY:<TAB>X" in title case;
 2. the title of an id line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA ...", "Genetic Testing<TAB>MP9012");
    an inline "Topic:" among the labels of a flattened header; "Title - CAM 273" above the first section heading;
 3. typography: the largest print on page 1 (PDF font sizes, HTML headings), past the payer's name,
