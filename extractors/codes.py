@@ -31,8 +31,8 @@ _SINGLE = (
 FOOTNOTE = r"(?:[a-e](?![\w])|[\u1d43\u1d47\u1d9c\u1d48\u1d49]|\*{1,3})?"
 # e.g. "20550", "+64484", "20550-20553", "I83.001 – I83.899", "81479a"
 CODE = re.compile(  # not a statute's section: e.g. "Sec. 17020", "§ 17020", "Section 17020"
-    rf"(?<![\w.\-/+§])(?<!§[ \t])(?<!Sec\.[ \t])(?<!Section[ \t])(?<!SECTION[ \t])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ \t]*(?P<last>{_SINGLE}))?{FOOTNOTE}(?![\w/]|\.\d|-\d)"
-)
+    rf"(?<![\w.\-/+§])(?<!§[ \t])(?<!Sec\.[ \t])(?<!Section[ \t])(?<!SECTION[ \t])\+?(?P<first>{_SINGLE})(?:[ \t]*[-–—][ ]*(?P<last>{_SINGLE}))?{FOOTNOTE}(?![\w/]|\.\d|-\d)"
+)  # (a tab after the dash ends the cell: "first 99202-<TAB>90837" is a range wrapped in its column, then another column's code)
 # a range whose end is printed on the next line: "81105 –<TAB>HPA genotyping code range" / "81112"
 DANGLING_RANGE = re.compile(r"[ \t]*[-–—][ \t]*(?=\t|$)", re.M)
 # e.g. "HCPCS G0452<TAB>...", "CPT® 81479": the system named before a row's first code
@@ -53,7 +53,7 @@ PROSE_CUE = re.compile(
     # a code's kind named without its system: e.g. "procedure code 81443", "diagnosis codes Z31.430, Z31.440" (the shape says which)
     r"|\b(?:[Pp]rocedure|PROCEDURE|[Dd]iagnosis|DIAGNOSIS|[Bb]illing|BILLING)[ \t]+(?:codes?|Codes?|CODES?))[ \t]*:?[ \t]*(?=[+\dA-Z])"
 )
-CODE_SEPARATOR = re.compile(r"[ \t]*(?:,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81420<TAB>81507", "96116 96121"
+CODE_SEPARATOR = re.compile(r"[ \t]*(?:,[ \t]*(?:and|or)\b|,|;|/|\band\b|\bor\b|\bthrough\b)[ \t]*|[ \t]+")  # e.g. "20550, 20551 and 0232T", "81427, and 81443", "81420<TAB>81507", "96116 96121"
 CONTINUES = re.compile(r"(?:\b(?:and|or|includes?|including)|[,;(\[/-])[ \t]*$", re.I)  # e.g. "... [lumbar; includes codes 0R533ZZ,"
 # a table header naming code columns: "Common CPT Codes", "ICD-10 Codes", "HCPCS Code(s)"
 CODE_COLUMN = re.compile(r"(?i)\b(?:cpt|hcpcs|icd(?:-?10)?(?:-?(?:cm|pcs))?)(?:®)?[ \t\n]+codes?\b|\bcode\(s\)")
@@ -90,6 +90,9 @@ ROW_STATUS = re.compile(
 )
 # a legend line: e.g. "• (E/I)=Experimental/Investigational", "NMN = Not medically necessary"
 LEGEND = re.compile(r"\(?(?P<key>[A-Z*][A-Za-z/&*]{0,7})\)?[ \t]*=[ \t]*(?P<meaning>[A-Za-z][^=\n]{3,80})$", re.M)
+LISTED_GAP_MIN = 5  # codes: a range this long may have a retired code inside that a full list leaves out
+LISTED_SHARE = 0.8  # of a range's codes listed one by one, with both its ends: the list prints the range
+PARAGRAPH_CHARS = 2000  # chars of a paragraph read to tell prose from a table
 TABLE_LINE = 150  # chars: a longer line is prose, the table has ended
 HCPCS_CELL = re.compile(r"[A-CEGHJ-MP-V]\d{4}\*{0,3}\t")  # e.g. "J9035<TAB>", "C9399**<TAB>": a HCPCS code in its own cell
 # the same cell pair ending a row whose first columns are filled, e.g. "• NHL: 375 mg/m2 IV<TAB>J9312<TAB>9999"
@@ -183,7 +186,8 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
 def _listed_one_by_one(code: Code, listed: set[str]) -> bool:
     """A CPT range named in prose ("(CPT: 81191-81193, or 81194)") whose every code the table lists on a
     row of its own: the rows are the codes (the record contract's "one entry as printed unless the
-    document lists each code on its own row")."""
+    document lists each code on its own row"). A longer range needs its two ends and most codes listed:
+    CPT retires codes inside ranges (99237 of "99231-99239")."""
     if code.basis != "prose" or code.system != "CPT" or "range" not in code.flags:
         return False
     first, last = code.code.split("-")
@@ -191,9 +195,11 @@ def _listed_one_by_one(code: Code, listed: set[str]) -> bool:
     if first[digits:] != last[digits:] or not (first[:digits].isdigit() and last[:digits].isdigit()):
         return False
     low, high, suffix = int(first[:digits]), int(last[:digits]), first[digits:]
-    if not 0 < high - low < 50:
+    if not 0 < high - low < 50 or first not in listed or last not in listed:
         return False
-    return all(f"{n:0{digits}d}{suffix}" in listed for n in range(low, high + 1))
+    # a deleted code leaves a gap the list cannot fill ("99231-99239" over a list without 99237): most codes will do
+    found = sum(f"{n:0{digits}d}{suffix}" in listed for n in range(low, high + 1))
+    return found == high - low + 1 or high - low + 1 >= LISTED_GAP_MIN and found >= LISTED_SHARE * (high - low + 1)
 
 
 def _statuses_from_statements(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
@@ -287,13 +293,17 @@ def _range_to(found: _Found, printed_last: str, end: int) -> _Found | None:
 def _wrapped_range(text: str, found: _Found, *, icd: bool, cells: bool = False) -> _Found:
     """A range whose dash ends the line and whose end opens the next ("D07.30-" / "D07.39, E11.9"); in a
     table of code columns (`cells`) the end may open the next line's cell of that column instead
-    ("I21.0-" / "Analysis<TAB>Genotype<TAB>I22.9"). The end is of the same system and after the start."""
+    ("I21.0-" / "Analysis<TAB>Genotype<TAB>I22.9"), the cell of the dash's own column first when it holds a code
+    ("90832<TAB>90847, 96130-" / "90834<TAB>96134, 96136-"). The end is of the same system and after the start."""
     if found.last is not None or (dash := WRAPPED_DASH.match(text, found.end)) is None:
         return found
     starts = [dash.end()]
     if cells:
         line_end = text.find("\n", dash.end())
         starts += [m.end() for m in TAB_CELL.finditer(text, dash.end(), len(text) if line_end < 0 else line_end)]
+        column = text.count("\t", text.rfind("\n", 0, found.start) + 1, found.start)  # the dash's cell in its row
+        if 0 < column < len(starts):  # two code columns side by side: the end opens the next line's cell of the same
+            starts.insert(0, starts.pop(column))  # column ("90847, 96130-" / "90834, +90836<TAB>96134, 96136-")
     for start in starts:
         end = CODE.match(text, start) or (ICD_CELL.match(text, start) if icd else None)
         if end is not None:
@@ -621,8 +631,8 @@ def _prose_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
     out = []
     text = doc.text
     for cue in PROSE_CUE.finditer(text):
-        if doc.section_label_at(cue.start()) in NARRATIVE | {"codes"}:
-            continue  # code sections are read row by row (see _rows)
+        if doc.section_label_at(cue.start()) in (NARRATIVE - {"description"}) | {"codes"}:
+            continue  # code sections are read row by row (see _rows); a description's "Procedure codes 81279, ..." names the policy's codes
         sentence = None
         pos = cue.end()
         while (match := CODE.match(text, pos)) is not None:
@@ -698,10 +708,13 @@ def _column_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
             if (row.start in headings and j > i + 1) or len(content) > TABLE_LINE or BOILERPLATE.search(content) or DISCLAIMER.search(content):
                 break  # (the header's own second line may read as a heading: "... Common ICD" / "Codes")
             icd = icd or bool(re.search(r"(?i)\bicd", content) and CODE_COLUMN.search(content))  # "Common ICD Codes" a few lines below
+            prose = "\t" not in row.text and _in_prose(doc, row)  # "... Consultations codes (99242-99245, 99252-99255), ..."
             for found, in_code_grammar in _cells(doc, row, icd=icd, consumed=consumed):
                 code = _make_code(doc, found, None, None, None)
                 if code is None or code.system == "ICD-10-PCS":
                     continue
+                if prose:
+                    code = code.model_copy(update={"basis": "prose"})
                 if status is not None and in_code_grammar:
                     code = code.model_copy(update={"status": status, "status_source": "heading", "status_evidence": status_evidence})
                 out.append(code)
@@ -752,6 +765,14 @@ def _lead_status(doc: PolicyDoc, statuses: StatusIndex, header_index: int) -> tu
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     i = bisect_right(spans, (start, float("inf")))
     return any(a < end and start < b for a, b in spans[max(0, i - 2) : i + 1])
+
+
+def _in_prose(doc: PolicyDoc, row: Line) -> bool:
+    """Is the row a line of a paragraph of prose (its lines between blank lines read as sentences), not a table row?"""
+    reach = max(0, row.start - PARAGRAPH_CHARS)
+    start = max(reach, doc.text.rfind("\n\n", reach, row.start) + 2)
+    end = doc.text.find("\n\n", row.end, row.end + PARAGRAPH_CHARS)
+    return _sentence(doc.text[start : row.end + PARAGRAPH_CHARS if end < 0 else end])
 
 
 def _sentence(text: str) -> bool:

@@ -1,7 +1,7 @@
 """Policy number and version as the document prints them, and the title (see titles.py).
 
 Number, the first found of:
-1. a labeled id ("Policy Number:", "Document #:", "Doc ID:", "Guideline #:", "Medical Policy:", "Manual Section
+1. a labeled id ("Policy Number:", "Program Number<TAB>2026 P 2168-11", "Document #:", "Doc ID:", "Guideline #:", "Medical Policy:", "Manual Section
    Number\n90.2", a series acronym "MNG #: 110"; not another policy's "Cross Reference: CMP-054"), a label cell
    beside its value cell ("Coverage Policy<TAB>Medical 34E"), or the value cell under a header cell naming a
    number ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
@@ -27,12 +27,12 @@ from extractors.models import Policy
 # the id itself, e.g. "2026T0553II", "MP 7.01.06", "CP.MP.239", "HUM‐0381‐026" (U+2010 hyphens), "2024 P 1234-5"
 VALUE = r"(?P<number>\d{4} [A-Z] \d{3,5}(?:-\d{1,3})?(?![\w.-])|(?:(?:[A-Z]{1,4}|(?-i:[A-Z]{5,12})) (?=\d))?[A-Z0-9][A-Z0-9._/\u2010-\u2014-]{1,24}[A-Z0-9])"
 # (a series in capitals may open it: "LABORATORY 021.15")
-# e.g. "Policy Number: 2026T0553II", "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18",
+# e.g. "Policy Number: 2026T0553II", "Program Number<TAB>2026 P 2168-11" (a label opening its line), "Document #: RAD.00057", "Guideline #: CG-MED-62", "Medical Policy: 02.01.18",
 # "Reference Number: CP.MP.239", "Coverage Policy Number..........IP0652"
 NUMBER_LABEL = re.compile(
     r"(?:(?<![\w-])(?<!Cross[ \t])(?<!Cross-)(?:(?:Medical|Clinical|Coverage|Reimbursement|Payment|Corporate|Pharmacy)\s+)?"
     r"(?:Policy|Document|Doc|Guideline|Bulletin|Protocol|Criteria|Determination|LCD|LCA|NCD|Article|CPB|Reference)\s*"
-    r"(?:Number|No\.?|Num\.?|ID|#)?|^[ \t]*Number)"  # e.g. "LCD ID", or a bare "Number:" opening a line (Aetna)
+    r"(?:Number|No\.?|Num\.?|ID|#)?|^[ \t]*(?:Program[ \t]+(?:Number|No\.|ID|\#)|Number))"  # e.g. "LCD ID", or a bare "Number:" opening a line (Aetna)
     r"(?:[ \t]*[.…]{2,}|[ \t]*(?:#[ \t]*)?[:#]|[ \t]+[-–—](?=[ \t]+[A-Z]{0,5}[ \t]?\d)|(?<=ID)|(?<=CPB)|(?<=Number)|(?<=No\.))[ \t]*"  # e.g. ": ", " #: ", " ..... ", " – 7.01.551"
     r"(?:Ref(?:erence)?[ \t]*(?:\#|No\.?|Number)[ \t]*:[ \t]*)?"  # the label printed twice: e.g. "Reference #: Ref #: DD 2024-H1-A"
     + VALUE + r"(?![\w.-])",
@@ -44,7 +44,7 @@ SERIES_NUMBER = re.compile(r"^[ \t]*(?P<series>[A-Z]{2,5})[ \t]*\#[ \t]*:?[ \t]*
 # position costs more than the rest of the id reading). e.g. "policy" in "Policy Number: 123"
 NUMBER_LABEL_START = re.compile(
     r"(?<![\w-])(?:medical|clinical|coverage|reimbursement|payment|corporate|pharmacy|policy|doc|guideline|bulletin|"
-    r"protocol|criteria|determination|lcd|lca|ncd|article|cpb|reference|number)"
+    r"protocol|criteria|determination|lcd|lca|ncd|article|cpb|reference|number|program)"
 )
 # A label alone on its line and the id alone on the next (one blank line allowed): web pages and PDF
 # tables print them so. The label must say it is an id (Number, No., ID, #) or end with ":".
@@ -137,7 +137,7 @@ def _number_labels(doc: PolicyDoc):
         if position < taken:
             continue
         line_start = text.rfind("\n", 0, position) + 1
-        if start.group(0) == "number" and not text[line_start:position].strip(" \t") and line_start >= taken:
+        if start.group(0) in ("number", "program") and not text[line_start:position].strip(" \t") and line_start >= taken:
             position = line_start  # e.g. "   Number: 0012" (the bare label opens its line)
         match = NUMBER_LABEL.match(text, position) or (NUMBER_LABEL.match(text, start.start()) if position != start.start() else None)
         if match:

@@ -3,7 +3,9 @@
 Mentions in references, websites and the index do not count; mentions in history count half. A guideline developer (eviCore, Carelon...)
 is the payer only when no plan adopts the document (a plan adopts it when the letterhead or a copyright or
 proprietary line names it; one named only in passing does not); otherwise it is noted as `developer`. A generic
-"Blue Cross Blue Shield" gives way to a specific plan of the same family (by name or by domain).
+"Blue Cross Blue Shield" gives way to a specific plan of the same family (by name or by domain). A name found only
+in the PDF's properties (a parent's "Company: Health Net, Inc.") gives way to the body's own claim (a plan in the
+letterhead or a copyright line, or the holder of the document's rights notice).
 """
 
 from __future__ import annotations
@@ -57,6 +59,9 @@ COPYRIGHT_HOLDER = re.compile(
     r"(?:©|\(c\)|\bCopyright\b)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
     r"(?P<name>[A-Z][\w&'’-]*(?:[ ][A-Z&][\w&'’-]*){0,6})"
 )
+CODE_SET_WORDS = re.compile(r"\b(?:CPT|HCPCS|ICD|AMA|CDT)\b")  # e.g. "CPT Only - Copyright 2024 ...": the code set's notice
+PDF_PROPERTIES_HEADING = "Document properties"  # the heading the PDF loader prints the PDF's Author/Company under
+OWN_NOTICE_NOT = re.compile(r"https?://|www\.|\bet al\b|\bdoi\b")  # e.g. "et al" in a cited work's paragraph (lower-cased text)
 PLAN_WORDS = re.compile(r"\b(?:Health|Healthcare|Care|Plan|Plans|Blue|Cross|Shield|Insurance|Medical|Mutual|Alliance)\b")
 
 
@@ -69,6 +74,8 @@ class Candidate:
     score: float = 0.0
     mentions: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, canonical label)
     claims: bool = False  # named in the letterhead or in a line claiming the document (copyright, proprietary notice)
+    in_body: bool = False  # named in the document's own text, not only in the PDF's properties (Author, Company;
+    # a web page's "Page properties" are the site's own words and count as its text)
 
     @property
     def name(self) -> str:
@@ -107,6 +114,7 @@ def _families() -> dict[str, tuple[str, str]]:
 def extract(doc: PolicyDoc) -> Payer:
     candidates: dict[str, Candidate] = {}
     issuer_lines = _issuer_lines(doc)
+    pdf_properties = doc.text.rfind("\n\n" + PDF_PROPERTIES_HEADING + "\n")  # the PDF's Author/Company, rendered last
 
     def add(label: str, role: str, family: str, start: int, end: int, weight: float) -> None:
         candidate = candidates.setdefault(family, Candidate(family, role))
@@ -116,6 +124,7 @@ def extract(doc: PolicyDoc) -> Payer:
         candidate.score += weight * boost * (3.0 if start < EARLY else 1.0)
         candidate.claims = candidate.claims or boost > 1.0 or start < EARLY
         candidate.mentions.append((start, end, label))
+        candidate.in_body = candidate.in_body or not 0 <= pdf_properties <= start
 
     for span in doc.spacy.spans.get("payers", []):
         label = doc.section_label_at(span.start_char)
@@ -146,6 +155,17 @@ def extract(doc: PolicyDoc) -> Payer:
     chosen = next((best[role] for role in order if best[role] is not None), None)
     if chosen is not None and chosen.role in ("plan", "generic") and not chosen.claims and best["developer"] is not None and best["developer"].claims:
         chosen = best["developer"]  # a plan named only in passing ("except for Anthem BCBS OH Medicaid") adopts nothing
+    if chosen is not None and not chosen.in_body:
+        # named only in the PDF's properties (a parent company's template, "Company: Health Net, Inc."): the body's
+        # own claim wins, a gazetteer name in the letterhead or a copyright line, else the holder of its copyright
+        # notice whatever its name ("©2018 Envolve Pharmacy Solutions. All rights reserved.")
+        claimed = max((c for c in candidates.values() if c.in_body and c.claims and c.role in ("plan", "generic", "developer")),
+                      key=lambda c: c.score, default=None)
+        if claimed is None:
+            holder = _copyright_holder(doc, plan_words=False)
+            if holder is not None:
+                return holder
+        chosen = claimed or chosen
     developer = best["developer"] if chosen is not None and chosen.role != "developer" else None
     if chosen is None:
         return _copyright_holder(doc) or Payer(name=None)
@@ -200,17 +220,37 @@ def _domains_in(doc: PolicyDoc):
                 break
 
 
-def _copyright_holder(doc: PolicyDoc) -> Payer | None:
+def _copyright_holder(doc: PolicyDoc, *, plan_words: bool = True) -> Payer | None:
     """When no known organization is named: the holder of the document's own copyright or proprietary
-    notice ("© 2024 Acme Health Plan, Inc."), if it reads as a health plan and is not a cited body."""
+    notice ("© 2024 Acme Health Plan, Inc."), if it reads as a health plan (`plan_words`; a pharmacy benefit
+    manager's "Envolve Pharmacy Solutions" does not) and is not a cited body."""
     cited = {row["label"].lower() for row in _rows() if row["id"].split(":", 1)[0] in NEVER_ISSUERS}
     for match in COPYRIGHT_HOLDER.finditer(doc.text):
         name = match.group("name").strip(" ,.")
-        if doc.section_label_at(match.start()) in IGNORED_SECTIONS or name.lower() in cited or not PLAN_WORDS.search(name):
+        section = doc.section_label_at(match.start())
+        if name.lower() in cited or section in IGNORED_SECTIONS and not _own_notice(doc, match.start()):
+            continue
+        if (plan_words and not PLAN_WORDS.search(name)) or not plan_words and _cited_name(name, cited):
             continue
         start = match.start("name")
         return Payer(name=name, printed=name, evidence=doc.evidence(start, start + len(name)), basis="document")
     return None
+
+
+def _own_notice(doc: PolicyDoc, offset: int) -> bool:
+    """True when the paragraph holding `offset` is the document's own rights notice, printed after the
+    reference list ("©2018 Acme. All rights reserved. All materials are exclusively owned by Acme"), not a citation."""
+    start = doc.text.rfind("\n\n", 0, offset) + 1
+    end = doc.text.find("\n\n", offset)
+    paragraph = doc.lower[start : len(doc.text) if end < 0 else end]
+    return "all rights reserved" in paragraph and not OWN_NOTICE_NOT.search(paragraph)
+
+
+def _cited_name(name: str, cited: set[str]) -> bool:
+    """True when `name` is a cited body or no organization's name: "American Medical Association", "CPT", "All"."""
+    words = name.split()
+    return (any(c in name.lower() for c in cited) or len(words) < 2 and name.isupper() or words[0] in {"All", "The", "This"}
+            or bool(CODE_SET_WORDS.search(name)))
 
 
 def with_hint(found: Payer, hint: str | None) -> Payer:

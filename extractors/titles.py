@@ -5,6 +5,7 @@ Tried in order, the first that gives a title wins:
    "POLICY TITLE<TAB>X", "Policy Name:<TAB>X<TAB>Policy #:<TAB>MP-37"), with its wrapped lines; under a glued
    two-column header ("Policy Name: Effective Date:" over the value lines) the value line in the label's place;
    or the value cell under a header cell naming the title ("Policy Name & Number" over "Genetic Testing-OH MCD-MM-0003");
+   in a label/value header that labels a number, its subject line ("Medication<TAB>Spravato® (esketamine)"); "POLICY:<TAB>X" in title case;
 2. the title of an id line ("CMM-204: Prolotherapy", "FEP 2.04.141 Circulating Tumor DNA ...", "Genetic Testing<TAB>MP9012");
    an inline "Topic:" among the labels of a flattened header; "Title - CAM 273" above the first section heading;
 3. typography: the largest print on page 1 (PDF font sizes, HTML headings), past the payer's name,
@@ -49,15 +50,29 @@ TRAILING_ID = re.compile(
 )
 # a "#" and a number closing a title: e.g. "Genetic Testing (Developmental) - # 007", "Maternal Serum Screening #12"
 HASH_ID = re.compile(r"(?<=[\w)])[ \t]*(?:[-–—,][ \t]*)?\#[ \t]*(?P<number>\d{1,6})[ \t]*$")
+# a label/value header's line naming what the policy is about, e.g. "Medication<TAB>Spravato® (esketamine)",
+# "Drug Name: Dupixent (dupilumab)" (a title only in a header block that also labels the policy's number)
+SUBJECT_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:Medications?|Drugs?(?:[ \t]+Names?)?|Test[ \t]+Name)[ \t]*(?:\t|:)[ \t]*(?P<title>[^\t\n]{3,150}?)[ \t]*$", re.M | re.I
+)
+# a header line labeling a number, e.g. "Program Number<TAB>2026 P 2168-11", "Policy #: 12"
+NUMBER_LABEL_LINE = re.compile(r"(?i)\b(?:number|no\.|id|\#)[ \t]*(?::|\t)[ \t]*[\w .-]*\d")
+# "Policy:" labeling the policy's name on its own line, e.g. "POLICY:<TAB>Antiseizure Medications – Epidiolex Prior Authorization Policy"
+# (the value in title case: "Policy: MP374" is a number, "POLICY: Please review the plan's EOC ..." a sentence)
+POLICY_NAME_LINE = re.compile(r"^[ \t]*(?i:policy)[ \t]*:[ \t]*(?P<title>[^\t\n]{3,150}?)[ \t]*$", re.M)
+DOC_KIND_LINE = re.compile(r"(?i)^[ \t]*(?:polic(?:y|ies)|program|guidelines?|criteria)[ \t]*$")  # e.g. "Policy", a title's wrapped last word
+SUBJECT_BLOCK = 4  # lines above or below the subject line where the number's label may stand
 # a header cell over a value cell: a few capitalized words, no digits. e.g. "Policy Name & Number", "Date Effective"
 HEADER_CELL = re.compile(r"[ \t]*(?:[A-Z][A-Za-z.]*|&|/|\#)(?:[ \t]+(?:[A-Z][A-Za-z.]*|&|/|and|of|\#)){0,5}[ \t]*:?[ \t]*")
 # a header cell naming this policy's title, not an earlier one's. e.g. "Policy Name & Number", not "Prior Policy Name and Number"
 TITLE_HEADER = re.compile(r"(?i)^(?!.*\b(?:prior|previous|former|replaced|related)\b).*\b(?:name|title|subject)\b")
 # a banner line naming only the kind of document, e.g. "GUIDELINE", "MEDICAL POLICY STATEMENT"
-# also a status banner ("Retired Policy", "ARCHIVED") and a manual's name ("CLINICAL POLICY AND PROCEDURE MANUAL",
+# also a status banner ("Retired Policy", "ARCHIVED"), a program's banner ("PRIOR AUTHORIZATION POLICY", "Clinical Pharmacy Programs") and a manual's name ("CLINICAL POLICY AND PROCEDURE MANUAL",
 # "Medical Policy & Procedure", "Medical Policy Manual")
 BANNER = re.compile(
     r"(?i)^[ \t]*(?:(?:(?:medical|clinical)[ \t]+)?(?:guidelines?|polic(?:y|ies)|protocol|bulletin|(?:policy[ \t]+)?statement)"
+    r"|(?:prior[ \t]+authorization|precertification|step[ \t]+therapy|utilization[ \t]+management)(?:[ \t]*/[ \t]*medical[ \t]+necessity)?"
+    r"[ \t]+(?:polic(?:y|ies)|programs?|guidelines?|criteria)|(?:clinical[ \t]+)?pharmacy[ \t]+programs?"
     r"|(?:(?:retired|archived|inactive|draft|final|superseded|obsolete)(?:[ \t]+(?:medical[ \t]+)?(?:policy|guideline))?|policy[ \t]+(?:retired|archived))"
     r"|(?:[\w&]+[ \t]+){0,3}?(?:polic(?:y|ies)[ \t]+(?:and|&)[ \t]+procedures?(?:[ \t]+manual)?|(?:policy|procedures?|provider|coverage|benefits?)[ \t]+manual))[ \t]*$"
 )
@@ -184,7 +199,7 @@ def _candidate(doc: PolicyDoc) -> tuple[tuple[str, tuple[int, int]], str] | None
         found = _label_value(doc, match)
         if found:
             return found, "label"
-    found = _header_cell_title(doc)
+    found = _header_cell_title(doc) or _label_block_title(doc)
     if found:
         return found, "label"
     for match in ID_TITLE_LINE.finditer(text):
@@ -230,6 +245,31 @@ def _label_value(doc: PolicyDoc, match: re.Match) -> tuple[str, tuple[int, int]]
     if typed and typed.group("title") and _looks_like_title(typed.group("title")):
         return _wrapped(doc, match.start("title") + typed.start("title"), match.end("title"))
     return _wrapped(doc, match.start("title"), match.end("title"))
+
+
+def _label_block_title(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
+    """A header laid out as label/value lines: the value of its subject label ("Medication<TAB>Spravato®
+    (esketamine)") when a number label stands in the same block ("Program Number<TAB>2026 P 2168-11"), else a
+    "POLICY:" label's value in title case in the letterhead."""
+    end = min(len(doc.text), LETTERHEAD)
+    for match in SUBJECT_LABEL_LINE.finditer(doc.text, 0, end):
+        index = doc.line_index(match.start())
+        block = doc.lines[max(0, index - SUBJECT_BLOCK) : index + SUBJECT_BLOCK + 1]
+        if any(NUMBER_LABEL_LINE.search(line.text) for line in block) and _looks_like_title(match.group("title")):
+            return _clean(match.group("title"), match.span("title"))
+    for match in POLICY_NAME_LINE.finditer(doc.text, 0, end):
+        title = match.group("title")
+        if not _allowed(doc, match.start()):
+            continue
+        words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", title) if len(w) > 3]
+        if (len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.8 * len(words) and not title.rstrip().endswith(".")
+                and _looks_like_title(title) and not number_like(title.split()[0])):
+            index = doc.line_index(match.start())
+            nxt = doc.lines[index + 1] if index + 1 < len(doc.lines) else None
+            if nxt is not None and DOC_KIND_LINE.match(nxt.text):  # "... Adalimumab Products Prior Authorization" / "Policy"
+                return _joined(doc, match.start("title"), nxt.start + len(nxt.text.rstrip()))
+            return _clean(title, match.span("title"))
+    return None
 
 
 def header_cells(doc: PolicyDoc) -> list[tuple[str, int, int]]:
@@ -405,8 +445,8 @@ def _typographic(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
             pass  # "Preimplantation Genetic Testing Medical Policy", "Appropriate Use Criteria: Carrier": titles, with their type
         elif typed or BANNER.match(content) or LABEL_LINE.search(content) or not _looks_like_title(content) or _is_heading_line(doc, doc.line_at(start)):
             continue
-        if CONTACT_LINE.search(content) or NUMBERED_HEADING.match(content):
-            continue
+        if CONTACT_LINE.search(content) or NUMBERED_HEADING.match(content) or PAGE_COUNTER.search(content):
+            continue  # (a running header with its page counter, "Fast Facts January 2025<TAB>Page 7", is no title)
         candidates.append((size, i))
     if not candidates:
         return None
@@ -466,7 +506,12 @@ def _title_over_labels(doc: PolicyDoc) -> tuple[str, tuple[int, int]] | None:
                 and not content.endswith((".", ":", ",")) and len(content.split()) <= 12 and not content[:1].islower()
                 and not DOC_TYPE.match(content) and not BANNER.match(content) and not CONTACT_LINE.search(content)
                 and line.start not in _payer_lines(doc) and not _is_heading_line(doc, line)):
-            return _joined(doc, line.content_start, line.start + len(line.text.rstrip()))
+            start = line.content_start
+            above = lines[i - 1].text.strip() if i > 0 else ""
+            if (above and OPEN_END.search(above) and _looks_like_title(above) and not LABEL_LINE.search(above) and not DOC_TYPE.match(above)
+                    and not BANNER.match(above) and "\t" not in above and lines[i - 1].start not in _payer_lines(doc)):
+                start = lines[i - 1].content_start  # the title's first line, wrapped on a word that needs more ("... Cells for")
+            return _joined(doc, start, line.start + len(line.text.rstrip()))
     return None
 
 

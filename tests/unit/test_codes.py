@@ -295,3 +295,41 @@ def test_a_range_named_in_prose_gives_way_to_the_rows_of_its_codes(make_doc):
     text = ("Policy\n\nb. NTRK fusion (CPT: 81191-81193, or 81194);\n\nCPT Codes\n\nCode Description\n81191 NTRK1 translocation analysis\n"
             "81192 NTRK2 translocation analysis\n81193 NTRK3 translocation analysis\n81194 NTRK translocation analysis\n")
     assert {c.code for c in codes.extract(make_doc(text))[0]} == {"81191", "81192", "81193", "81194"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Policy\n\nIn alignment with Office and Outpatient Coding Guidelines (99202-99205)\nchanges that were effective in 2021, the CPT "
+                     "codes section for Non-Office Visits (99221-99223, 99231-\n99239) were revised in 2023 and must be used with care.\n\n"
+                     "Procedure Code List\n\n99202\t99203\t99204\t99205\t99221\n99222\t99223\t99231\t99232\t99233\n99234\t99235\t99236\t99238\t99239\n",
+                     {"99202", "99203", "99204", "99205", "99221", "99222", "99223", "99231", "99232", "99233", "99234", "99235", "99236", "99238", "99239"},
+                     id="prose-ranges-beside-a-list-of-every-code"),
+        pytest.param("Policy\n\nIn alignment with Office and Outpatient Coding Guidelines\nchanges that were effective in 2021, the CPT "
+                     "codes section for Non-Office Visits (99221-99223, 99231-\n99239) were revised in 2023 and must be used with care.\n\n"
+                     "Procedure Code List\n\n99202\t99203\t99221\t99222\t99223\n",
+                     {"99202", "99203", "99221", "99222", "99223", "99231-99239"}, id="a-range-the-list-only-partly-prints-stays"),
+        pytest.param("Codes\n\nCPT Codes\tNot To Be Reported With\nCode first\t0362T, 0373T,\n90791, 90792,\t90839, +90840,\n"
+                     "90832, +90833,\t90847, 96130-\n90834, +90836,\t96134, 96136-\n90837, +90838,\t96139, 96146\n",
+                     {"0362T", "0373T", "90791", "90792", "90839", "90840", "90832", "90833", "90847", "96130-96134", "90834", "90836",
+                      "96136-96139", "90837", "90838", "96146"}, id="ranges-wrapped-in-the-second-of-two-code-columns"),
+        pytest.param("Codes\n\nCPT Code\tMay Be Reported With\tNot To Be Reported With\n+90833\t+90785 (Code\t90832, 90834,\n"
+                     "service is performed\tfirst 99202-\t90837, 90839,\nduring the encounter\t99239, 99304-\t+90840\nof psychotherapy.\t99316)\t90847\n",
+                     {"90833", "90785", "90832", "90834", "99202-99239", "90837", "90839", "90840", "99304-99316", "90847"}, id="a-range-wrapped-in-a-middle-column"),
+    ],
+)
+def test_ranges_in_prose_and_columns(make_doc, text, expected):
+    assert {c.code for c in codes.extract(make_doc(text))[0]} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        pytest.param("Background:\n\nEffective for dates of service on or after September 1, 2024, procedure codes 81279, 81305, and 81443 will\n"
+                     "become a benefit of Texas Medicaid.\n\nExclusions\n\nNone.\n", {"81279", "81305", "81443"}, id="codes-named-in-a-description"),
+        pytest.param("Background:\n\nTesting is covered.\n\nHistory\n\n01/01/2024 Procedure codes 81400 and 81401 deleted.\n", set(),
+                     id="history-codes-stay-out"),
+    ],
+)
+def test_prose_codes_by_section(make_doc, text, expected):
+    assert {c.code for c in codes.extract(make_doc(text))[0]} == expected

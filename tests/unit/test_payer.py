@@ -71,3 +71,20 @@ def test_pdf_properties_block(info, data, block):
 
 def test_company_property_names_the_payer():
     assert issuer("Genetic Testing\n\nX is medically necessary." + properties_block({}, b"<pdfx:Company>Regence</pdfx:Company>")) == "Regence"
+
+
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        pytest.param("Clinical Policy: Blinatumomab\n\nX is medically necessary.\n\nReferences\n1. Label. Amgen; 2018.\n\n"
+                     "©2018 Northwind Pharmacy Solutions. All rights reserved. All materials are exclusively owned by Northwind Pharmacy Solutions.",
+                     "Northwind Pharmacy Solutions", id="body-copyright-holder-over-a-parent-in-the-properties"),
+        pytest.param("Clinical Policy: Blinatumomab\n\nX is medically necessary.\n\nReferences\n1. Label. Amgen; 2018.\n\n"
+                     "CPT Only - Copyright 2023 American Medical Association. All rights reserved.",
+                     "Health Net", id="the-code-sets-copyright-leaves-the-properties-payer"),
+        pytest.param("Anthem Blue Cross\nClinical Policy: Blinatumomab\n\nX is medically necessary.", "Anthem",
+                     id="a-plan-in-the-letterhead-over-a-parent-in-the-properties"),
+    ],
+)
+def test_body_names_its_issuer_over_the_pdf_properties(body, name):
+    assert issuer(body + properties_block({}, b"<pdfx:Company>Health Net, Inc.</pdfx:Company>")) == name

@@ -67,12 +67,30 @@ def styled(lines: list[tuple[str, float]], *, furniture: tuple[int, ...] = ()) -
         pytest.param("State and federal law take precedence over this policy. No part of this publication may be reproduced without permission.\n"
                      "Liquid Biopsy\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\nPolicy Number: HUM-0555-026\nDescription\nThese tests are investigational.\n",
                      "Liquid Biopsy", id="title-over-a-block-of-labels"),
+        pytest.param("LAB46 |  1\n\nMedical Policy Manual\nLaboratory, Policy No. 46\nCirculating Tumor DNA and Circulating Tumor Cells for\n"
+                     "Management (Liquid Biopsy) of Solid Tumor Cancers\nEffective: January 1, 2026\nNext Review: August 2026\n\nDESCRIPTION\nText.\n",
+                     "Circulating Tumor DNA and Circulating Tumor Cells for Management (Liquid Biopsy) of Solid Tumor Cancers",
+                     id="title-over-labels-wrapped-from-the-line-above"),
         pytest.param("State and federal law take precedence over this policy.\nEffective Date: 01/25/2024\nRevision Date: 01/25/2024\n\nPolicy\n"
                      "Prolotherapy is investigational.\n", "Prolotherapy", id="a-sentence-over-labels-is-no-title"),
         pytest.param("03/14/2025\n\nDental Sealant Benefits for Texas Medicaid\nEffective May 1, 2025\n\nBackground:\n\nHHSC reviewed the benefit.\n",
                      "Dental Sealant Benefits for Texas Medicaid", id="title-naming-its-medicaid-program-after-a-date-line"),
         pytest.param("Texas Medicaid\nSealant Therapy\nEffective May 1, 2025\n\nBackground:\n\nHHSC reviewed the benefit.\n",
                      "Sealant Therapy", id="the-program-alone-is-still-the-letterhead"),
+        pytest.param("Acme Pharmacy\nClinical Pharmacy Programs\n\nProgram Number\t2026 P 1234-5\nProgram\tPrior Authorization/Medical Necessity\n"
+                     "Medication\tZyltrex® (zyltrexamab)\nEffective Date\t7/1/2026\n\n1. Background:\nText.\n",
+                     "Zyltrex® (zyltrexamab)", id="medication-label-in-a-label-value-header"),
+        pytest.param("Dosing\n\nMedication\tZyltrex® (zyltrexamab)\nDose\t10 mg\n\nPolicy\nZyltrex is medically necessary.\n",
+                     "Dosing", id="a-medication-row-without-a-number-label-is-no-title"),
+        pytest.param("Policy\n\nPRIOR AUTHORIZATION POLICY\n\nPOLICY:\tAntiseizure Medications – Zyltrex Prior Authorization Policy\n"
+                     "• Zyltrex® (oral solution)\n\nREVIEW DATE: 02/07/2024\n", "Antiseizure Medications – Zyltrex Prior Authorization Policy",
+                     id="policy-label-names-the-policy-under-a-banner"),
+        pytest.param("Authorization Policy\n\nPRIOR AUTHORIZATION POLICY\n\nPOLICY:\tInflammatory Conditions – Zyltrex Products Prior Authorization\n"
+                     "Policy\n• Zyltrex (subcutaneous injection)\n", "Inflammatory Conditions – Zyltrex Products Prior Authorization Policy",
+                     id="policy-label-value-wrapped-onto-its-last-word"),
+        pytest.param("Coverage Policy\nSleep Studies\n\nPOLICY: Please review the plan's certificate or summary plan description for benefits.\n",
+                     "Sleep Studies", id="a-policy-label-over-a-sentence-is-no-title"),
+        pytest.param("PRIOR AUTHORIZATION POLICY\nZyltrex\nREVIEW DATE: 02/07/2024\n", "Zyltrex", id="a-program-banner-is-no-title"),
     ],
 )
 def test_titles(text, title):
@@ -118,6 +136,10 @@ def test_titles(text, title):
             (), "Knee Surgery", id="organization-before-the-doc-type-is-no-subject",
         ),
         pytest.param(
+            [("Fast Facts January 2025\tPage 7", 14), ("Knee Surgery", 12), ("Body text.", 10), ("More body text.", 10), ("More.", 10)],
+            (0,), "Knee Surgery", id="a-running-header-with-its-page-counter-is-no-title",
+        ),
+        pytest.param(
             [("Medical Policy Manual", 10), ("Subject\tSupersedes Date\t04/01/2024", 8), ("Genetic Testing", 10), ("Keywords: Carrier", 10),
              ("I. ACTION", 12), ("New Policy", 10), ("II. POLICY DISCLAIMER", 12), ("Body text.", 10)],
             (0, 1, 2), "Genetic Testing", id="numbered-section-heading-is-no-title",
@@ -135,6 +157,10 @@ def test_typographic_titles(lines, furniture, title):
         pytest.param("Effective Date ..................03/15/2026\nCoverage Policy Number..........IP0652", "IP0652", id="dotted-leaders"),
         pytest.param("Policy Number: HUM\u20100381\u2010026", "HUM-0381-026", id="unicode-hyphens"),
         pytest.param("Policy Number: 2024 P 1234-5\nEffective Date: 01/01/2024", "2024 P 1234-5", id="spaced-groups"),
+        pytest.param("Clinical Pharmacy Programs\n\nProgram Number\t2026 P 2168-11\nProgram\tPrior Authorization\n", "2026 P 2168-11",
+                     id="program-number-label-cell"),
+        pytest.param("Clinical Pharmacy Programs\n\nProgram\tPrior Authorization 2026\nThe Program Number 12 is retired.\n", None,
+                     id="a-program-label-without-a-number-label-is-no-id"),
         pytest.param("Medical Policy\n\nBSC2.18\nTumor-Informed ctDNA Testing\nOriginal Policy Date: June 1, 2022", "BSC2.18", id="lone-id-above-title"),
         pytest.param("Coding\n\nM0076\nProlotherapy\n", None, id="a-code-alone-is-no-id"),
         pytest.param("Carrier Testing Panels\nPolicy Number: LABORATORY 021.15\nEffective Date: April 1, 2025\n", "LABORATORY 021.15", id="series-in-capitals-opens-the-id"),
