@@ -12,6 +12,9 @@ medically necessary or not covered status; lists in narrative sections; lists of
 and numbered outline headings ("I. Criteria for Approval", "III. What is Considered Investigational").
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
+Numbered or lettered headings that name a condition and carry its approval criteria under them ("1. Dravet
+Syndrome. Approve if ...", "A. Major depressive disorder (treatment-resistant)" over "1. Initial Authorization")
+are indications even where the lead-in calls what follows criteria; the criteria under them are not.
 The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
 indications too.
 When a policy has no such list, the conditions named in its statements count ("... for the treatment
@@ -116,6 +119,17 @@ STATEMENT_WORDS = 15  # an item this long with a status of its own is a statemen
 LEAD_BACK = 400  # chars: how far above a list a governing statement may stand
 NOT_A_CONDITION = re.compile(r"(?i)^(?:any|all|each|the)\s+of\s+the\s+following|^individuals\b|^patients\b|^members\b")
 NOT_HERE = NOT_STATEMENTS
+# the body under a condition heading approves it, e.g. "Approve if the patient meets ...", "will be approved based on"
+APPROVAL_BODY = re.compile(r"(?i)\bapprov(?:e|ed|al)\b|\bmedically\s+necessary\b|\bcovered\b")
+# a heading that names a step, a person or a requirement, not a condition, e.g. "Initial Therapy", "Reauthorization",
+# "Patient is Currently Receiving X", "Coverage Criteria", "Dosing", "Prior Authorization"
+NOT_A_CONDITION_HEADING = re.compile(
+    r"(?i)\b(?:initial|continu\w*|renewal|re-?authori[sz]ation|authori[sz]ation|approval|criteria|requirements?|"
+    r"dos(?:e|es|ing|age)|duration|quantity|limits?|background|overview|policy|coverage|documentation|exclusions?|"
+    r"definitions?|references?|patients?|members?|individuals?|prescriber|provider|age|diagnosis|therapy\s+(?:stage|step))\b"
+    r"|\b(?:is|are|was|were|has|have|must|should|will|may|can|meets?|requires?|receiving)\b"
+)
+CONDITION_HEADING_WORDS = 16  # words of a condition heading outside its parentheses
 
 
 def extract(doc: PolicyDoc) -> list[Indication]:
@@ -144,6 +158,8 @@ def extract(doc: PolicyDoc) -> list[Indication]:
             if _is_statement(doc, index, start, end, status if named else None):
                 continue  # "I. It is the policy of ... that current evidence does not support X": a statement
             add(start, end, status, "list_item", governing)
+    for start, end, status, governing in _condition_headings(doc, index, structure):
+        add(start, end, status, "list_item", governing)
     for start, end, status, governing in _table_items(doc, index):
         add(start, end, status, "list_item", governing)
     for header, rows in indication_rows(doc):
@@ -199,6 +215,64 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
             yield group, status, governing, conditions
+
+
+def _condition_headings(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
+    """(start, end, status, governing span) of numbered or lettered items that head a condition's approval
+    criteria ("1. Dravet Syndrome. Approve if the patient meets ..."; "A. Major depressive disorder" over
+    "1. Initial Authorization" / "a. X will be approved based on ..."): the heading names the covered condition.
+    Every item of the group must be so shaped; headings nested in such a heading ("A) Initial Therapy") are
+    its criteria."""
+    heading_items: set[int] = set()
+    for group in structure.groups:
+        first = structure.items[group.items[0]]
+        if first.kind not in ("number", "upper") or doc.section_label_at(first.start) in NOT_HERE:
+            continue
+        if _under(structure, group.parent, heading_items):
+            continue
+        heads = [_condition_head(doc, structure.items[i]) for i in group.items]
+        if not all(heads):
+            continue
+        status, governing = _status(doc, index, structure, group)
+        if status is not None and status not in INCLUDED:
+            continue
+        heading_items.update(group.items)
+        for start, end in heads:
+            yield start, end, status or Status.medically_necessary_with_criteria, governing or (start, end)
+
+
+def _under(structure: ListIndex, parent: int | None, marked: set[int]) -> bool:
+    while parent is not None:
+        if parent in marked:
+            return True
+        parent = structure.items[parent].parent
+    return False
+
+
+def _condition_head(doc: PolicyDoc, item) -> tuple[int, int] | None:
+    """(start, end) of the condition an item heads: its text up to the first sentence end outside brackets
+    ("Treatment-Refractory Seizures [specific rare conditions] (i.e., CDKL5 ...). Approve if ..."), when the
+    head is a short noun phrase and what follows it (the rest of the item and the items nested in it) approves."""
+    text = doc.text[item.start : item.end]
+    depth, cut = 0, len(text.rstrip())
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "." and depth == 0:
+            cut = k
+            break
+    head = text[:cut]
+    bare = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", head)
+    if not head[:1].isupper() or head.rstrip().endswith(":") or not 0 < len(bare.split()) <= CONDITION_HEADING_WORDS:
+        return None
+    if NOT_A_CONDITION_HEADING.search(bare) or _status_heading(head):
+        return None
+    body = doc.text[item.start + cut : max(item.last, item.end)]
+    if len(body.split()) < 4 or not APPROVAL_BODY.search(body[:600]):
+        return None
+    return item.start, item.start + len(head.rstrip())
 
 
 def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:

@@ -165,6 +165,11 @@ def test_an_exceptions_section_states_coverage(make_doc):
                      id="prior-authorization-may-be-granted"),
         pytest.param("Guideline\n\nHome sleep testing is subject to prior authorization.\n", "medically_necessary_with_criteria", id="subject-to-prior-authorization"),
         pytest.param("Guideline\n\nHome sleep testing is not subject to prior authorization.\n", None, id="not-subject-to-prior-authorization"),
+        pytest.param(
+            "Coverage Criteria\n\na. Drug X will be approved based on all of the following criteria:\n(1) Diagnosis of depression\n",
+            "medically_necessary_with_criteria", id="approved-based-on-criteria",
+        ),
+        pytest.param("Background\n\nDrug X was approved by the FDA in 2019 for depression.\n", None, id="fda-approval-is-no-position"),
     ],
 )
 def test_a_prior_authorization_requirement_is_the_position_only_when_none_is_stated(make_doc, text, overall):

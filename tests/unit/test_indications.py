@@ -206,6 +206,47 @@ def test_list_indications(make_doc, text, items):
     assert texts(make_doc, text) == items
 
 
+MNC = "medically_necessary_with_criteria"
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(
+            "Policy\n\nDrug X is covered as medically necessary when the following criteria are met for FDA-approved indication(s):\n\n"
+            "1. Dravet Syndrome. Approve if the patient meets ONE of the following (A or B):\n"
+            "A) Initial Therapy. Approve for 1 year if the patient meets the following (i and ii):\n"
+            "i. Patient is >= 1 year of age; AND\nii. Patient has tried two other medications.\n"
+            "B) Patient is Currently Receiving Drug X. Approve for 1 year if the patient is responding.\n"
+            "2. Rare Epilepsies [specific conditions] (i.e., CDKL5 deficiency disorder; lissencephaly). Approve if the patient meets ONE of the following:\n"
+            "A) Initial Therapy. Approve for 1 year if the patient is >= 1 year of age.\n",
+            [("Dravet Syndrome", MNC), ("Rare Epilepsies [specific conditions] (i.e., CDKL5 deficiency disorder; lissencephaly)", MNC)],
+            id="numbered-condition-headings-over-approval-criteria",
+        ),
+        pytest.param(
+            "Coverage Criteria\n\nA. Major depressive disorder (treatment-resistant)\n\n1. Initial Authorization\n\n"
+            "a. Drug X will be approved based on all of the following criteria\n\n(1) Diagnosis of major depressive disorder\n",
+            [("Major depressive disorder (treatment-resistant)", MNC)],
+            id="lettered-condition-heading-over-authorization-steps",
+        ),
+        pytest.param(
+            "Coverage Criteria\n\n1. Initial Therapy. Approve for 1 year if the patient meets the following:\n"
+            "a. Patient is >= 18 years of age\n2. Patient is Currently Receiving Drug X. Approve if the patient responds.\n",
+            [],
+            id="approval-steps-are-no-conditions",
+        ),
+        pytest.param(
+            "Coverage Criteria\n\n1. Sleep Apnea. The literature on this use is limited and of low quality overall.\n"
+            "2. Insomnia. Several trials were small and short in their follow-up.\n",
+            [],
+            id="headings-over-prose-that-approves-nothing",
+        ),
+    ],
+)
+def test_condition_headings(make_doc, text, items):
+    assert texts(make_doc, text) == items
+
+
 INDICATION_TABLE = (
     "POSITION STATEMENT:\n\nI. Initiation of the drug meets the definition of medical necessity when ALL of the following are met:\n"
     "1. When used to treat an indication listed in Table 1\n\nTable 1\n\nIndications and Specific Criteria\nIndication\tCriteria\n"
