@@ -103,6 +103,9 @@ OUTLINE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)
 STATE_BEFORE_ZIP = re.compile(
     r"\b[A-Z][A-Za-z .'-]*,[ \t]*(?:A[KLRZS]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])[ \t]+$"
 )
+# a modifier's legend line in a code section, e.g. "GZ - Item or service expected to be denied as not reasonable and
+# necessary", "KX - Requirements ... have been met": it explains a billing modifier, it heads no group of codes
+MODIFIER_LINE = re.compile(r"[ \t]*[A-Z0-9]{2}[ \t]*[-–—:][ \t]+[A-Z]")
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
@@ -494,6 +497,15 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             continue
         if not in_codes or LEGEND.fullmatch(text, line.content_start, line.end):
             continue
+        if previous is not None and previous.status_source != "marker" and (note := ROW_STATUS_NOTE.search(text, line.start, line.end)):
+            # a status note ending a row's wrapped description ("... (List separately ...)" / "(Investigational)")
+            # is the row's own, not a heading over the rows below
+            if (own_status := heading_status(note.group("phrase"))) is not None:
+                previous.status, previous.status_evidence, previous.status_source = own_status, doc.evidence(note.start(), note.end()), "marker"
+                previous.continuation.append(line)
+                continue
+        if MODIFIER_LINE.match(line.text):
+            continue  # "GZ - Item or service expected to be denied as not reasonable and necessary"
         heading_end = _heading_end(doc, index)  # a status heading may wrap: "... to be considered medically" / "necessary:"
         line_status = statement_status(doc, statuses, line.start, heading_end)
         wrapped = previous is not None and content[:1].islower()  # e.g. "... [when specified as\nexperimental ...]"

@@ -18,7 +18,8 @@ are indications even where the lead-in calls what follows criteria; the criteria
 The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
 indications too.
 When a policy has no such list, the conditions named in its statements count ("... for the treatment
-of musculoskeletal pain and/or instability").
+of musculoskeletal pain and/or instability"), unless its statements both cover and deny (the conditions
+are then the settings of criteria).
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def extract(doc: PolicyDoc) -> list[Indication]:
         status, governing = _indication_table_status(doc, header)
         for row in rows if status in INCLUDED else []:
             add(row.pieces[0][0], row.pieces[-1][1], status, "list_item", governing, text=row.text(doc))
-    if not found:
+    if not found and not _mixed_positions(doc):
         for statement in statements(doc):
             if statement.text.rstrip().endswith(":") or doc.section_label_at(statement.start) not in CONDITION_SECTIONS:
                 continue  # it leads into a list, or stands outside the policy's own statements
@@ -519,6 +520,14 @@ def _header_row(text: str) -> bool:
 
 
 # --- conditions named in statements ----------------------------------------------------------------
+
+
+def _mixed_positions(doc: PolicyDoc) -> bool:
+    """The policy covers some uses (with criteria) and denies others in prose: the conditions its sentences
+    name are the settings of those criteria ("... as part of the treatment of acute ischemic stroke for members
+    who meet ALL of the following"), no list of what is covered or denied."""
+    found = {s.status in POSITIVE for s in statements(doc) if doc.section_label_at(s.start) in CONDITION_SECTIONS}
+    return len(found) > 1
 
 
 def _conditions(doc: PolicyDoc, statement: Statement) -> list[tuple[int, int]]:

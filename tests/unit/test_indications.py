@@ -49,6 +49,15 @@ def test_conditions_in_statement(make_doc, sentence, conditions):
     assert [t for t, _ in texts(make_doc, f"Policy\n\n{sentence}")] == conditions
 
 
+def test_conditions_of_a_mixed_policy_are_settings_of_criteria(make_doc):
+    text = (
+        "Position Statement\n\nStent placement meets the definition of medical necessity as part of the treatment of intracranial "
+        "aneurysms when surgery is not appropriate.\n\nAngioplasty is considered experimental or investigational for the treatment of "
+        "atherosclerotic disease.\n"
+    )
+    assert texts(make_doc, text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
