@@ -222,8 +222,8 @@ def _condition_headings(doc: PolicyDoc, index: StatusIndex, structure: ListIndex
     """(start, end, status, governing span) of numbered or lettered items that head a condition's approval
     criteria ("1. Dravet Syndrome. Approve if the patient meets ..."; "A. Major depressive disorder" over
     "1. Initial Authorization" / "a. X will be approved based on ..."): the heading names the covered condition.
-    Every item of the group must be so shaped; headings nested in such a heading ("A) Initial Therapy") are
-    its criteria."""
+    Most items of the group (two thirds) must be so shaped, and only those count; headings nested in such a
+    heading ("A) Initial Therapy") are its criteria."""
     heading_items: set[int] = set()
     for group in structure.groups:
         first = structure.items[group.items[0]]
@@ -232,13 +232,13 @@ def _condition_headings(doc: PolicyDoc, index: StatusIndex, structure: ListIndex
         if _under(structure, group.parent, heading_items):
             continue
         heads = [_condition_head(doc, structure.items[i]) for i in group.items]
-        if not all(heads):
-            continue
+        if 3 * sum(1 for h in heads if h) < 2 * len(heads):
+            continue  # most items must be so shaped; "A. Patients less than 19 years of age" among them is a case, not a condition
         status, governing = _status(doc, index, structure, group)
         if status is not None and status not in INCLUDED:
             continue
         heading_items.update(group.items)
-        for start, end in heads:
+        for start, end in filter(None, heads):
             yield start, end, status or Status.medically_necessary_with_criteria, governing or (start, end)
 
 

@@ -245,6 +245,14 @@ MNC = "medically_necessary_with_criteria"
             id="approval-steps-are-no-conditions",
         ),
         pytest.param(
+            "2. Coverage Criteriaa:\nA. Patients less than 19 years of age\n1. Drug X will be approved based on the following criterion:\n"
+            "a. Patient is less than 19 years of age\nB. Breast Cancer\n1. Drug X will be approved based on all of the following criteria:\n"
+            "a. Diagnosis of breast cancer\nC. Hodgkin Lymphoma\n1. Drug X will be approved based on the following criterion:\n"
+            "a. Diagnosis of Hodgkin lymphoma\n",
+            [("Breast Cancer", MNC), ("Hodgkin Lymphoma", MNC)],
+            id="a-case-heading-among-condition-headings-is-left-out",
+        ),
+        pytest.param(
             "Coverage Criteria\n\n1. Sleep Apnea. The literature on this use is limited and of low quality overall.\n"
             "2. Insomnia. Several trials were small and short in their follow-up.\n",
             [],
