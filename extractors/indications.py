@@ -10,6 +10,8 @@ diagnoses or conditions ("has a diagnosis of one of the following:"); lists gove
 medically necessary or not covered status; lists in narrative sections; lists of what decisions rest on
 ("Review criteria used ...:", "information the Medical Director will consider includes:"), of plans or groups,
 and numbered outline headings ("I. Criteria for Approval", "III. What is Considered Investigational").
+Sub-items that say when their item applies ("EEG if ANY of the following are present:") are not items; an item
+that only leads into its sub-items ("Tests for:") gives way to them.
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
 Numbered or lettered headings that name a condition and carry its approval criteria under them ("1. Dravet
@@ -59,6 +61,24 @@ CIRCUMSTANCES = re.compile(
     r"(?i)\bunder\s+the\s+following\s+(?:\w+\s+)?conditions\b|\bconditions\s+(?:are|is|must\s+be|have\s+been)\s+met\b"
     r"|\bmeets?\s+(?:all|both|each|the)\s+(?:of\s+)?(?:the\s+)?following\s+conditions\b"
 )
+# an item's lead into sub-items that qualify it: when it applies ("EEG if ANY of the following are present:",
+# "Genetic testing ... in ANY of the following situations:")
+QUALIFIER_LEAD = re.compile(
+    r"(?i)\b(?:if|when|where)\s+(?:any|all|one|either|both|each|at\s+least\s+one|one\s+or\s+more)\s+(?:of\s+)?the\s+following\b"
+    r"|\bin\s+(?:any|all|one|either|each)\s+of\s+the\s+following\s+(?:situations|circumstances)\b"  # e.g. "Genetic testing ... in ANY of the following situations:"
+)
+# a stub that leads into its sub-items and names nothing alone: a class of things or a preposition left open, e.g.
+# "Tests for:", "Functional imaging modalities, including:", "Screening for the following:", "Devices, such as:"
+# (not "Congenital adrenal hyperplasia, including:", which names a condition)
+STUB = re.compile(
+    r"(?i)\W*(?P<stub>[^:]*?)[,\s]*(?:(?:for|of)(?:\s+the\s+following)?|including|such\s+as)?\s*:\s*$"
+)
+GENERIC_LAST = re.compile(
+    r"(?i)(?:^|\s)(?:modalities|tests|testing|services|procedures|devices|therapies|treatments|studies|panels|methods|techniques|"
+    r"screening|requirements)$"
+)
+OPEN_STUB = re.compile(r"(?i)\b(?:for|of)(?:\s+the\s+following)?\s*:\s*$")  # e.g. "Tests for:", "Screening for the following:"
+STUB_WORDS = 4
 # alternative conditions are indications, e.g. "when either of the following conditions are met:"
 ALTERNATIVES = re.compile(r"(?i)\b(?:either|any|one|1|one\s+or\s+more|1\s+or\s+more|at\s+least\s+one)\s+of\s+the\s+following\s+conditions\b")
 # a clause after the named conditions that the items complete, e.g. "any of the following genetic disorders in an
@@ -103,7 +123,7 @@ GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the 
 AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
 # e.g. "These are considered experimental/investigational", "All other indications are considered ..."
 TRAILING = re.compile(r"(?i)^\s*(?:these|this|the\s+above|such|they|all\s+of\s+the\s+above)\b")
-ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b\s*[;,]?|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia", "SNPs, OR;" -> "SNPs"
+ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:and/or|or|and)\b\s*[;,]?|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia", "SNPs, OR;" -> "SNPs", "...; and/or"
 HEAD_SENTENCE = re.compile(r"^(?P<head>[^.]{3,80}?)\.\s+[A-Z]")  # e.g. "Ankylosing Spondylitis. Approve for ..."
 TREATMENT = re.compile(
     r"(?i)\b(?:(?:for|in|as)\s+(?:the\s+|a\s+)?(?:treatment|management)\s+(?:of|for)|for\s+treating|to\s+treat)\s+(?P<x>[^.;:]+)"
@@ -154,7 +174,7 @@ def extract(doc: PolicyDoc) -> list[Indication]:
             continue
         for i in group.items:
             start, end = _item_text(doc, structure, i)
-            if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]):
+            if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]) or _stub(doc, structure, i):
                 continue
             if _is_statement(doc, index, start, end, status if named else None):
                 continue  # "I. It is the policy of ... that current evidence does not support X": a statement
@@ -210,6 +230,7 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
         criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead) or DECISION_BASIS.search(lead) or SCOPE_LEAD.search(lead)) or (not conditions and in_criteria)
+        criteria = criteria or (group.parent is not None and bool(QUALIFIER_LEAD.search(lead)) and statement_status(doc, index, *group.lead) is None)
         for i in group.items:
             decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:
@@ -274,6 +295,18 @@ def _condition_head(doc: PolicyDoc, item) -> tuple[int, int] | None:
     if len(body.split()) < 4 or not APPROVAL_BODY.search(body[:600]):
         return None
     return item.start, item.start + len(head.rstrip())
+
+
+def _stub(doc: PolicyDoc, structure: ListIndex, i: int) -> bool:
+    """An item that only leads into its sub-items ("Tests for:" over "1. Celiac antibodies, ..."): its sub-items
+    are the list's items in its place."""
+    item = structure.items[i]
+    if item.last <= item.end:
+        return False
+    match = STUB.match(doc.text, item.start, item.end)
+    if match is None or len(match.group("stub").split()) > STUB_WORDS:
+        return False
+    return bool(OPEN_STUB.search(match.group(0)) or GENERIC_LAST.search(match.group("stub")))
 
 
 def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:

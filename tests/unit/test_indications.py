@@ -264,6 +264,34 @@ def test_condition_headings(make_doc, text, items):
     assert texts(make_doc, text) == items
 
 
+EIU_LIST = (
+    "Policy\n\nProcedures that are considered experimental, investigational and/or unproven for autism include:\n"
+    "• Magnetoencephalography;\n• Functional imaging modalities, including:\n1. Functional magnetic resonance imaging (fMRI),\n"
+    "2. Positron-emission tomography (PET);\n• Tests for:\n1. Celiac antibodies,\n2. Stool analysis;\n• Elimination diets;\n"
+)
+MN_LIST = (
+    "Policy\n\nThe services that may be considered medically necessary for autism include ANY of the following:\n"
+    "• Formal audiological evaluation;\n• Genetic testing for Fragile X Syndrome (FraX), in ANY of the following situations:\n"
+    "1. Intellectual disability is present,\n2. Dysmorphic physical features are present;\n"
+    "• Epileptiform electroencephalogram (EEG) if ANY of the following are present:\n1. Clinical seizures,\n2. Staring spells;\n"
+    "• Speech therapy; and/or\n• Occupational therapy\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(EIU_LIST, ["Magnetoencephalography", "Functional magnetic resonance imaging (fMRI)", "Positron-emission tomography (PET)",
+                                "Celiac antibodies", "Stool analysis", "Elimination diets"], id="a-lead-in-stub-gives-way-to-its-items"),
+        pytest.param(MN_LIST, ["Formal audiological evaluation", "Genetic testing for Fragile X Syndrome (FraX), in ANY of the following situations:",
+                               "Epileptiform electroencephalogram (EEG) if ANY of the following are present:", "Speech therapy", "Occupational therapy"],
+                     id="sub-items-saying-when-a-service-applies-are-criteria"),
+    ],
+)
+def test_sub_items_of_listed_services(make_doc, text, items):
+    assert sorted(t for t, _ in texts(make_doc, text)) == sorted(items)  # nested items come after the top-level ones
+
+
 INDICATION_TABLE = (
     "POSITION STATEMENT:\n\nI. Initiation of the drug meets the definition of medical necessity when ALL of the following are met:\n"
     "1. When used to treat an indication listed in Table 1\n\nTable 1\n\nIndications and Specific Criteria\nIndication\tCriteria\n"
