@@ -110,11 +110,12 @@ NATIONALLY = re.compile(r"(?i)^\W*nationally\s+")  # e.g. "Nationally Covered In
 STARRED = re.compile(r"\w\*(?!\*)")  # e.g. "Donor egg/embryo* is covered": a word with a footnote mark
 FOOTNOTE_BACK = 1500  # chars: how far above a "*" line the word it explains may stand
 AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 years of age and:" (more criteria)
-# an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
+# an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6",
+# "For additional information, ..., please see the Individual & Family Plan Preventive Health Care Guidelines"
 NOT_AN_ITEM = re.compile(
     r"(?i)^\W*(?:rationale|explanation|comments?|background)\s*:"
     r"|^\W*(?:all|any|both|either|one|each)\s+(?:of\s+)?(?:the\s+)?following(?:\s+\w+){0,2}\s*:?\s*$"  # e.g. "1. All of the following:" (a lead)
-    r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:chapter|section|policy|manual|medical\s+policy|clinical\s+policy)\b"
+    r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:[\w&]+\s+){0,8}?(?:chapter|section|policy|manual|guidelines?|website)\b"
 )
 INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"
 EXCLUSIONS = re.compile(r"(?i)^\W*exclusions?\b")  # e.g. "Exclusions:"
@@ -220,6 +221,8 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
         status, governing = _status(doc, index, structure, group)
         if status is None and not _sub_points(doc, group):
             status, governing = inherited[0], inherited[1]
+        if status is None and group.parent is None and doc.section_label_at(first.start) in CONDITION_SECTIONS and _names_things(doc, structure, group):
+            status, governing = _plain_coverage(doc)  # a benefit list under topic headings ("For all Adults", "Women's Health")
         lead = doc.text[slice(*group.lead)] if group.lead else ""
         conditions = _names_conditions(lead)
         # a statement above the lead that governs the list ("... when the following criteria are met:" over
@@ -396,6 +399,30 @@ def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Gro
 
 
 
+
+
+def _names_things(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """A bulleted list of names ("Alcohol misuse screening and counseling"), not an outline of sentences
+    ("A. Prior authorization may be required for genetic testing. This includes ...") nor a table's cell."""
+    items = [structure.items[i] for i in group.items]
+    if not all(item.kind.startswith("bullet") for item in items):
+        return False
+    above = doc.lines[max(0, doc.line_index(items[0].start) - 3) : doc.line_index(items[0].start)]
+    if any("\t" in line.text for line in above):
+        return False  # a list in a table's cell ("Relevant outcomes include:" under "Populations<TAB>Outcomes")
+    sentences = sum(1 for item in items if re.search(r"[.:]\s*$", doc.text[item.start : item.end]))
+    return 3 * sentences <= len(items)
+
+
+def _plain_coverage(doc: PolicyDoc) -> tuple[Status | None, tuple[int, int] | None]:
+    """A policy whose every statement covers without conditions ("Preventive services ... are covered") lists
+    what it covers: its policy section's lists under topic headings ("For all Adults", "Women's Health") with no
+    status of their own are covered items. Nothing when any statement sets criteria or denies."""
+    if "plain_coverage" not in doc.cache:
+        found = [s for s in statements(doc) if doc.section_label_at(s.start) in CONDITION_SECTIONS]
+        plain = bool(found) and all(s.status is Status.medically_necessary for s in found)
+        doc.cache["plain_coverage"] = (Status.medically_necessary, (found[0].start, found[0].end)) if plain else (None, None)
+    return doc.cache["plain_coverage"]
 
 
 def _negative_above(doc: PolicyDoc, start: int) -> Status | None:

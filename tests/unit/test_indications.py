@@ -292,6 +292,29 @@ def test_sub_items_of_listed_services(make_doc, text, items):
     assert sorted(t for t, _ in texts(make_doc, text)) == sorted(items)  # nested items come after the top-level ones
 
 
+BENEFIT_LIST = (
+    "Coverage Policy\n\nPreventive services are covered without member cost share.\n\nFor all Adults\n"
+    "• Alcohol misuse screening and counseling\n• Blood pressure screening\n\nWomen's Health\n"
+    "• Bone density screening for women over age 65\n• For more information, please see the Plan Preventive Health Care Guidelines\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(BENEFIT_LIST, ["Alcohol misuse screening and counseling", "Blood pressure screening", "Bone density screening for women over age 65"],
+                     id="topic-lists-of-a-policy-that-only-covers"),
+        pytest.param(BENEFIT_LIST.replace("are covered without member cost share", "are covered when the following criteria are met"), [],
+                     id="not-when-the-policy-sets-criteria"),
+        pytest.param(BENEFIT_LIST.replace("For all Adults\n• Alcohol misuse screening and counseling\n• Blood pressure screening",
+                                          "For all Adults\nA. Prior authorization may be required.\nB. Records are reviewed."),
+                     ["Bone density screening for women over age 65"], id="not-an-outline-of-sentences"),
+    ],
+)
+def test_lists_of_a_plain_benefit_policy(make_doc, text, items):
+    assert [t for t, _ in texts(make_doc, text)] == items
+
+
 INDICATION_TABLE = (
     "POSITION STATEMENT:\n\nI. Initiation of the drug meets the definition of medical necessity when ALL of the following are met:\n"
     "1. When used to treat an indication listed in Table 1\n\nTable 1\n\nIndications and Specific Criteria\nIndication\tCriteria\n"
