@@ -106,6 +106,7 @@ STATE_BEFORE_ZIP = re.compile(
 # a modifier's legend line in a code section, e.g. "GZ - Item or service expected to be denied as not reasonable and
 # necessary", "KX - Requirements ... have been met": it explains a billing modifier, it heads no group of codes
 MODIFIER_LINE = re.compile(r"[ \t]*[A-Z0-9]{2}[ \t]*[-–—:][ \t]+[A-Z]")
+SUPPORTS = re.compile(r"(?i)\bsupports?\s+medical\s+necessity\b")  # e.g. "ICD-10 Diagnosis Codes That Support Medical Necessity:"
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
@@ -179,6 +180,7 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
             code = codes.pop(bare).model_copy(update=status)
         codes[(code.code, code.system, code.status)] = code
     _statuses_from_statements(doc, codes)
+    _statuses_from_supporting_diagnoses(doc, codes)
     listed = {key[0] for key, code in codes.items() if code.basis == "structure"}
     return [code for code in codes.values() if not _listed_one_by_one(code, listed)], repairs
 
@@ -219,6 +221,27 @@ def _statuses_from_statements(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
                 else:
                     first = codes[keys[0]]
                     codes[(code, first.system, statement.status)] = first.model_copy(update=update)
+
+
+def _statuses_from_supporting_diagnoses(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
+    """Procedure codes listed with no status beside "ICD-10 Diagnosis Codes That Support Medical Necessity:" (a
+    heading that names no procedure codes of its own) are covered when billed with those diagnoses: with criteria."""
+    supporting = [
+        c for c in codes.values()
+        if c.system == "ICD-10-CM" and c.status_source == "heading" and c.status in (Status.medically_necessary, Status.medically_necessary_with_criteria)
+        and c.status_evidence is not None and SUPPORTS.search(c.status_evidence.text) and not CODE.search(c.status_evidence.text)
+    ]
+    if not supporting:
+        return
+    sections = {doc.section_label_at(c.evidence.start) for c in supporting}
+    update = {"status": Status.medically_necessary_with_criteria, "status_source": "statement", "status_evidence": supporting[0].status_evidence}
+    kept = {}  # in the order listed
+    for key, code in codes.items():
+        if code.status is None and code.system != "ICD-10-CM" and code.basis == "structure" and doc.section_label_at(code.evidence.start) in sections:
+            key, code = (key[0], key[1], Status.medically_necessary_with_criteria), code.model_copy(update=update)
+        kept.setdefault(key, code)
+    codes.clear()
+    codes.update(kept)
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,15 @@ def test_status_markers_spelled_out_by_a_legend(make_doc):
                      {("E0470", None)}, id="a-modifier-legend-line-is-no-status-heading"),
         pytest.param("Coding Information\n\nCodes not reasonable and necessary:\n\nE0470\tRespiratory assist device\n",
                      {("E0470", "not_medically_necessary")}, id="a-status-heading-still-heads-its-codes"),
+        pytest.param("BILLING/CODING INFORMATION:\n\nCPT Coding:\n\n37215\tTranscatheter placement of intravascular stent(s), cervical carotid artery\n"
+                     "37216\tTranscatheter placement of intravascular stent(s); without distal embolic protection\n\n"
+                     "ICD-10 Diagnosis Codes That Support Medical Necessity:\nI65.21 - I65.29 Occlusion and stenosis of carotid artery\n",
+                     {("37215", "medically_necessary_with_criteria"), ("37216", "medically_necessary_with_criteria"),
+                      ("I65.21-I65.29", "medically_necessary_with_criteria")}, id="procedures-billed-with-supporting-diagnoses"),
+        pytest.param("BILLING/CODING INFORMATION:\n\nCPT Coding:\n\n61630\tBalloon angioplasty, intracranial\n61635\tTranscatheter placement of stent\n\n"
+                     "ICD-10 Diagnosis Codes That Support Medical Necessity for codes 61635:\nI63.00-I63.9\tCerebral infarction\n",
+                     {("61630", None), ("61635", None), ("61635", "medically_necessary_with_criteria"), ("I63.00-I63.9", "medically_necessary_with_criteria")},
+                     id="not-when-the-diagnoses-name-their-procedure-codes"),
     ],
 )
 def test_status_groups(make_doc, text, expected):
