@@ -224,8 +224,10 @@ def _statuses_from_statements(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
 
 
 def _statuses_from_supporting_diagnoses(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
-    """Procedure codes listed with no status beside "ICD-10 Diagnosis Codes That Support Medical Necessity:" (a
-    heading that names no procedure codes of its own) are covered when billed with those diagnoses: with criteria."""
+    """Procedure codes listed with no status right above "ICD-10 Diagnosis Codes That Support Medical Necessity:" (a
+    heading inside their own code block that names no procedure codes of its own) are covered when billed with those
+    diagnoses: with criteria. A CMS article's "ICD-10-CM Codes that Support Medical Necessity" section is a group of
+    its own: its procedure codes keep no status."""
     supporting = [
         c for c in codes.values()
         if c.system == "ICD-10-CM" and c.status_source == "heading" and c.status in (Status.medically_necessary, Status.medically_necessary_with_criteria)
@@ -233,11 +235,13 @@ def _statuses_from_supporting_diagnoses(doc: PolicyDoc, codes: dict[tuple, Code]
     ]
     if not supporting:
         return
-    sections = {doc.section_label_at(c.evidence.start) for c in supporting}
-    update = {"status": Status.medically_necessary_with_criteria, "status_source": "statement", "status_evidence": supporting[0].status_evidence}
+    heading = supporting[0].status_evidence
+    headers = [s.header_start for s in doc.sections]
+    update = {"status": Status.medically_necessary_with_criteria, "status_source": "statement", "status_evidence": heading}
     kept = {}  # in the order listed
     for key, code in codes.items():
-        if code.status is None and code.system != "ICD-10-CM" and code.basis == "structure" and doc.section_label_at(code.evidence.start) in sections:
+        beside = code.evidence.start < heading.start and not any(code.evidence.start < h <= heading.start for h in headers)
+        if code.status is None and code.system != "ICD-10-CM" and code.basis == "structure" and beside:
             key, code = (key[0], key[1], Status.medically_necessary_with_criteria), code.model_copy(update=update)
         kept.setdefault(key, code)
     codes.clear()
