@@ -106,6 +106,10 @@ OUTLINE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)
 STATE_BEFORE_ZIP = re.compile(
     r"\b[A-Z][A-Za-z .'-]*,[ \t]*(?:A[KLRZS]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])[ \t]+$"
 )
+# a modifier's legend line in a code section, e.g. "GZ - Item or service expected to be denied as not reasonable and
+# necessary", "KX - Requirements ... have been met": it explains a billing modifier, it heads no group of codes
+MODIFIER_LINE = re.compile(r"[ \t]*[A-Z0-9]{2}[ \t]*[-–—:][ \t]+[A-Z]")
+SUPPORTS = re.compile(r"(?i)\bsupports?\s+medical\s+necessity\b")  # e.g. "ICD-10 Diagnosis Codes That Support Medical Necessity:"
 BOILERPLATE = re.compile(r"(?i)registered\s+trademark|copyright|all\s+rights\s+reserved|copyrighted")
 
 
@@ -179,6 +183,7 @@ def extract(doc: PolicyDoc) -> tuple[list[Code], list[Repair]]:
             code = codes.pop(bare).model_copy(update=status)
         codes[(code.code, code.system, code.status)] = code
     _statuses_from_statements(doc, codes)
+    _statuses_from_supporting_diagnoses(doc, codes)
     listed = {key[0] for key, code in codes.items() if code.basis == "structure"}
     return [code for code in codes.values() if not _listed_one_by_one(code, listed)], repairs
 
@@ -222,6 +227,31 @@ def _statuses_from_statements(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
                 else:
                     first = codes[keys[0]]
                     codes[(code, first.system, statement.status)] = first.model_copy(update=update)
+
+
+def _statuses_from_supporting_diagnoses(doc: PolicyDoc, codes: dict[tuple, Code]) -> None:
+    """Procedure codes listed with no status right above "ICD-10 Diagnosis Codes That Support Medical Necessity:" (a
+    heading inside their own code block that names no procedure codes of its own) are covered when billed with those
+    diagnoses: with criteria. A CMS article's "ICD-10-CM Codes that Support Medical Necessity" section is a group of
+    its own: its procedure codes keep no status."""
+    supporting = [
+        c for c in codes.values()
+        if c.system == "ICD-10-CM" and c.status_source == "heading" and c.status in (Status.medically_necessary, Status.medically_necessary_with_criteria)
+        and c.status_evidence is not None and SUPPORTS.search(c.status_evidence.text) and not CODE.search(c.status_evidence.text)
+    ]
+    if not supporting:
+        return
+    heading = supporting[0].status_evidence
+    headers = [s.header_start for s in doc.sections]
+    update = {"status": Status.medically_necessary_with_criteria, "status_source": "statement", "status_evidence": heading}
+    kept = {}  # in the order listed
+    for key, code in codes.items():
+        beside = code.evidence.start < heading.start and not any(code.evidence.start < h <= heading.start for h in headers)
+        if code.status is None and code.system != "ICD-10-CM" and code.basis == "structure" and beside:
+            key, code = (key[0], key[1], Status.medically_necessary_with_criteria), code.model_copy(update=update)
+        kept.setdefault(key, code)
+    codes.clear()
+    codes.update(kept)
 
 
 @dataclass(frozen=True)
@@ -504,6 +534,15 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             continue
         if not in_codes or LEGEND.fullmatch(text, line.content_start, line.end):
             continue
+        if previous is not None and previous.status_source != "marker" and (note := ROW_STATUS_NOTE.search(text, line.start, line.end)):
+            # a status note ending a row's wrapped description ("... (List separately ...)" / "(Investigational)")
+            # is the row's own, not a heading over the rows below
+            if (own_status := heading_status(note.group("phrase"))) is not None:
+                previous.status, previous.status_evidence, previous.status_source = own_status, doc.evidence(note.start(), note.end()), "marker"
+                previous.continuation.append(line)
+                continue
+        if MODIFIER_LINE.match(line.text):
+            continue  # "GZ - Item or service expected to be denied as not reasonable and necessary"
         heading_end = _heading_end(doc, index)  # a status heading may wrap: "... to be considered medically" / "necessary:"
         line_status = statement_status(doc, statuses, line.start, heading_end)
         wrapped = previous is not None and content[:1].islower()  # e.g. "... [when specified as\nexperimental ...]"

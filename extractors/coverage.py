@@ -4,7 +4,8 @@ Statements come from `structure.statements` (status phrases in a verb frame, neg
 narrative sections). Scope is read from the statement's own leading words ("Commercial PPO and
 Indemnity This is not a covered service.") or from the nearest scope line above it in its section
 ("For Medicare Members", "Outpatient").
-A policy that states no position but requires prior authorization for the service covers it with criteria.
+A policy that states no position but requires prior authorization for the service, or says it "will be approved
+based on the following criteria", covers it with criteria.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ PRIOR_AUTH = re.compile(
     # e.g. "Prior authorization may be granted for the test when the following criteria are met" (a state notice)
     r"|\b(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification|prior\s+approval)\s+(?:may|will|can)\s+be\s+(?:granted|approved|given)\b"
     r"|(?<!not\s)\bsubject\s+to\s+(?:prior\s+authori[sz]ation|pre-?authori[sz]ation|pre-?certification|prior\s+approval)\b"  # e.g. "is subject to prior authorization"
+    # e.g. "Spravato will be approved based on all of the following criteria", "... may be approved when:" (a PA program)
+    r"|(?<!not\s)\b(?:will|may|can|shall)\s+be\s+approved\s+(?:based\s+on\b[^.\n]{0,40}\bcriteria|if|when|for\s+patients\s+who)\b"
 )
 NO_POSITION_HERE = frozenset({"references", "websites", "history", "index", "metadata", "instructions", "codes"})
 # sections whose headings are never the policy's, even when the outline misleads the section labels
@@ -68,7 +71,7 @@ def extract(doc: PolicyDoc) -> Coverage:
 
 def _prior_authorization(doc: PolicyDoc) -> list[CoverageStatement]:
     """The first prior-authorization requirement of a policy that states no coverage position otherwise."""
-    if "authori" not in doc.text and "certification" not in doc.text:
+    if "authori" not in doc.text and "certification" not in doc.text and "approved" not in doc.text:
         return []
     for match in PRIOR_AUTH.finditer(doc.text):
         if doc.section_label_at(match.start()) in NO_POSITION_HERE:

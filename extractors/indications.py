@@ -10,12 +10,18 @@ diagnoses or conditions ("has a diagnosis of one of the following:"); lists gove
 medically necessary or not covered status; lists in narrative sections; lists of what decisions rest on
 ("Review criteria used ...:", "information the Medical Director will consider includes:"), of plans or groups,
 and numbered outline headings ("I. Criteria for Approval", "III. What is Considered Investigational").
+Sub-items that say when their item applies ("EEG if ANY of the following are present:") are not items; an item
+that only leads into its sub-items ("Tests for:") gives way to them.
 A numbered item that opens with a short sentence and goes on ("1. Ankylosing Spondylitis. Approve for
 ...") is indicated by that first sentence.
+Numbered or lettered headings that name a condition and carry its approval criteria under them ("1. Dravet
+Syndrome. Approve if ...", "A. Major depressive disorder (treatment-resistant)" over "1. Initial Authorization")
+are indications even where the lead-in calls what follows criteria; the criteria under them are not.
 The first column of an indication table ("Indication<TAB>Criteria", indication_tables.py) lists
 indications too.
 When a policy has no such list, the conditions named in its statements count ("... for the treatment
-of musculoskeletal pain and/or instability").
+of musculoskeletal pain and/or instability"), unless its statements both cover and deny (the conditions
+are then the settings of criteria).
 """
 
 from __future__ import annotations
@@ -55,6 +61,24 @@ CIRCUMSTANCES = re.compile(
     r"(?i)\bunder\s+the\s+following\s+(?:\w+\s+)?conditions\b|\bconditions\s+(?:are|is|must\s+be|have\s+been)\s+met\b"
     r"|\bmeets?\s+(?:all|both|each|the)\s+(?:of\s+)?(?:the\s+)?following\s+conditions\b"
 )
+# an item's lead into sub-items that qualify it: when it applies ("EEG if ANY of the following are present:",
+# "Genetic testing ... in ANY of the following situations:")
+QUALIFIER_LEAD = re.compile(
+    r"(?i)\b(?:if|when|where)\s+(?:any|all|one|either|both|each|at\s+least\s+one|one\s+or\s+more)\s+(?:of\s+)?the\s+following\b"
+    r"|\bin\s+(?:any|all|one|either|each)\s+of\s+the\s+following\s+(?:situations|circumstances)\b"  # e.g. "Genetic testing ... in ANY of the following situations:"
+)
+# a stub that leads into its sub-items and names nothing alone: a class of things or a preposition left open, e.g.
+# "Tests for:", "Functional imaging modalities, including:", "Screening for the following:", "Devices, such as:"
+# (not "Congenital adrenal hyperplasia, including:", which names a condition)
+STUB = re.compile(
+    r"(?i)\W*(?P<stub>[^:]*?)[,\s]*(?:(?:for|of)(?:\s+the\s+following)?|including|such\s+as)?\s*:\s*$"
+)
+GENERIC_LAST = re.compile(
+    r"(?i)(?:^|\s)(?:modalities|tests|testing|services|procedures|devices|therapies|treatments|studies|panels|methods|techniques|"
+    r"screening|requirements)$"
+)
+OPEN_STUB = re.compile(r"(?i)\b(?:for|of)(?:\s+the\s+following)?\s*:\s*$")  # e.g. "Tests for:", "Screening for the following:"
+STUB_WORDS = 4
 # alternative conditions are indications, e.g. "when either of the following conditions are met:"
 ALTERNATIVES = re.compile(r"(?i)\b(?:either|any|one|1|one\s+or\s+more|1\s+or\s+more|at\s+least\s+one)\s+of\s+the\s+following\s+conditions\b")
 # a clause after the named conditions that the items complete, e.g. "any of the following genetic disorders in an
@@ -86,11 +110,12 @@ NATIONALLY = re.compile(r"(?i)^\W*nationally\s+")  # e.g. "Nationally Covered In
 STARRED = re.compile(r"\w\*(?!\*)")  # e.g. "Donor egg/embryo* is covered": a word with a footnote mark
 FOOTNOTE_BACK = 1500  # chars: how far above a "*" line the word it explains may stand
 AND_LEAD = re.compile(r"(?i)\band\s*:\s*$")  # e.g. "... for women less than 35 years of age and:" (more criteria)
-# an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6"
+# an item that explains or points elsewhere, e.g. "Rationale: The use of ...", "For prenatal screening, see Chapter 6",
+# "For additional information, ..., please see the Individual & Family Plan Preventive Health Care Guidelines"
 NOT_AN_ITEM = re.compile(
     r"(?i)^\W*(?:rationale|explanation|comments?|background)\s*:"
     r"|^\W*(?:all|any|both|either|one|each)\s+(?:of\s+)?(?:the\s+)?following(?:\s+\w+){0,2}\s*:?\s*$"  # e.g. "1. All of the following:" (a lead)
-    r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:chapter|section|policy|manual|medical\s+policy|clinical\s+policy)\b"
+    r"|^\W*(?:for\b[^.;:]{0,120}?,\s*)?(?:please\s+)?(?:see|refer\s+to)\s+(?:the\s+)?(?:[\w&]+\s+){0,8}?(?:chapter|section|policy|manual|guidelines?|website)\b"
 )
 INDICATIONS_HEADING = re.compile(r"(?i)\bindications\b")  # e.g. "Indications", "FDA-Approved Indications", "Covered Indications"
 EXCLUSIONS = re.compile(r"(?i)^\W*exclusions?\b")  # e.g. "Exclusions:"
@@ -99,7 +124,7 @@ GOES_ON = re.compile(r"(?i)^\W*(?:and|or|plus|also)\b")  # e.g. "AND any of the 
 AND_ITEM = re.compile(r"(?i)[;,]?\s+and\s*$|;\s*$")  # e.g. "...; AND"
 # e.g. "These are considered experimental/investigational", "All other indications are considered ..."
 TRAILING = re.compile(r"(?i)^\s*(?:these|this|the\s+above|such|they|all\s+of\s+the\s+above)\b")
-ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:or|and)\b\s*[;,]?|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia", "SNPs, OR;" -> "SNPs"
+ITEM_TAIL = re.compile(r"(?i)[;,]?\s*(?:\b(?:and/or|or|and)\b\s*[;,]?|;)\s*$")  # e.g. "Insomnia; OR" -> "Insomnia", "SNPs, OR;" -> "SNPs", "...; and/or"
 HEAD_SENTENCE = re.compile(r"^(?P<head>[^.]{3,80}?)\.\s+[A-Z]")  # e.g. "Ankylosing Spondylitis. Approve for ..."
 TREATMENT = re.compile(
     r"(?i)\b(?:(?:for|in|as)\s+(?:the\s+|a\s+)?(?:treatment|management)\s+(?:of|for)|for\s+treating|to\s+treat)\s+(?P<x>[^.;:]+)"
@@ -116,6 +141,17 @@ STATEMENT_WORDS = 15  # an item this long with a status of its own is a statemen
 LEAD_BACK = 400  # chars: how far above a list a governing statement may stand
 NOT_A_CONDITION = re.compile(r"(?i)^(?:any|all|each|the)\s+of\s+the\s+following|^individuals\b|^patients\b|^members\b")
 NOT_HERE = NOT_STATEMENTS
+# the body under a condition heading approves it, e.g. "Approve if the patient meets ...", "will be approved based on"
+APPROVAL_BODY = re.compile(r"(?i)\bapprov(?:e|ed|al)\b|\bmedically\s+necessary\b|\bcovered\b")
+# a heading that names a step, a person or a requirement, not a condition, e.g. "Initial Therapy", "Reauthorization",
+# "Patient is Currently Receiving X", "Coverage Criteria", "Dosing", "Prior Authorization"
+NOT_A_CONDITION_HEADING = re.compile(
+    r"(?i)\b(?:initial|continu\w*|renewal|re-?authori[sz]ation|authori[sz]ation|approval|criteria|requirements?|"
+    r"dos(?:e|es|ing|age)|duration|quantity|limits?|background|overview|policy|coverage|documentation|exclusions?|"
+    r"definitions?|references?|patients?|members?|individuals?|prescriber|provider|age|diagnosis|therapy\s+(?:stage|step))\b"
+    r"|\b(?:is|are|was|were|has|have|must|should|will|may|can|meets?|requires?|receiving)\b"
+)
+CONDITION_HEADING_WORDS = 16  # words of a condition heading outside its parentheses
 
 
 def extract(doc: PolicyDoc) -> list[Indication]:
@@ -139,18 +175,20 @@ def extract(doc: PolicyDoc) -> list[Indication]:
             continue
         for i in group.items:
             start, end = _item_text(doc, structure, i)
-            if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]):
+            if NOT_AN_ITEM.match(doc.text[start:end]) or _status_heading(doc.text[start:end]) or _stub(doc, structure, i):
                 continue
             if _is_statement(doc, index, start, end, status if named else None):
                 continue  # "I. It is the policy of ... that current evidence does not support X": a statement
             add(start, end, status, "list_item", governing)
+    for start, end, status, governing in _condition_headings(doc, index, structure):
+        add(start, end, status, "list_item", governing)
     for start, end, status, governing in _table_items(doc, index):
         add(start, end, status, "list_item", governing)
     for header, rows in indication_rows(doc):
         status, governing = _indication_table_status(doc, header)
         for row in rows if status in INCLUDED else []:
             add(row.pieces[0][0], row.pieces[-1][1], status, "list_item", governing, text=row.text(doc))
-    if not found:
+    if not found and not _mixed_positions(doc):
         for statement in statements(doc):
             if statement.text.rstrip().endswith(":") or doc.section_label_at(statement.start) not in CONDITION_SECTIONS:
                 continue  # it leads into a list, or stands outside the policy's own statements
@@ -183,6 +221,8 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
         status, governing = _status(doc, index, structure, group)
         if status is None and not _sub_points(doc, group):
             status, governing = inherited[0], inherited[1]
+        if status is None and group.parent is None and doc.section_label_at(first.start) in CONDITION_SECTIONS and _names_things(doc, structure, group):
+            status, governing = _plain_coverage(doc)  # a benefit list under topic headings ("For all Adults", "Women's Health")
         lead = doc.text[slice(*group.lead)] if group.lead else ""
         conditions = _names_conditions(lead)
         # a statement above the lead that governs the list ("... when the following criteria are met:" over
@@ -193,12 +233,83 @@ def _indicated_groups(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
             or (status in POSITIVE and bool(OTHER_USES.search(lead))) or bool(above.rstrip().endswith(":") and CONJUNCTIVE.search(above))
         )
         criteria = bool(DEFINITION.search(lead) or AND_LEAD.search(lead) or DECISION_BASIS.search(lead) or SCOPE_LEAD.search(lead)) or (not conditions and in_criteria)
+        criteria = criteria or (group.parent is not None and bool(QUALIFIER_LEAD.search(lead)) and statement_status(doc, index, *group.lead) is None)
         for i in group.items:
             decided[i] = (status, governing, criteria or (conditions and in_criteria))
         if group.parent is None:
             previous = (status, governing, criteria)
         if status in INCLUDED and not criteria:
             yield group, status, governing, conditions
+
+
+def _condition_headings(doc: PolicyDoc, index: StatusIndex, structure: ListIndex):
+    """(start, end, status, governing span) of numbered or lettered items that head a condition's approval
+    criteria ("1. Dravet Syndrome. Approve if the patient meets ..."; "A. Major depressive disorder" over
+    "1. Initial Authorization" / "a. X will be approved based on ..."): the heading names the covered condition.
+    Most items of the group (two thirds) must be so shaped, and only those count; headings nested in such a
+    heading ("A) Initial Therapy") are its criteria."""
+    heading_items: set[int] = set()
+    for group in structure.groups:
+        first = structure.items[group.items[0]]
+        if first.kind not in ("number", "upper") or doc.section_label_at(first.start) in NOT_HERE:
+            continue
+        if _under(structure, group.parent, heading_items):
+            continue
+        heads = [_condition_head(doc, structure.items[i]) for i in group.items]
+        if 3 * sum(1 for h in heads if h) < 2 * len(heads):
+            continue  # most items must be so shaped; "A. Patients less than 19 years of age" among them is a case, not a condition
+        status, governing = _status(doc, index, structure, group)
+        if status is not None and status not in INCLUDED:
+            continue
+        heading_items.update(group.items)
+        for start, end in filter(None, heads):
+            yield start, end, status or Status.medically_necessary_with_criteria, governing or (start, end)
+
+
+def _under(structure: ListIndex, parent: int | None, marked: set[int]) -> bool:
+    while parent is not None:
+        if parent in marked:
+            return True
+        parent = structure.items[parent].parent
+    return False
+
+
+def _condition_head(doc: PolicyDoc, item) -> tuple[int, int] | None:
+    """(start, end) of the condition an item heads: its text up to the first sentence end outside brackets
+    ("Treatment-Refractory Seizures [specific rare conditions] (i.e., CDKL5 ...). Approve if ..."), when the
+    head is a short noun phrase and what follows it (the rest of the item and the items nested in it) approves."""
+    text = doc.text[item.start : item.end]
+    depth, cut = 0, len(text.rstrip())
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "." and depth == 0:
+            cut = k
+            break
+    head = text[:cut]
+    bare = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", head)
+    if not head[:1].isupper() or head.rstrip().endswith(":") or not 0 < len(bare.split()) <= CONDITION_HEADING_WORDS:
+        return None
+    if NOT_A_CONDITION_HEADING.search(bare) or _status_heading(head):
+        return None
+    body = doc.text[item.start + cut : max(item.last, item.end)]
+    if len(body.split()) < 4 or not APPROVAL_BODY.search(body[:600]):
+        return None
+    return item.start, item.start + len(head.rstrip())
+
+
+def _stub(doc: PolicyDoc, structure: ListIndex, i: int) -> bool:
+    """An item that only leads into its sub-items ("Tests for:" over "1. Celiac antibodies, ..."): its sub-items
+    are the list's items in its place."""
+    item = structure.items[i]
+    if item.last <= item.end:
+        return False
+    match = STUB.match(doc.text, item.start, item.end)
+    if match is None or len(match.group("stub").split()) > STUB_WORDS:
+        return False
+    return bool(OPEN_STUB.search(match.group(0)) or GENERIC_LAST.search(match.group("stub")))
 
 
 def _outline_headings(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
@@ -288,6 +399,30 @@ def _status(doc: PolicyDoc, index: StatusIndex, structure: ListIndex, group: Gro
 
 
 
+
+
+def _names_things(doc: PolicyDoc, structure: ListIndex, group: Group) -> bool:
+    """A bulleted list of names ("Alcohol misuse screening and counseling"), not an outline of sentences
+    ("A. Prior authorization may be required for genetic testing. This includes ...") nor a table's cell."""
+    items = [structure.items[i] for i in group.items]
+    if not all(item.kind.startswith("bullet") for item in items):
+        return False
+    above = doc.lines[max(0, doc.line_index(items[0].start) - 3) : doc.line_index(items[0].start)]
+    if any("\t" in line.text for line in above):
+        return False  # a list in a table's cell ("Relevant outcomes include:" under "Populations<TAB>Outcomes")
+    sentences = sum(1 for item in items if re.search(r"[.:]\s*$", doc.text[item.start : item.end]))
+    return 3 * sentences <= len(items)
+
+
+def _plain_coverage(doc: PolicyDoc) -> tuple[Status | None, tuple[int, int] | None]:
+    """A policy whose every statement covers without conditions ("Preventive services ... are covered") lists
+    what it covers: its policy section's lists under topic headings ("For all Adults", "Women's Health") with no
+    status of their own are covered items. Nothing when any statement sets criteria or denies."""
+    if "plain_coverage" not in doc.cache:
+        found = [s for s in statements(doc) if doc.section_label_at(s.start) in CONDITION_SECTIONS]
+        plain = bool(found) and all(s.status is Status.medically_necessary for s in found)
+        doc.cache["plain_coverage"] = (Status.medically_necessary, (found[0].start, found[0].end)) if plain else (None, None)
+    return doc.cache["plain_coverage"]
 
 
 def _negative_above(doc: PolicyDoc, start: int) -> Status | None:
@@ -445,6 +580,14 @@ def _header_row(text: str) -> bool:
 
 
 # --- conditions named in statements ----------------------------------------------------------------
+
+
+def _mixed_positions(doc: PolicyDoc) -> bool:
+    """The policy covers some uses (with criteria) and denies others in prose: the conditions its sentences
+    name are the settings of those criteria ("... as part of the treatment of acute ischemic stroke for members
+    who meet ALL of the following"), no list of what is covered or denied."""
+    found = {s.status in POSITIVE for s in statements(doc) if doc.section_label_at(s.start) in CONDITION_SECTIONS}
+    return len(found) > 1
 
 
 def _conditions(doc: PolicyDoc, statement: Statement) -> list[tuple[int, int]]:

@@ -30,12 +30,13 @@ POSITIVE = frozenset(RANK[3:])
 # "Coverage for experimental or investigational treatments ... is specifically excluded under the member's certificate",
 # "A complete description of the process by which a given technology ... is determined to be experimental ...",
 # "If your patient is covered under a different Blue Cross and Blue Shield plan, please refer to ..."
+# ("the definition of medical necessity" is a glossary pointer unless the service "meets" it or does "not meet" it)
 DISCLAIMER = re.compile(
     r"(?i)\b(?:does\s+not\s+(?:imply|constitute|guarantee|necessarily)|do\s+not\s+imply|not\s+(?:be\s+)?all[\s-]inclusive|"
     r"not\s+intended\s+to\s+be\s+used|for\s+informational\s+purposes|for\s+reference\s+purposes|"
     r"covered\s+or\s+non-?covered|coverage\s+or\s+non-?coverage|is\s+not\s+a\s+guarantee|"
     r"benefit\s+plan\s+document|member\s+specific\s+benefit|refer\s+to\s+the\s+member|"
-    r"may\s+not\s+be\s+covered|definition\s+of\s+med|contracts?\s+exclude|providers?\s+may\s+bill|"
+    r"may\s+not\s+be\s+covered|(?<!meets\sthe\s)(?<!not\smeet\sthe\s)definition\s+of\s+med|contracts?\s+exclude|providers?\s+may\s+bill|"
     r"member['’]?s\s+(?:certificate|contract|evidence\s+of\s+coverage)|certificate\s+of\s+coverage|process\s+by\s+which|"
     r"(?:patient|member|enrollee|beneficiary|individual|you)s?\s+(?:is|are)\s+(?:covered|insured|enrolled)\s+(?:under|by|with|in)\b)"
     # a glossary entry for a status term: "Medical Necessity or Medically Necessary means ...", "Medically Necessary — A service ..."

@@ -285,6 +285,25 @@ def test_status_markers_spelled_out_by_a_legend(make_doc):
         pytest.param("3.0 EXCLUSIONS\n\n3.1 Tests that do not influence management.\n\n3.2 Current Procedural Terminology (CPT) code 96040 medical "
                      "genetics and genetic counseling services, as this code is limited to genetic counselors.\n",
                      {("96040", "not_covered")}, id="cpt-code-in-prose-under-an-exclusions-heading"),
+        pytest.param("Billing/Coding Information\n\nCPT Coding\n61630\tBalloon angioplasty, intracranial, percutaneous\n(Investigational)\n"
+                     "61635\tTranscatheter placement of intravascular stent(s), intracranial\n61641\tBalloon dilatation; each additional vessel in\n"
+                     "same vascular territory (List separately in addition to code for primary procedure)\n(Investigational)\n",
+                     {("61630", "experimental_investigational_unproven"), ("61635", None), ("61641", "experimental_investigational_unproven")},
+                     id="a-status-note-on-a-wrapped-line-is-the-rows-own"),
+        pytest.param("Coding Information\n\nHCPCS MODIFIERS:\n\nGA - Waiver of liability statement issued\n\n"
+                     "GZ - Item or service expected to be denied as not reasonable and necessary\n\nHCPCS CODES:\n\nE0470\tRespiratory assist device\n",
+                     {("E0470", None)}, id="a-modifier-legend-line-is-no-status-heading"),
+        pytest.param("Coding Information\n\nCodes not reasonable and necessary:\n\nE0470\tRespiratory assist device\n",
+                     {("E0470", "not_medically_necessary")}, id="a-status-heading-still-heads-its-codes"),
+        pytest.param("BILLING/CODING INFORMATION:\n\nCPT Coding:\n\n37215\tTranscatheter placement of intravascular stent(s), cervical carotid artery\n"
+                     "37216\tTranscatheter placement of intravascular stent(s); without distal embolic protection\n\n"
+                     "ICD-10 Diagnosis Codes That Support Medical Necessity:\nI65.21 - I65.29 Occlusion and stenosis of carotid artery\n",
+                     {("37215", "medically_necessary_with_criteria"), ("37216", "medically_necessary_with_criteria"),
+                      ("I65.21-I65.29", "medically_necessary_with_criteria")}, id="procedures-billed-with-supporting-diagnoses"),
+        pytest.param("BILLING/CODING INFORMATION:\n\nCPT Coding:\n\n61630\tBalloon angioplasty, intracranial\n61635\tTranscatheter placement of stent\n\n"
+                     "ICD-10 Diagnosis Codes That Support Medical Necessity for codes 61635:\nI63.00-I63.9\tCerebral infarction\n",
+                     {("61630", None), ("61635", None), ("61635", "medically_necessary_with_criteria"), ("I63.00-I63.9", "medically_necessary_with_criteria")},
+                     id="not-when-the-diagnoses-name-their-procedure-codes"),
     ],
 )
 def test_status_groups(make_doc, text, expected):

@@ -26,6 +26,9 @@ from extractors import coverage
         pytest.param("The plan may cover cfDNA testing when either of the following criteria are met:", "medically_necessary_with_criteria", id="may-cover"),
         pytest.param("The plan considers molecular/genetic tests necessary for one of the following indications:", "medically_necessary_with_criteria", id="considers-x-necessary"),
         pytest.param("The plan does not consider repeat tests necessary.", "not_medically_necessary", id="does-not-consider-x-necessary"),
+        pytest.param("Carotid stenting meets the definition of medical necessity when ALL of the following criteria are met:",
+                     "medically_necessary_with_criteria", id="meets-the-definition-of-medical-necessity"),
+        pytest.param("Carotid stenting does not meet the definition of medical necessity.", "not_medically_necessary", id="does-not-meet-the-definition"),
     ],
 )
 def test_statement_status(make_doc, sentence, status):
@@ -165,6 +168,12 @@ def test_an_exceptions_section_states_coverage(make_doc):
                      id="prior-authorization-may-be-granted"),
         pytest.param("Guideline\n\nHome sleep testing is subject to prior authorization.\n", "medically_necessary_with_criteria", id="subject-to-prior-authorization"),
         pytest.param("Guideline\n\nHome sleep testing is not subject to prior authorization.\n", None, id="not-subject-to-prior-authorization"),
+        pytest.param(
+            "Coverage Criteria\n\na. Drug X will be approved based on all of the following criteria:\n(1) Diagnosis of depression\n",
+            "medically_necessary_with_criteria", id="approved-based-on-criteria",
+        ),
+        pytest.param("Background\n\nDrug X was approved by the FDA in 2019 for depression.\n", None, id="fda-approval-is-no-position"),
+        pytest.param("Guideline\n\nFor the definition of medical necessity, see the member contract.\n", None, id="a-pointer-to-the-definition-is-no-position"),
     ],
 )
 def test_a_prior_authorization_requirement_is_the_position_only_when_none_is_stated(make_doc, text, overall):

@@ -49,6 +49,15 @@ def test_conditions_in_statement(make_doc, sentence, conditions):
     assert [t for t, _ in texts(make_doc, f"Policy\n\n{sentence}")] == conditions
 
 
+def test_conditions_of_a_mixed_policy_are_settings_of_criteria(make_doc):
+    text = (
+        "Position Statement\n\nStent placement meets the definition of medical necessity as part of the treatment of intracranial "
+        "aneurysms when surgery is not appropriate.\n\nAngioplasty is considered experimental or investigational for the treatment of "
+        "atherosclerotic disease.\n"
+    )
+    assert texts(make_doc, text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -204,6 +213,106 @@ def test_not_indications(make_doc, text):
 )
 def test_list_indications(make_doc, text, items):
     assert texts(make_doc, text) == items
+
+
+MNC = "medically_necessary_with_criteria"
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(
+            "Policy\n\nDrug X is covered as medically necessary when the following criteria are met for FDA-approved indication(s):\n\n"
+            "1. Dravet Syndrome. Approve if the patient meets ONE of the following (A or B):\n"
+            "A) Initial Therapy. Approve for 1 year if the patient meets the following (i and ii):\n"
+            "i. Patient is >= 1 year of age; AND\nii. Patient has tried two other medications.\n"
+            "B) Patient is Currently Receiving Drug X. Approve for 1 year if the patient is responding.\n"
+            "2. Rare Epilepsies [specific conditions] (i.e., CDKL5 deficiency disorder; lissencephaly). Approve if the patient meets ONE of the following:\n"
+            "A) Initial Therapy. Approve for 1 year if the patient is >= 1 year of age.\n",
+            [("Dravet Syndrome", MNC), ("Rare Epilepsies [specific conditions] (i.e., CDKL5 deficiency disorder; lissencephaly)", MNC)],
+            id="numbered-condition-headings-over-approval-criteria",
+        ),
+        pytest.param(
+            "Coverage Criteria\n\nA. Major depressive disorder (treatment-resistant)\n\n1. Initial Authorization\n\n"
+            "a. Drug X will be approved based on all of the following criteria\n\n(1) Diagnosis of major depressive disorder\n",
+            [("Major depressive disorder (treatment-resistant)", MNC)],
+            id="lettered-condition-heading-over-authorization-steps",
+        ),
+        pytest.param(
+            "Coverage Criteria\n\n1. Initial Therapy. Approve for 1 year if the patient meets the following:\n"
+            "a. Patient is >= 18 years of age\n2. Patient is Currently Receiving Drug X. Approve if the patient responds.\n",
+            [],
+            id="approval-steps-are-no-conditions",
+        ),
+        pytest.param(
+            "2. Coverage Criteriaa:\nA. Patients less than 19 years of age\n1. Drug X will be approved based on the following criterion:\n"
+            "a. Patient is less than 19 years of age\nB. Breast Cancer\n1. Drug X will be approved based on all of the following criteria:\n"
+            "a. Diagnosis of breast cancer\nC. Hodgkin Lymphoma\n1. Drug X will be approved based on the following criterion:\n"
+            "a. Diagnosis of Hodgkin lymphoma\n",
+            [("Breast Cancer", MNC), ("Hodgkin Lymphoma", MNC)],
+            id="a-case-heading-among-condition-headings-is-left-out",
+        ),
+        pytest.param(
+            "Coverage Criteria\n\n1. Sleep Apnea. The literature on this use is limited and of low quality overall.\n"
+            "2. Insomnia. Several trials were small and short in their follow-up.\n",
+            [],
+            id="headings-over-prose-that-approves-nothing",
+        ),
+    ],
+)
+def test_condition_headings(make_doc, text, items):
+    assert texts(make_doc, text) == items
+
+
+EIU_LIST = (
+    "Policy\n\nProcedures that are considered experimental, investigational and/or unproven for autism include:\n"
+    "• Magnetoencephalography;\n• Functional imaging modalities, including:\n1. Functional magnetic resonance imaging (fMRI),\n"
+    "2. Positron-emission tomography (PET);\n• Tests for:\n1. Celiac antibodies,\n2. Stool analysis;\n• Elimination diets;\n"
+)
+MN_LIST = (
+    "Policy\n\nThe services that may be considered medically necessary for autism include ANY of the following:\n"
+    "• Formal audiological evaluation;\n• Genetic testing for Fragile X Syndrome (FraX), in ANY of the following situations:\n"
+    "1. Intellectual disability is present,\n2. Dysmorphic physical features are present;\n"
+    "• Epileptiform electroencephalogram (EEG) if ANY of the following are present:\n1. Clinical seizures,\n2. Staring spells;\n"
+    "• Speech therapy; and/or\n• Occupational therapy\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(EIU_LIST, ["Magnetoencephalography", "Functional magnetic resonance imaging (fMRI)", "Positron-emission tomography (PET)",
+                                "Celiac antibodies", "Stool analysis", "Elimination diets"], id="a-lead-in-stub-gives-way-to-its-items"),
+        pytest.param(MN_LIST, ["Formal audiological evaluation", "Genetic testing for Fragile X Syndrome (FraX), in ANY of the following situations:",
+                               "Epileptiform electroencephalogram (EEG) if ANY of the following are present:", "Speech therapy", "Occupational therapy"],
+                     id="sub-items-saying-when-a-service-applies-are-criteria"),
+    ],
+)
+def test_sub_items_of_listed_services(make_doc, text, items):
+    assert sorted(t for t, _ in texts(make_doc, text)) == sorted(items)  # nested items come after the top-level ones
+
+
+BENEFIT_LIST = (
+    "Coverage Policy\n\nPreventive services are covered without member cost share.\n\nFor all Adults\n"
+    "• Alcohol misuse screening and counseling\n• Blood pressure screening\n\nWomen's Health\n"
+    "• Bone density screening for women over age 65\n• For more information, please see the Plan Preventive Health Care Guidelines\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, items",
+    [
+        pytest.param(BENEFIT_LIST, ["Alcohol misuse screening and counseling", "Blood pressure screening", "Bone density screening for women over age 65"],
+                     id="topic-lists-of-a-policy-that-only-covers"),
+        pytest.param(BENEFIT_LIST.replace("are covered without member cost share", "are covered when the following criteria are met"), [],
+                     id="not-when-the-policy-sets-criteria"),
+        pytest.param(BENEFIT_LIST.replace("For all Adults\n• Alcohol misuse screening and counseling\n• Blood pressure screening",
+                                          "For all Adults\nA. Prior authorization may be required.\nB. Records are reviewed."),
+                     ["Bone density screening for women over age 65"], id="not-an-outline-of-sentences"),
+    ],
+)
+def test_lists_of_a_plain_benefit_policy(make_doc, text, items):
+    assert [t for t, _ in texts(make_doc, text)] == items
 
 
 INDICATION_TABLE = (
