@@ -78,6 +78,7 @@ UNCACHED_SPECIALS = frozenset({" ", "\n", "\t"})
 # Chunks (whitespace-separated strings) the tokenizer keeps split (spaCy's default keeps 10,000; one
 # policy has up to ~5,000 distinct ones): a few MB, and words seen in earlier documents are looked up.
 TOKENIZER_CACHE = 100_000
+CACHED_CHUNK = 100  # chars: a longer chunk (a URL, a blob) is rarely seen twice and is not kept
 _SPLIT_ALONE: set[str] = set()  # chunks already split on their own (so now cached, or never cacheable)
 
 
@@ -86,9 +87,10 @@ def _fill_tokenizer_cache(tokenizer, text: str) -> None:
     caches no chunk after the first special-case hit ("and/or", "Inc.", "cannot": in nearly every
     policy), so most of a document was split affix by affix, again in every document. A chunk is
     split the same way alone as in its text (that is what spaCy's cache relies on): same tokens."""
-    if len(_SPLIT_ALONE) >= TOKENIZER_CACHE:
+    room = TOKENIZER_CACHE - len(_SPLIT_ALONE)
+    if room <= 0:
         return  # the cache is full: splitting alone would only be done twice
-    new = set(text.split()).difference(_SPLIT_ALONE)
+    new = [chunk for chunk in set(text.split()).difference(_SPLIT_ALONE) if len(chunk) < CACHED_CHUNK][:room]
     _SPLIT_ALONE.update(new)
     for chunk in new:
         tokenizer(chunk)
