@@ -27,6 +27,7 @@ GLYPH_BULLET = re.compile(rf"^[•●▪■◦‣∙⁃○□➢►❖➤✓✔{
 # e.g. "•", "o", "1.", "a)", "(iv)", "-": a list marker printed apart from its item
 MARKER = re.compile(rf"^(?:[•●▪■◦‣∙⁃○□➢►❖➤✓✔o\-–{PUA_BULLETS}]|\d{{1,3}}[.)]|[a-zA-Z][.)]|\([0-9a-zA-Z]{{1,4}}\))$")
 PRIVATE_USE = re.compile(r"(?:^|(?<=\s))[\ue000-\uf8ff](?=\s|$)[ \t]?")  # e.g. "\uf0dc " icon glyph
+SPACE_RUN = re.compile(r" {2,}")  # e.g. "a  b" -> "a b"
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,11 @@ def lay_out(segments: list[Segment], marks: list[Box], *, width: float, height: 
 
 def _clean(segment: Segment) -> Segment:
     text = GLYPH_BULLET.sub("• ", segment.text.strip())  # any bullet glyph opening the run
-    text = PRIVATE_USE.sub("", text)  # icon glyphs of symbol fonts, e.g. an arrow before a link
-    segment.text = re.sub(r" {2,}", " ", text).strip()  # e.g. "a  b" -> "a b"
+    if not text.isascii() and max(text) >= "\ue000":  # most runs have no private-use char: no scan for one
+        text = PRIVATE_USE.sub("", text)  # icon glyphs of symbol fonts, e.g. an arrow before a link
+    if "  " in text:
+        text = SPACE_RUN.sub(" ", text)
+    segment.text = text.strip()
     return segment
 
 

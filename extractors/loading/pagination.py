@@ -283,6 +283,7 @@ def _page_text(page: PageLayout) -> tuple[str, list[TextRepair], list[tuple[int,
 
 
 def _clean(text: str) -> str:
-    text = SPACES.sub(" ", text)
-    text = INVISIBLE.sub("", text)
+    if not text.isascii():  # (unusual spaces and invisible characters are all non-ASCII)
+        text = SPACES.sub(" ", text)
+        text = INVISIBLE.sub("", text)
     return CONTROLS.sub("", text).rstrip()

@@ -44,11 +44,15 @@ class Geometry:
         w, h = self.right - self.left, self.top - self.bottom
         self.width, self.height = (h, w) if self.rotation in (90, 270) else (w, h)
 
-    def box(self, left: float, bottom: float, right: float, top: float) -> Box:
-        """Display-space box of a y-up rectangle."""
-        x0, y0 = self.point(left, top)
-        x1, y1 = self.point(right, bottom)
-        return Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    def rect(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """Display-space (x0, top, x1, bottom) of a y-up rectangle: a plain tuple, made for every line and
+        drawn object of a page (few of which are kept as a `Box`)."""
+        if self.rotation == 0:  # `point` unrotated, and min/max spelled out (same values, fewer calls)
+            x0, x1, y0, y1 = left - self.left, right - self.left, self.top - top, self.top - bottom
+        else:
+            x0, y0 = self.point(left, top)
+            x1, y1 = self.point(right, bottom)
+        return (x1 if x1 < x0 else x0), (y1 if y1 < y0 else y0), (x1 if x1 > x0 else x0), (y1 if y1 > y0 else y0)
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         dx, dy = x - self.left, self.top - y  # unrotated, top-down
@@ -84,6 +88,8 @@ def _segments(raw, geometry: Geometry, count: int) -> list[Segment]:
     out: list[Segment] = []
     left, top, right, bottom = (ctypes.c_double() for _ in range(4))
     refs = (ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom))
+    count_rects, get_rect = c.FPDFText_CountRects, c.FPDFText_GetRect  # bound once: called per line
+    reader = _CharReader(raw)
     start = 0
     for end in _line_ends(text):
         s, e, start = start, end, end
@@ -94,12 +100,12 @@ def _segments(raw, geometry: Geometry, count: int) -> list[Segment]:
         if s >= e:
             continue
         rects = []
-        for i in range(c.FPDFText_CountRects(raw, s, e - s)):
-            if c.FPDFText_GetRect(raw, i, *refs):
+        for i in range(count_rects(raw, s, e - s)):
+            if get_rect(raw, i, *refs):
                 rects.append((left.value, bottom.value, right.value, top.value))
         if not rects:
             continue  # nothing visible (e.g. only generated chars)
-        size = _font_size(raw, s) or max(1.0, rects[0][3] - rects[0][1])
+        size = reader.font_size(s) or max(1.0, rects[0][3] - rects[0][1])
         pieces = [(s, e, _union(rects))]
         if len(rects) > 1:
             groups = _groups(rects, size)
@@ -108,20 +114,36 @@ def _segments(raw, geometry: Geometry, count: int) -> list[Segment]:
             elif len(groups) > 1:
                 pieces = _split_at_runs(raw, text, s, e, groups) or _split_by_chars(raw, text, s, e, size)
         for ps, pe, box in pieces:
-            out.append(_segment(raw, text, ps, pe, box, size, geometry, len(out)))
+            out.append(_segment(reader, text, ps, pe, box, size, geometry, len(out)))
     return out
 
 
-def _font_size(raw, index: int) -> float:
-    """Displayed font size of a char: the nominal size times the text matrix scale (browser prints
-    draw 12 pt text scaled by 0.72)."""
-    size = c.FPDFText_GetFontSize(raw, index)
-    matrix = c.FS_MATRIX()
-    if size > 0 and c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
-        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-        if 0.05 < scale and 2 <= size * scale <= 300:  # Word exports draw titles as 1 pt text scaled 24x
-            size *= scale
-    return size
+class _CharReader:
+    """Per-char pdfium look-ups of one text page, with their ctypes out-parameters made once per page
+    (not once per line: a page has a few hundred lines)."""
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+        self.matrix = c.FS_MATRIX()
+        self.matrix_ref = ctypes.byref(self.matrix)
+        self.x, self.y = ctypes.c_double(), ctypes.c_double()
+        self.origin_refs = (ctypes.byref(self.x), ctypes.byref(self.y))
+
+    def font_size(self, index: int) -> float:
+        """Displayed font size of a char: the nominal size times the text matrix scale (browser prints
+        draw 12 pt text scaled by 0.72)."""
+        size = c.FPDFText_GetFontSize(self.raw, index)
+        if size > 0 and c.FPDFText_GetMatrix(self.raw, index, self.matrix_ref):
+            matrix = self.matrix
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            if 0.05 < scale and 2 <= size * scale <= 300:  # Word exports draw titles as 1 pt text scaled 24x
+                size *= scale
+        return size
+
+    def origin(self, index: int) -> tuple[float, float] | None:
+        if c.FPDFText_GetCharOrigin(self.raw, index, *self.origin_refs):
+            return self.x.value, self.y.value
+        return None
 
 
 def _line_ends(text: str):
@@ -132,6 +154,8 @@ def _line_ends(text: str):
 
 
 def _union(rects: list[tuple]) -> tuple:
+    if len(rects) == 1:
+        return rects[0]
     return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
 
 
@@ -196,19 +220,18 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
-def _segment(raw, text: str, s: int, e: int, box: tuple, size: float, geometry: Geometry, order: int) -> Segment:
-    x = ctypes.c_double()
-    y = ctypes.c_double()
-    display = geometry.box(*box)
-    if c.FPDFText_GetCharOrigin(raw, s, ctypes.byref(x), ctypes.byref(y)):
-        baseline = geometry.point(x.value, y.value)[1]
+def _segment(reader: _CharReader, text: str, s: int, e: int, box: tuple, size: float, geometry: Geometry, order: int) -> Segment:
+    x0, top, x1, bottom = geometry.rect(*box)
+    origin = reader.origin(s)
+    if origin is not None:
+        baseline = geometry.point(*origin)[1]
     else:
-        baseline = display.bottom
-    if not display.top - 0.5 * size <= baseline <= display.bottom + 0.5 * size:
-        baseline = display.bottom  # rotated text or odd origin: fall back to the box
+        baseline = bottom
+    if not top - 0.5 * size <= baseline <= bottom + 0.5 * size:
+        baseline = bottom  # rotated text or odd origin: fall back to the box
     chunk = text[s:e].replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
     chunk = chunk.replace("\ufffe", "-")
-    return Segment(chunk, display.x0, display.top, display.x1, display.bottom, baseline, size, order)
+    return Segment(chunk, x0, top, x1, bottom, baseline, size, order)
 
 
 def _graphics(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Box], float]:
@@ -220,14 +243,18 @@ def _graphics(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Box], floa
     refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     stack = [(page.raw, False, 0, identity)]
+    get_type, text_kind = c.FPDFPageObj_GetType, c.FPDF_PAGEOBJ_TEXT  # bound once: most objects are text
     while stack:
         parent, is_form, depth, matrix = stack.pop()
         count = c.FPDFFormObj_CountObjects(parent) if is_form else c.FPDFPage_CountObjects(parent)
+        get_object = c.FPDFFormObj_GetObject if is_form else c.FPDFPage_GetObject
         for i in range(max(0, count)):
-            obj = c.FPDFFormObj_GetObject(parent, i) if is_form else c.FPDFPage_GetObject(parent, i)
+            obj = get_object(parent, i)
             if not obj:
                 continue
-            kind = c.FPDFPageObj_GetType(obj)
+            kind = get_type(obj)
+            if kind == text_kind:
+                continue
             if kind == c.FPDF_PAGEOBJ_FORM:
                 form_matrix = c.FS_MATRIX()
                 if depth < 8 and c.FPDFPageObj_GetMatrix(obj, ctypes.byref(form_matrix)):
@@ -237,16 +264,16 @@ def _graphics(page: pdfium.PdfPage, geometry: Geometry) -> tuple[list[Box], floa
             if kind not in (c.FPDF_PAGEOBJ_IMAGE, c.FPDF_PAGEOBJ_PATH) or not c.FPDFPageObj_GetBounds(obj, *refs):
                 continue
             # objects inside a form XObject report bounds in the form's space
-            box = geometry.box(*_transform((left.value, bottom.value, right.value, top.value), matrix))
-            w, h = box.x1 - box.x0, box.bottom - box.top
+            x0, y0, x1, y1 = geometry.rect(*_transform((left.value, bottom.value, right.value, top.value), matrix))
+            w, h = x1 - x0, y1 - y0
             if kind == c.FPDF_PAGEOBJ_IMAGE:
-                visible_w = max(0.0, min(box.x1, geometry.width) - max(box.x0, 0.0))
-                visible_h = max(0.0, min(box.bottom, geometry.height) - max(box.top, 0.0))
+                visible_w = max(0.0, min(x1, geometry.width) - max(x0, 0.0))
+                visible_h = max(0.0, min(y1, geometry.height) - max(y0, 0.0))
                 image_area += visible_w * visible_h / page_area
             if 1.0 <= w <= 9.0 and 1.0 <= h <= 9.0 and 0.5 <= w / h <= 2.0:
                 if kind == c.FPDF_PAGEOBJ_PATH and not _filled(obj):
                     continue
-                marks.append(box)
+                marks.append(Box(x0, y0, x1, y1))
     return marks, min(1.0, image_area)
 
 

@@ -4,7 +4,7 @@ import pytest
 import spacy
 
 import extractors.nlp  # noqa: F401  (registers the components)
-from extractors.nlp import TOKEN_MATCH
+from extractors.nlp import TOKEN_MATCH, TailSearch, make_nlp, run, whole_token
 
 
 @pytest.mark.parametrize("token", ["0232T", "M0076", "M54.50", "ICD-10-CM", "0R533ZZ", "20550"], ids=str)
@@ -12,6 +12,22 @@ def test_codes_stay_whole_tokens(token):
     nlp = spacy.blank("en")
     nlp.tokenizer.token_match = TOKEN_MATCH
     assert [t.text for t in nlp(f"see {token}, here")] == ["see", token, ",", "here"]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("and/or  Inc.\tcannot\nvs. (e.g., U.S.) don't 10mm $5.00 \"quoted\" M54.50,", id="special-cases-first"),
+    pytest.param("Covered\n\n  when:\t\u2022 0232T (and/or) medically necessary. Inc. e.g. Inc.,", id="specials-later"),
+    pytest.param(" \n leading blanks  and  double  spaces \n", id="whitespace-chunks"),
+])
+def test_cached_tokenizer_splits_as_spacy_does(text):
+    """The pipeline's tokenizer (whitespace special cases dropped, chunks cached ahead): spaCy's tokens."""
+    stock = spacy.blank("en")
+    stock.tokenizer.token_match = whole_token
+    stock.tokenizer.suffix_search = TailSearch(stock.tokenizer.suffix_search)
+    make_nlp()
+    for _ in range(2):  # second time: every chunk from the cache
+        ours = run(text)
+        assert [(t.text, t.idx, t.whitespace_, t.norm_) for t in ours] == [(t.text, t.idx, t.whitespace_, t.norm_) for t in stock(text)]
 
 
 def test_policy_senter_uses_layout():
