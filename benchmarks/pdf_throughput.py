@@ -3,11 +3,15 @@ the code-table rows pdfplumber's table finder sees against the rows in our text.
 
     .venv/bin/python benchmarks/pdf_throughput.py [PDF_DIR]    (default: ../shared/real/docs)
 
-Prints figures only; asserts nothing. Target: extract at least 10x pdfplumber's extract_text.
+Prints figures only; asserts nothing. Target: extract at least 10x pdfplumber's extract_text, and at least
+90 pages/s of CPU time. The tokenizer keeps the words of earlier documents split, so rounds over the same
+PDFs flatter `extract`: the "first sight" line extracts each PDF once in a fresh process (warmed up on an
+unrelated short policy), as a new document arrives.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import sys
 import time
@@ -16,6 +20,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 
+from extractors.codesets import validate
 from extractors.loading import load_bytes
 from extractors.pipeline import extract_bytes
 
@@ -36,6 +41,41 @@ def best_of(runs: int, job) -> float:
         cpu.append(time.process_time() - started_cpu)
     CPU_TIMES[job.__name__] = min(cpu)
     return min(times)
+
+
+WARM_UP = (
+    "Example Health Plan\nMedical Policy\nSubject: Example Therapy\nPolicy Number: EX-001\nEffective Date: 01/01/2025\n\n"
+    "Policy\n\nExample therapy is considered investigational.\n\nCoding\n\n20550\tInjection\nM0076\tExample\nM54.50\tPain\n0R533ZZ\tRepair\n\n"
+    "References\n\n1. Doe J. An example. J Example. 2020;1:3-4.\n"
+)  # builds the pipeline and code sets; shares few words with the measured PDFs
+
+
+def warm_up_pdf() -> bytes:
+    """WARM_UP printed on one page with reportlab (a test dependency)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    for i, line in enumerate(WARM_UP.splitlines()):
+        page.drawString(72, 760 - 14 * i, line.replace("\t", "    "))
+    page.save()
+    return out.getvalue()
+
+
+def first_sight(paths: list[str]) -> float:
+    """CPU seconds to extract each PDF once, in this (fresh) process, after an unrelated warm-up (a text
+    policy and a PDF of it: the pipeline, code sets and PDF reader are ready, the words are new)."""
+    extract_bytes(WARM_UP.encode(), uri="warm-up.txt")
+    extract_bytes(warm_up_pdf(), uri="warm-up.pdf")
+    for code, system in (("0R533ZZ", "ICD-10-PCS"), ("M0076", "HCPCS"), ("M54.50", "ICD-10-CM"), ("20550", "CPT")):
+        validate(code, system)  # every code set read, as in a process that has seen a few policies
+    data = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+    started = time.process_time()
+    for name, d in data:
+        extract_bytes(d, uri=name)
+    return time.process_time() - started
 
 
 def words(text: str) -> str:
@@ -81,6 +121,12 @@ def main() -> None:
     for label, wall, name in (("pdfplumber extract_text", plumber, "plumber_text"), ("pypdfium2 get_text_range (raw)", raw, "pdfium_text"),
                               ("policy-pipeline load (text only)", loading, "load"), ("policy-pipeline extract (record)", extracting, "extract")):
         print(f"{label:<34}{pages / wall:>9.1f} pages/s{pages / max(CPU_TIMES[name], 1e-9):>9.1f} pages/s")
+    context = multiprocessing.get_context("spawn")
+    firsts = []
+    for _ in range(3):
+        with context.Pool(1) as pool:
+            firsts.append(pool.apply(first_sight, ([str(p) for p in paths],)))
+    print(f"{'policy-pipeline extract, first sight':<34}{'':>9}        {pages / min(firsts):>9.1f} pages/s  (each PDF once, fresh process)")
     print(f"extract target: >= 90 pages/s (CPU time of this process; a scanned page's OCR runs in Tesseract's own process)")
     print(f"extract vs pdfplumber extract_text: {plumber / extracting:.1f}x faster (target >= 10x)")
     table_quality(paths, data)
