@@ -242,11 +242,10 @@ def _statuses_from_supporting_diagnoses(doc: PolicyDoc, codes: dict[tuple, Code]
     if not supporting:
         return
     heading = supporting[0].status_evidence
-    headers = [s.header_start for s in doc.sections]
     update = {"status": Status.medically_necessary_with_criteria, "status_source": "statement", "status_evidence": heading}
     kept = {}  # in the order listed
     for key, code in codes.items():
-        beside = code.evidence.start < heading.start and not any(code.evidence.start < h <= heading.start for h in headers)
+        beside = code.evidence.start < heading.start and not any(code.evidence.start < h <= heading.start for h in doc.heading_starts)
         if code.status is None and code.system != "ICD-10-CM" and code.basis == "structure" and beside:
             key, code = (key[0], key[1], Status.medically_necessary_with_criteria), code.model_copy(update=update)
         kept.setdefault(key, code)
@@ -467,7 +466,6 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
     status_line = -10
     listed: list[_Row] = []  # codes named in sentences of a code section (never continued by the lines below)
     ocr_pages = frozenset(doc.source.ocr_pages)  # pages whose text an OCR read: misread codes are repaired there
-    heading_lines = {s.header_start for s in doc.sections}
     legend = _legend(doc, statuses)
     consumed: set[int] = set()  # where the end of a range wrapped onto the next line starts ("G89.0-" / "G89.4, I20.0")
     skip = -1  # a line that ended the range printed on the line above it, or a status heading's second line
@@ -480,7 +478,7 @@ def _rows(doc: PolicyDoc, statuses: StatusIndex) -> list[_Row]:
             section, status, status_evidence, hint, open_brackets = label, None, None, None, 0
             if label == "codes":  # a status lead-in just above the code heading: "Covered when medically necessary:"
                 status, status_evidence = _lead_status(doc, statuses, index)
-        if label == "codes" and line.start in heading_lines:
+        if label == "codes" and line.start in doc.heading_starts:
             hint = _hint(line.text) or hint  # a code heading names its system ("ICD-10-CM Codes", "HCPCS Codes")
         if label in NARRATIVE or line.is_blank:
             continue
@@ -738,13 +736,12 @@ def _column_codes(doc: PolicyDoc, statuses: StatusIndex) -> list[Code]:
             continue
         icd = bool(re.search(r"(?i)\bicd", header))
         status, status_evidence = _lead_status(doc, statuses, i)
-        headings = {s.header_start for s in doc.sections}
         j = i + 1
         consumed: set[int] = set()  # where the end of a range wrapped onto the next line starts
         while j < len(lines):
             row = lines[j]
             content = row.text.strip()
-            if (row.start in headings and j > i + 1) or len(content) > TABLE_LINE or BOILERPLATE.search(content) or DISCLAIMER.search(content):
+            if (row.start in doc.heading_starts and j > i + 1) or len(content) > TABLE_LINE or BOILERPLATE.search(content) or DISCLAIMER.search(content):
                 break  # (the header's own second line may read as a heading: "... Common ICD" / "Codes")
             icd = icd or bool(re.search(r"(?i)\bicd", content) and CODE_COLUMN.search(content))  # "Common ICD Codes" a few lines below
             prose = "\t" not in row.text and _in_prose(doc, row)  # "... Consultations codes (99242-99245, 99252-99255), ..."

@@ -52,13 +52,12 @@ def indication_rows(doc: PolicyDoc) -> list[tuple[Line, list[Row]]]:
 def _rows(doc: PolicyDoc, lines: list[Line]) -> list[Row]:
     rows: list[Row] = []
     blank, joined, wrapping = False, False, False  # a blank line above; the last line was a row's; inside a bracket
-    headings = {s.header_start for s in doc.sections}
     for line in lines:
         text = line.text
         if not text.strip():
             blank, joined = True, False
             continue
-        if line.start in headings or (blank and "\t" not in text and not ITEM_CELL.match(text) and not text.rstrip().endswith(":") and not wrapping):
+        if line.start in doc.heading_starts or (blank and "\t" not in text and not ITEM_CELL.match(text) and not text.rstrip().endswith(":") and not wrapping):
             break  # a heading, or a paragraph after the table ("Approval Duration: 180 days")
         blank = False
         if wrapping:  # the rest of a first cell printed alone: "epithelial, fallopian tube," ... "tumors)]"

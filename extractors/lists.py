@@ -236,13 +236,18 @@ def _outline_stack(items: list[Item], mark: str) -> list[tuple[str, int]]:
         if item.mark == prefix and (item.kind == "number" or item.kind.startswith("decimal")) or (
             item.kind == f"decimal{depth}" and item.mark.rsplit(".", 1)[0] == prefix
         ):
-            chain: list[tuple[str, int]] = []
-            k: int | None = j
-            while k is not None:
-                chain.append((items[k].kind, k))
-                k = items[k].parent
-            return chain[::-1]
+            return _open_levels(items, j)
     return []
+
+
+def _open_levels(items: list[Item], j: int) -> list[tuple[str, int]]:
+    """(kind, index) of item `j` and its parents, outermost first: the stack a list goes on under."""
+    chain: list[tuple[str, int]] = []
+    k: int | None = j
+    while k is not None:
+        chain.append((items[k].kind, k))
+        k = items[k].parent
+    return chain[::-1]
 
 
 def heading_like_item(text: str) -> bool:
@@ -257,12 +262,7 @@ def _sibling_heading_stack(doc: PolicyDoc, items: list[Item], kind: str, mark: s
     for j in range(len(items) - 1, max(-1, len(items) - OUTLINE_BACK), -1):
         item = items[j]
         if _next_mark(item, probe) and len(item.lines) == 1 and heading_like_item(doc.text[item.start : item.end]):
-            chain: list[tuple[str, int]] = []
-            k: int | None = j
-            while k is not None:
-                chain.append((items[k].kind, k))
-                k = items[k].parent
-            return chain[::-1]
+            return _open_levels(items, j)
     return []
 
 
