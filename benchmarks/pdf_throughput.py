@@ -20,9 +20,9 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extractors.codesets import validate
 from extractors.loading import load_bytes
 from extractors.pipeline import extract_bytes
+from warm_up import warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = re.compile(r"^\+?(?:\d{4}[0-9FTU]|[A-Z]\d{4}|[A-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})$")  # e.g. "29870", "G0428", "Z00.00"
@@ -43,34 +43,10 @@ def best_of(runs: int, job) -> float:
     return min(times)
 
 
-WARM_UP = (
-    "Example Health Plan\nMedical Policy\nSubject: Example Therapy\nPolicy Number: EX-001\nEffective Date: 01/01/2025\n\n"
-    "Policy\n\nExample therapy is considered investigational.\n\nCoding\n\n20550\tInjection\nM0076\tExample\nM54.50\tPain\n0R533ZZ\tRepair\n\n"
-    "References\n\n1. Doe J. An example. J Example. 2020;1:3-4.\n"
-)  # builds the pipeline and code sets; shares few words with the measured PDFs
-
-
-def warm_up_pdf() -> bytes:
-    """WARM_UP printed on one page with reportlab (a test dependency)."""
-    import io
-
-    from reportlab.pdfgen import canvas
-
-    out = io.BytesIO()
-    page = canvas.Canvas(out)
-    for i, line in enumerate(WARM_UP.splitlines()):
-        page.drawString(72, 760 - 14 * i, line.replace("\t", "    "))
-    page.save()
-    return out.getvalue()
-
-
 def first_sight(paths: list[str]) -> float:
     """CPU seconds to extract each PDF once, in this (fresh) process, after an unrelated warm-up (a text
     policy and a PDF of it: the pipeline, code sets and PDF reader are ready, the words are new)."""
-    extract_bytes(WARM_UP.encode(), uri="warm-up.txt")
-    extract_bytes(warm_up_pdf(), uri="warm-up.pdf")
-    for code, system in (("0R533ZZ", "ICD-10-PCS"), ("M0076", "HCPCS"), ("M54.50", "ICD-10-CM"), ("20550", "CPT")):
-        validate(code, system)  # every code set read, as in a process that has seen a few policies
+    warm_up(pdf=True)
     data = [(Path(p).name, Path(p).read_bytes()) for p in paths]
     started = time.process_time()
     for name, d in data:
